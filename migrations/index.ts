@@ -1,0 +1,4 @@
+import { Foundation1764165600000 } from './1764165600000-Foundation.js';
+
+/** Every migration, in order. Add new ones at the end. */
+export const MIGRATIONS = [Foundation1764165600000];

@@ -1,0 +1,43 @@
+import { type INestApplication, type INestApplicationContext, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { AppConfig, type ProcessRole } from './config/app-config.js';
+import { ProblemDetailsFilter } from './common/problem-details.filter.js';
+import { BodyShapePipe, createValidationPipe } from './common/validation.js';
+import { setUpApiDocs } from './common/api-docs.js';
+import { assignRequestId } from './logging/logging.module.js';
+
+export const API_PREFIX = 'api/v1';
+export const BODY_LIMIT = '1mb';
+
+/** The HTTP application, configured exactly as in production (tests use this too). */
+export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole, 'worker'>): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(config, role), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.use(assignRequestId);
+  app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(new BodyShapePipe(), createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  setUpApiDocs(app);
+  return app;
+}
+
+/** The worker: no HTTP, just the queue consumers. */
+export async function createWorkerContext(config: AppConfig): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRole(config, 'worker'), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  return app;
+}

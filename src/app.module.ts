@@ -1,0 +1,58 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module.js';
+import { BudgetsModule } from './budgets/budgets.module.js';
+import { CommissionersModule } from './commissioners/commissioners.module.js';
+import { AppConfig, type ProcessRole } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { ContractsModule } from './contracts/contracts.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { IntegrationsModule } from './integrations/integrations.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { ParticipantsModule } from './participants/participants.module.js';
+import { ProgrammesModule } from './programmes/programmes.module.js';
+import { QueueModule } from './queue/queue.module.js';
+import { RedisModule } from './redis/redis.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+import { TermsModule } from './terms/terms.module.js';
+import { UsersModule } from './users/users.module.js';
+
+/** The domain: services, controllers and queue producers. Loaded by every role. */
+const FEATURE_MODULES = [
+  UsersModule,
+  IntegrationsModule,
+  CommissionersModule,
+  ContractsModule,
+  ProgrammesModule,
+  TermsModule,
+  SessionsModule,
+  ParticipantsModule,
+  BudgetsModule,
+];
+
+/** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */
+const WORKER_MODULES: Array<DynamicModule | (new () => unknown)> = [];
+
+/**
+ * One codebase, two roles: `api` serves HTTP, `worker` consumes the Bull queues, `all` does both
+ * (what `npm start` runs).
+ */
+@Module({})
+export class AppModule {
+  static forRole(config: AppConfig, role: ProcessRole): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule,
+        RedisModule,
+        QueueModule,
+        AuthModule,
+        HealthModule,
+        ...FEATURE_MODULES,
+        ...(role === 'api' ? [] : WORKER_MODULES),
+      ],
+    };
+  }
+}

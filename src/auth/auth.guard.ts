@@ -1,0 +1,44 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { forbidden, unauthorized } from '../common/problem.js';
+import { AuthService } from './auth.service.js';
+import { PUBLIC_KEY, ROLES_KEY, SCOPES_KEY } from './decorators.js';
+import type { Principal, Role, Scope } from './principal.js';
+
+const BEARER = /^Bearer\s+(\S{1,512})\s*$/i;
+
+/**
+ * Global guard, deny by default: @Public() opens a route; otherwise the caller needs a valid token and
+ * either the admin role, a role named by @Roles(), or (for integration keys) a scope named by @Scopes().
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
+    const match = BEARER.exec(request.headers.authorization ?? '');
+    if (!match) throw unauthorized();
+    const principal = await this.auth.authenticate(match[1]);
+    if (!principal) throw unauthorized('The token is unknown or has been revoked');
+    request.principal = principal;
+
+    if (principal.kind === 'user') {
+      const roles = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? [];
+      if (principal.role === 'admin' || roles.includes(principal.role)) return true;
+      throw forbidden(`The ${principal.role} role may not do this`);
+    }
+    const scopes = this.reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets) ?? [];
+    if (scopes.some((scope) => principal.scopes.includes(scope))) return true;
+    throw forbidden(
+      scopes.length ? `This needs one of the scopes: ${scopes.join(', ')}` : 'Integration keys may not do this',
+    );
+  }
+}

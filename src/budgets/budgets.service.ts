@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { withConstraints } from '../common/constraints.js';
+import { type Page, PageQuery, paginate } from '../common/pagination.js';
+import { conflict, notFound, ruleBrokenOn } from '../common/problem.js';
+import { BudgetResponse, CreateBudgetDto } from './dto/budget.dto.js';
+import { PersonalBudget } from './personal-budget.entity.js';
+
+@Injectable()
+export class BudgetsService {
+  constructor(
+    @InjectRepository(PersonalBudget) private readonly budgets: Repository<PersonalBudget>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async create(participantId: string, dto: CreateBudgetDto): Promise<BudgetResponse> {
+    await this.requireParticipant(participantId);
+    if (dto.validTo < dto.validFrom) throw ruleBrokenOn('budget-dates', 'validTo', 'must not be before validFrom');
+    const [commissioner] = await this.dataSource.query('SELECT 1 FROM commissioners WHERE id = $1', [dto.commissionerId]);
+    if (!commissioner) throw ruleBrokenOn('unknown-commissioner', 'commissionerId', `no commissioner with id ${dto.commissionerId}`);
+    const saved = await withConstraints(
+      () =>
+        this.budgets.save(
+          this.budgets.create({ ...dto, participantId, committedPence: 0, holderName: dto.holderName ?? null, holderEmail: dto.holderEmail ?? null }),
+        ),
+      {
+        personal_budgets_reference_key: () =>
+          conflict('duplicate-budget-reference', `The commissioner already has a budget with reference ${dto.reference}`),
+      },
+    );
+    return this.get(saved.id);
+  }
+
+  async listForParticipant(participantId: string, page: PageQuery): Promise<Page<BudgetResponse>> {
+    await this.requireParticipant(participantId);
+    return paginate(
+      this.budgets.createQueryBuilder('budget').where('budget.participantId = :participantId', { participantId }),
+      page,
+      BudgetResponse.of,
+    );
+  }
+
+  async get(id: string): Promise<BudgetResponse> {
+    const budget = await this.budgets.findOneBy({ id });
+    if (!budget) throw notFound('budget', id);
+    return BudgetResponse.of(budget);
+  }
+
+  private async requireParticipant(id: string): Promise<void> {
+    const [participant] = await this.dataSource.query('SELECT 1 FROM participants WHERE id = $1', [id]);
+    if (!participant) throw notFound('participant', id);
+  }
+}

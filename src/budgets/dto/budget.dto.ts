@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { PageResponse } from '../../common/pagination.js';
+import { IsCalendarDate, IsId, IsPence } from '../../common/validation.js';
+import { BUDGET_TYPES, type BudgetType, PersonalBudget } from '../personal-budget.entity.js';
+
+const isDirectPayment = (dto: CreateBudgetDto) => dto.type === 'direct_payment';
+
+export class CreateBudgetDto {
+  @ApiProperty({ enum: BUDGET_TYPES })
+  @IsIn(BUDGET_TYPES)
+  type: BudgetType;
+
+  @ApiProperty()
+  @IsId()
+  commissionerId: string;
+
+  @ApiProperty({ example: 'PB-2026-00417', description: "The council's reference; unique per commissioner" })
+  @IsString() @MinLength(1) @MaxLength(100)
+  reference: string;
+
+  @ApiProperty({ example: 180000, description: 'Integer pence' })
+  @IsPence()
+  amountPence: number;
+
+  @ApiProperty({ format: 'date', example: '2026-04-01' })
+  @IsCalendarDate()
+  validFrom: string;
+
+  @ApiProperty({ format: 'date', example: '2027-03-31' })
+  @IsCalendarDate()
+  validTo: string;
+
+  @ApiPropertyOptional({ description: 'Required for direct payments: the budget holder who is invoiced' })
+  @ValidateIf((dto: CreateBudgetDto) => isDirectPayment(dto) || dto.holderName !== undefined)
+  @IsString() @MinLength(1) @MaxLength(200)
+  holderName?: string;
+
+  @ApiPropertyOptional({ description: 'Required for direct payments' })
+  @ValidateIf((dto: CreateBudgetDto) => isDirectPayment(dto) || dto.holderEmail !== undefined)
+  @IsEmail() @MaxLength(320)
+  holderEmail?: string;
+}
+
+export class BudgetResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() participantId: string;
+  @ApiProperty({ enum: BUDGET_TYPES }) type: BudgetType;
+  @ApiProperty() commissionerId: string;
+  @ApiProperty() reference: string;
+  @ApiProperty() amountPence: number;
+  @ApiProperty({ description: 'Committed by registrations' }) committedPence: number;
+  @ApiProperty({ description: 'amountPence - committedPence' }) remainingPence: number;
+  @ApiProperty({ format: 'date' }) validFrom: string;
+  @ApiProperty({ format: 'date' }) validTo: string;
+  @ApiProperty({ type: String, nullable: true }) holderName: string | null;
+  @ApiProperty({ type: String, nullable: true }) holderEmail: string | null;
+  @ApiProperty() createdAt: string;
+
+  static of(b: PersonalBudget): BudgetResponse {
+    return {
+      id: b.id,
+      participantId: b.participantId,
+      type: b.type,
+      commissionerId: b.commissionerId,
+      reference: b.reference,
+      amountPence: b.amountPence,
+      committedPence: b.committedPence,
+      remainingPence: b.amountPence - b.committedPence,
+      validFrom: b.validFrom,
+      validTo: b.validTo,
+      holderName: b.holderName,
+      holderEmail: b.holderEmail,
+      createdAt: b.createdAt.toISOString(),
+    };
+  }
+}
+
+export class BudgetPage extends PageResponse {
+  @ApiProperty({ type: [BudgetResponse] }) items: BudgetResponse[];
+}

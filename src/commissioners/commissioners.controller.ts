@@ -1,0 +1,41 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/decorators.js';
+import { PageQuery } from '../common/pagination.js';
+import { ParseIdPipe } from '../common/validation.js';
+import { CommissionersService } from './commissioners.service.js';
+import { CommissionerPage, CommissionerResponse, CreateCommissionerDto, UpdateCommissionerDto } from './dto/commissioner.dto.js';
+
+@ApiTags('commissioners and contracts')
+@Controller('commissioners')
+export class CommissionersController {
+  constructor(private readonly commissioners: CommissionersService) {}
+
+  @Post()
+  @Roles()
+  @ApiCreatedResponse({ type: CommissionerResponse })
+  create(@Body() dto: CreateCommissionerDto): Promise<CommissionerResponse> {
+    return this.commissioners.create(dto);
+  }
+
+  @Get()
+  @Roles('coordinator', 'finance')
+  @ApiOkResponse({ type: CommissionerPage })
+  list(@Query() page: PageQuery) {
+    return this.commissioners.list(page);
+  }
+
+  @Get(':id')
+  @Roles('coordinator', 'finance')
+  @ApiOkResponse({ type: CommissionerResponse })
+  get(@Param('id', ParseIdPipe) id: string): Promise<CommissionerResponse> {
+    return this.commissioners.get(id);
+  }
+
+  @Patch(':id')
+  @Roles()
+  @ApiOkResponse({ type: CommissionerResponse })
+  update(@Param('id', ParseIdPipe) id: string, @Body() dto: UpdateCommissionerDto): Promise<CommissionerResponse> {
+    return this.commissioners.update(id, dto);
+  }
+}

@@ -1,0 +1,56 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PageResponse } from '../../common/pagination.js';
+import type { Commissioner } from '../commissioner.entity.js';
+
+export class CreateCommissionerDto {
+  @ApiProperty({ example: 'Cambridgeshire County Council' })
+  @IsString() @MinLength(1) @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ example: 'CAMBS', description: 'Unique (case-insensitive); the customer code in the finance ledger' })
+  @IsString() @MinLength(1) @MaxLength(50)
+  code: string;
+
+  @ApiPropertyOptional({ example: 'accounts.payable@cambridgeshire.gov.uk' })
+  @IsOptional() @IsEmail() @MaxLength(320)
+  invoiceEmail?: string;
+
+  @ApiPropertyOptional({ default: 30, minimum: 0, maximum: 365 })
+  @IsOptional() @IsInt() @Min(0) @Max(365)
+  paymentTermsDays?: number;
+
+  @ApiPropertyOptional({ description: 'Postal address for invoices', example: 'Shire Hall, Cambridge CB3 0AP' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(500)
+  address?: string;
+}
+
+export class UpdateCommissionerDto extends PartialType(CreateCommissionerDto) {}
+
+export class CommissionerResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() code: string;
+  @ApiProperty({ type: String, nullable: true }) invoiceEmail: string | null;
+  @ApiProperty() paymentTermsDays: number;
+  @ApiProperty({ type: String, nullable: true }) address: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+
+  static of(c: Commissioner): CommissionerResponse {
+    return {
+      id: c.id,
+      name: c.name,
+      code: c.code,
+      invoiceEmail: c.invoiceEmail,
+      paymentTermsDays: c.paymentTermsDays,
+      address: c.address,
+      createdAt: c.createdAt.toISOString(),
+      updatedAt: c.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class CommissionerPage extends PageResponse {
+  @ApiProperty({ type: [CommissionerResponse] }) items: CommissionerResponse[];
+}

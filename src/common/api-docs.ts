@@ -1,0 +1,59 @@
+import { type INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
+const PROBLEM_SCHEMA = {
+  type: 'object',
+  description: 'RFC 9457 problem details (Content-Type: application/problem+json)',
+  required: ['type', 'title', 'status', 'detail'],
+  properties: {
+    type: { type: 'string', example: 'https://short-breaks.example/problems/age-out-of-range' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string', description: 'What went wrong; for 422, which rule refused the request' },
+    errors: {
+      type: 'array',
+      description: 'For validation failures: one entry per failing field',
+      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    },
+    instance: { type: 'string' },
+    requestId: { type: 'string', description: 'The X-Request-Id under which the logs hold this request' },
+  },
+};
+
+const DESCRIPTION = `Back office of a short-breaks provider: commissioners and contracts, programmes, terms and sessions,
+participants and personal budgets, registrations, headcounts, billing and case notes.
+
+**Auth.** Every endpoint except /health/* and this description needs \`Authorization: Bearer <token>\`.
+Missing or unknown token → 401; a known token without the role or scope → 403. Staff tokens carry a role
+(admin may do everything; each operation's 403 response lists the other roles allowed). Integration API keys
+carry scopes (case-notes:write, attendance:write, participants:read) and can do only what those name.
+
+**Errors** are RFC 9457 problem details: 400 validation (each failing field named in \`errors\`, unknown fields
+refused, malformed JSON, malformed ids), 401, 403, 404, 409 duplicate, 413 body over 1 MB, 422 business rule
+(\`detail\` names the rule), never a 500 for bad input.
+
+**Lists** return \`{ items, nextCursor }\` and take \`?limit=\` (1-200, default 50) and \`?cursor=\`.
+Money is integer pence in fields ending in \`Pence\`; dates are YYYY-MM-DD in the Europe/London calendar.`;
+
+/** Serves the OpenAPI UI at /api/docs and the document at /api/docs-json, generated from the code. */
+export function setUpApiDocs(app: INestApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Short breaks back office')
+    .setDescription(DESCRIPTION)
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  document.components = document.components ?? {};
+  document.components.schemas = { ...(document.components.schemas ?? {}), ProblemDetails: PROBLEM_SCHEMA as never };
+  for (const path of Object.values(document.paths)) {
+    for (const operation of Object.values(path) as Array<{ responses?: Record<string, unknown> }>) {
+      if (!operation || typeof operation !== 'object' || !operation.responses) continue;
+      operation.responses.default = {
+        description: 'Problem details (RFC 9457)',
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
+      };
+    }
+  }
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
+}

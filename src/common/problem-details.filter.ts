@@ -1,0 +1,131 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { type FieldError, PROBLEM_TYPE_BASE, ProblemError } from './problem.js';
+
+interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+  instance?: string;
+  requestId?: string;
+}
+
+/** Postgres error codes that mean the request, not the server, was at fault (a backstop: DTOs and services check first). */
+const PG_CLIENT_ERRORS: Record<string, { status: number; code: string; title: string }> = {
+  '23505': { status: 409, code: 'duplicate', title: 'Conflict' },
+  '23503': { status: 422, code: 'missing-reference', title: 'Business rule refused the request' },
+  '23514': { status: 422, code: 'constraint-violated', title: 'Business rule refused the request' },
+  '23P01': { status: 422, code: 'constraint-violated', title: 'Business rule refused the request' },
+  '23502': { status: 400, code: 'invalid-request', title: 'Invalid request' },
+  '22P02': { status: 400, code: 'invalid-request', title: 'Invalid request' },
+  '22003': { status: 400, code: 'invalid-request', title: 'Invalid request' },
+  '22007': { status: 400, code: 'invalid-request', title: 'Invalid request' },
+  '22008': { status: 400, code: 'invalid-request', title: 'Invalid request' },
+  '22001': { status: 400, code: 'invalid-request', title: 'Invalid request' },
+  '22021': { status: 400, code: 'invalid-request', title: 'Invalid request' },
+};
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'invalid-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  422: 'rule-broken',
+  429: 'too-many-requests',
+  503: 'unavailable',
+};
+
+/** Turns every failure into RFC 9457 problem details; never leaks a stack trace or SQL. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request & { id?: string }>();
+    const response = http.getResponse<Response>();
+    const problem = this.toProblem(exception);
+    problem.instance = request?.originalUrl?.split('?')[0];
+    problem.requestId = request?.id !== undefined ? String(request.id) : undefined;
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, requestId: problem.requestId }, 'Unhandled error');
+    }
+    if (response.headersSent) return;
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown): ProblemBody {
+    if (exception instanceof ProblemError) {
+      return {
+        type: PROBLEM_TYPE_BASE + exception.code,
+        title: exception.title,
+        status: exception.status,
+        detail: exception.detail,
+        ...(exception.errors ? { errors: exception.errors } : {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return this.fromStatus(status, this.httpDetail(exception));
+    }
+    const pg = exception as { code?: string; driverError?: { code?: string }; constraint?: string; detail?: string };
+    const pgCode = pg?.driverError?.code ?? (typeof pg?.code === 'string' && /^[0-9A-Z]{5}$/.test(pg.code) ? pg.code : undefined);
+    if (pgCode && PG_CLIENT_ERRORS[pgCode]) {
+      const known = PG_CLIENT_ERRORS[pgCode];
+      const driver = (pg.driverError ?? pg) as { constraint?: string; column?: string };
+      if (pgCode === '23502' && driver.column) {
+        const field = driver.column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+        return {
+          type: PROBLEM_TYPE_BASE + known.code,
+          title: known.title,
+          status: known.status,
+          detail: `${field}: must not be null`,
+          errors: [{ field, message: 'must not be null' }],
+        };
+      }
+      const constraint = driver.constraint;
+      return {
+        type: PROBLEM_TYPE_BASE + known.code,
+        title: known.title,
+        status: known.status,
+        detail: constraint ? `The request conflicts with the rule "${constraint}"` : 'The request conflicts with a rule of the data',
+      };
+    }
+    // body-parser and other http-errors style exceptions (malformed JSON, body too large)
+    const httpError = exception as { status?: number; statusCode?: number; expose?: boolean; type?: string; message?: string };
+    const status = httpError?.status ?? httpError?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const detail =
+        httpError.type === 'entity.parse.failed'
+          ? 'The body is not valid JSON'
+          : httpError.type === 'entity.too.large'
+            ? 'The body is larger than the 1 MB limit'
+            : httpError.expose && httpError.message
+              ? httpError.message
+              : 'The request could not be read';
+      return this.fromStatus(status, detail);
+    }
+    return this.fromStatus(HttpStatus.INTERNAL_SERVER_ERROR, 'Something went wrong on our side; the request id identifies it in the logs');
+  }
+
+  private httpDetail(exception: HttpException): string {
+    const body = exception.getResponse();
+    if (typeof body === 'string') return body;
+    const message = (body as { message?: unknown }).message;
+    if (Array.isArray(message)) return message.join('; ');
+    if (typeof message === 'string') return message;
+    return exception.message;
+  }
+
+  private fromStatus(status: number, detail: string): ProblemBody {
+    const code = STATUS_CODES[status] ?? (status >= 500 ? 'internal-error' : 'invalid-request');
+    const title = status >= 500 ? 'Internal server error' : (code.charAt(0).toUpperCase() + code.slice(1)).replace(/-/g, ' ');
+    return { type: PROBLEM_TYPE_BASE + code, title, status, detail };
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Domain and request errors, carried as RFC 9457 problem details by ProblemDetailsFilter.
+ * Services throw these; controllers never build HTTP errors themselves.
+ */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export const PROBLEM_TYPE_BASE = 'https://short-breaks.example/problems/';
+
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    /** Stable, kebab-case code; the problem `type` is PROBLEM_TYPE_BASE + code. */
+    readonly code: string,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail);
+    this.name = 'ProblemError';
+  }
+}
+
+/** 400: the request is malformed or fails validation. */
+export function invalidRequest(detail: string, errors?: FieldError[]): ProblemError {
+  return new ProblemError(400, 'invalid-request', 'Invalid request', detail, errors);
+}
+
+/** 400 naming one field. */
+export function invalidField(field: string, message: string): ProblemError {
+  return invalidRequest(`${field}: ${message}`, [{ field, message }]);
+}
+
+/** 404: no such record (or one the caller may not know of). */
+export function notFound(what: string, id?: string): ProblemError {
+  return new ProblemError(404, 'not-found', 'Not found', id ? `No ${what} with id ${id}` : `No such ${what}`);
+}
+
+/** 409: a duplicate or a conflicting repeat. */
+export function conflict(code: string, detail: string): ProblemError {
+  return new ProblemError(409, code, 'Conflict', detail);
+}
+
+/** 422: a business rule refused the request; `code` names the rule. */
+export function ruleBroken(code: string, detail: string): ProblemError {
+  return new ProblemError(422, code, 'Business rule refused the request', detail);
+}
+
+export function forbidden(detail = 'Your role or scopes do not allow this'): ProblemError {
+  return new ProblemError(403, 'forbidden', 'Forbidden', detail);
+}
+
+export function unauthorized(detail = 'A valid bearer token is required'): ProblemError {
+  return new ProblemError(401, 'unauthorized', 'Unauthorized', detail);
+}
+
+/** 422 naming one field: a rule about the relation between fields, or a reference to an unknown record. */
+export function ruleBrokenOn(code: string, field: string, message: string): ProblemError {
+  return new ProblemError(422, code, 'Business rule refused the request', `${field}: ${message}`, [{ field, message }]);
+}

@@ -1,0 +1,150 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (/^-?\d+$/.test(String(value)) ? Number(value) : value);
+const toBool = ({ value }: { value: unknown }) =>
+  ['1', 'true', 'on', 'yes'].includes(String(value).toLowerCase())
+    ? true
+    : ['0', 'false', 'off', 'no'].includes(String(value).toLowerCase())
+      ? false
+      : value;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The process environment, validated once at boot. Nothing outside src/config reads process.env:
+ * everything else receives an AppConfig.
+ */
+class EnvDto {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV: string = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT: number = 3000;
+
+  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'BOOTSTRAP_ADMIN_TOKEN must be at least 32 characters' }) @MaxLength(512)
+  BOOTSTRAP_ADMIN_TOKEN?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  SESSION_CAPACITY_LIMIT: number = 12;
+
+  @IsIn(LOG_LEVELS as unknown as string[])
+  LOG_LEVEL: LogLevel = 'info';
+
+  @IsString()
+  EMBEDDED_POSTGRES_DIR: string = './.data/postgres';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_POSTGRES_PORT: number = 54329;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE: number = 10;
+
+  @IsString() @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'BULL_PREFIX must be 1-64 letters, digits, colons, dashes or underscores' })
+  BULL_PREFIX: string = 'bull';
+
+  @Transform(toBool) @IsBoolean()
+  LOG_PRETTY: boolean = false;
+
+  @Transform(toInt) @IsInt() @Min(1000) @Max(120000)
+  SHUTDOWN_TIMEOUT_MS: number = 10000;
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
+  PUBLIC_BASE_URL?: string;
+
+  @IsOptional() @IsEmail()
+  PROVIDER_EMAIL?: string;
+}
+
+export type ProcessRole = 'all' | 'api' | 'worker';
+
+/** Typed, validated configuration handed to every module. */
+export class AppConfig {
+  readonly env: string;
+  readonly port: number;
+  readonly databaseUrl?: string;
+  readonly redisUrl: string;
+  readonly bootstrapAdminToken?: string;
+  readonly sessionCapacityLimit: number;
+  readonly logLevel: LogLevel;
+  readonly logPretty: boolean;
+  readonly embeddedPostgres: { dir: string; port: number };
+  readonly databasePoolSize: number;
+  readonly bullPrefix: string;
+  readonly shutdownTimeoutMs: number;
+  readonly publicBaseUrl: string;
+
+  constructor(env: EnvDto) {
+    this.env = env.NODE_ENV;
+    this.port = env.PORT;
+    this.databaseUrl = env.DATABASE_URL;
+    this.redisUrl = env.REDIS_URL;
+    this.bootstrapAdminToken = env.BOOTSTRAP_ADMIN_TOKEN;
+    this.sessionCapacityLimit = env.SESSION_CAPACITY_LIMIT;
+    this.logLevel = env.LOG_LEVEL;
+    this.logPretty = env.LOG_PRETTY;
+    this.embeddedPostgres = { dir: env.EMBEDDED_POSTGRES_DIR, port: env.EMBEDDED_POSTGRES_PORT };
+    this.databasePoolSize = env.DATABASE_POOL_SIZE;
+    this.bullPrefix = env.BULL_PREFIX;
+    this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+    this.publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
+  }
+
+  get isProduction(): boolean {
+    return this.env === 'production';
+  }
+
+  /** Same settings with a resolved database URL (used once the embedded database is up). */
+  withDatabaseUrl(databaseUrl: string): AppConfig {
+    return Object.assign(Object.create(AppConfig.prototype), this, { databaseUrl });
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates an environment (process.env by default) into an AppConfig, or throws a readable ConfigError. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  const known = Object.keys(new EnvDto());
+  const picked: Record<string, unknown> = {};
+  for (const key of [...known, 'DATABASE_URL', 'BOOTSTRAP_ADMIN_TOKEN', 'PUBLIC_BASE_URL', 'PROVIDER_EMAIL']) {
+    if (source[key] !== undefined && source[key] !== '') picked[key] = source[key]; // empty means unset
+  }
+  const dto = plainToInstance(EnvDto, picked);
+  const errors = validateSync(dto, { whitelist: true });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ') || 'invalid value'}`),
+    );
+  }
+  if (dto.NODE_ENV === 'production' && !dto.DATABASE_URL) {
+    throw new ConfigError(['DATABASE_URL: required when NODE_ENV=production (the embedded database is for development only)']);
+  }
+  return new AppConfig(dto);
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Contract } from './contract.entity.js';
+import { ContractsController } from './contracts.controller.js';
+import { ContractsService } from './contracts.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Contract])],
+  controllers: [ContractsController],
+  providers: [ContractsService],
+  exports: [ContractsService],
+})
+export class ContractsModule {}

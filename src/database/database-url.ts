@@ -1,0 +1,23 @@
+import { AppConfig } from '../config/app-config.js';
+import { EmbeddedPostgres } from './embedded-postgres.js';
+
+export const EMBEDDED_DATABASE_NAME = 'short_breaks';
+
+/**
+ * The database to use: DATABASE_URL when set; otherwise (never in production) an embedded PostgreSQL
+ * with its data in EMBEDDED_POSTGRES_DIR (./.data/postgres), kept between restarts.
+ */
+export async function resolveDatabase(
+  config: AppConfig,
+  log: (line: string) => void,
+): Promise<{ config: AppConfig; embedded?: EmbeddedPostgres }> {
+  if (config.databaseUrl) return { config };
+  const embedded = new EmbeddedPostgres({
+    dataDir: config.embeddedPostgres.dir,
+    port: config.embeddedPostgres.port,
+    database: EMBEDDED_DATABASE_NAME,
+    log,
+  });
+  const url = await embedded.start();
+  return { config: config.withDatabaseUrl(url), embedded };
+}

@@ -1,0 +1,48 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { Public } from '../auth/decorators.js';
+import { ProblemError } from '../common/problem.js';
+import { REDIS } from '../redis/redis.module.js';
+
+const CHECK_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS).unref()),
+  ]);
+}
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  @Get('live')
+  @ApiOkResponse({ description: 'The process is up' })
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOkResponse({ description: 'PostgreSQL and Redis both answer' })
+  @ApiServiceUnavailableResponse({ description: 'Problem details naming what is down' })
+  async ready() {
+    const [database, redis] = await Promise.all([
+      withTimeout(this.dataSource.query('SELECT 1')).then(() => 'up', () => 'down'),
+      withTimeout(this.redis.ping()).then(() => 'up', () => 'down'),
+    ]);
+    const checks = { database, redis };
+    if (database === 'down' || redis === 'down') {
+      const down = Object.entries(checks).filter(([, v]) => v === 'down').map(([k]) => k);
+      throw new ProblemError(503, 'unavailable', 'Service unavailable', `Not ready: ${down.join(' and ')} not answering`);
+    }
+    return { status: 'ok', checks };
+  }
+}

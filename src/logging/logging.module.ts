@@ -1,0 +1,53 @@
+import { Module } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+type WithId = IncomingMessage & { id?: string };
+
+/**
+ * Gives every request an id before anything else runs (so even a body that fails to parse has one):
+ * the caller's X-Request-Id when it is sane, else a new UUID; echoed in the response.
+ */
+export function assignRequestId(req: WithId, res: ServerResponse, next: () => void): void {
+  const given = req.headers['x-request-id'];
+  req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', req.id);
+  next();
+}
+
+/**
+ * Structured JSON logs with a request id (taken from X-Request-Id when the caller sends a sane one,
+ * echoed back in the response). Request and response bodies are never logged, and credentials are
+ * redacted, so tokens, medical notes and note bodies stay out of the logs.
+ */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.logLevel,
+          genReqId: (req: IncomingMessage) => (req as WithId).id ?? randomUUID(),
+          customProps: (req: IncomingMessage) => {
+            const principal = (req as IncomingMessage & { principal?: { kind: string; id: string } }).principal;
+            return principal ? { principal: `${principal.kind}:${principal.id}` } : {};
+          },
+          serializers: {
+            req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          },
+          redact: {
+            paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', '*.authorization'],
+            censor: '[redacted]',
+          },
+          autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}

@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+import type { INestApplicationContext } from '@nestjs/common';
+import pino from 'pino';
+import { createHttpApp, createWorkerContext } from './app.factory.js';
+import { AppConfig, ConfigError, loadConfig, type ProcessRole } from './config/app-config.js';
+import { resolveDatabase } from './database/database-url.js';
+import { EmbeddedPostgres } from './database/embedded-postgres.js';
+import { prepareDatabase } from './database/prepare.js';
+import { assertRedisReachable } from './redis/redis.js';
+
+const ROLES: ProcessRole[] = ['all', 'api', 'worker'];
+
+/**
+ * `node dist/src/main.js [all|api|worker]`: `all` (npm start) serves the API and runs the Bull worker
+ * in one process; `api` and `worker` run them apart so several of each can share one Postgres and Redis.
+ */
+async function main(): Promise<void> {
+  const role = (process.argv[2] ?? 'all') as ProcessRole;
+  if (!ROLES.includes(role)) fail(`Unknown role "${role}": use one of ${ROLES.join(', ')}`);
+
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    fail(error instanceof ConfigError ? error.message : String(error));
+  }
+  const log = pino({ level: config.logLevel, base: { role } });
+  const started = Date.now();
+
+  try {
+    await assertRedisReachable(config.redisUrl);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+
+  let embedded: EmbeddedPostgres | undefined;
+  try {
+    const database = await resolveDatabase(config, (line) => log.debug({ postgres: line }));
+    config = database.config;
+    embedded = database.embedded;
+    if (embedded) log.info('Using the embedded PostgreSQL (DATABASE_URL is not set)');
+    const prepared = await prepareDatabase(config.databaseUrl!, config.bootstrapAdminToken);
+    if (prepared.appliedMigrations.length) log.info({ migrations: prepared.appliedMigrations }, 'Applied migrations');
+    if (prepared.createdBootstrapAdmin) log.info('Created the bootstrap administrator from BOOTSTRAP_ADMIN_TOKEN');
+  } catch (error) {
+    await embedded?.stop();
+    fail(`Could not prepare the database: ${(error as Error).message}`);
+  }
+
+  let app: INestApplicationContext;
+  if (role === 'worker') {
+    app = await createWorkerContext(config);
+    await app.init();
+  } else {
+    const http = await createHttpApp(config, role);
+    await http.listen(config.port);
+    app = http;
+  }
+  log.info({ port: role === 'worker' ? undefined : config.port, startupMs: Date.now() - started }, `Started (${role})`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'Shutting down: finishing in-flight work');
+    const force = setTimeout(() => {
+      log.error('Shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    try {
+      await app.close();
+      await embedded?.stop();
+      process.exit(0);
+    } catch (error) {
+      log.error({ err: error }, 'Error while shutting down');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+void main().catch((error) => {
+  process.stderr.write(`Failed to start: ${(error as Error)?.stack ?? error}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,126 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { PageResponse } from '../../common/pagination.js';
+import { IsCalendarDate } from '../../common/validation.js';
+import type { EmergencyContact, Guardian, Participant } from '../participant.entity.js';
+
+export class GuardianDto implements Guardian {
+  @ApiProperty({ example: 'Alex Smith' })
+  @IsString() @MinLength(1) @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ example: 'mother' })
+  @IsString() @MinLength(1) @MaxLength(100)
+  relationship: string;
+
+  @ApiPropertyOptional({ example: '07700 900123' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(50)
+  phone?: string;
+
+  @ApiPropertyOptional({ example: 'alex@example.org' })
+  @IsOptional() @IsEmail() @MaxLength(320)
+  email?: string;
+}
+
+export class EmergencyContactDto implements EmergencyContact {
+  @ApiProperty()
+  @IsString() @MinLength(1) @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
+  relationship?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(50)
+  phone?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsEmail() @MaxLength(320)
+  email?: string;
+}
+
+export class CreateParticipantDto {
+  @ApiProperty({ example: 'Jamie' })
+  @IsString() @MinLength(1) @MaxLength(100)
+  firstName: string;
+
+  @ApiProperty({ example: 'Smith' })
+  @IsString() @MinLength(1) @MaxLength(100)
+  lastName: string;
+
+  @ApiProperty({ example: '2013-05-14', format: 'date' })
+  @IsCalendarDate()
+  dateOfBirth: string;
+
+  @ApiProperty({ type: [GuardianDto], description: 'At least one parent or carer' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => GuardianDto)
+  guardians: GuardianDto[];
+
+  @ApiPropertyOptional({ type: [EmergencyContactDto] })
+  @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => EmergencyContactDto)
+  emergencyContacts?: EmergencyContactDto[];
+
+  @ApiPropertyOptional({ description: 'Support needs (what helps the young person take part)' })
+  @IsOptional() @IsString() @MaxLength(5000)
+  needs?: string;
+
+  @ApiPropertyOptional({ description: 'Health data: returned only to admin, coordinator, support_worker and safeguarding_lead' })
+  @IsOptional() @IsString() @MaxLength(10000)
+  medicalNotes?: string;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional() @IsBoolean()
+  photoConsent?: boolean;
+}
+
+export class UpdateParticipantDto extends PartialType(CreateParticipantDto) {}
+
+export class ParticipantResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() firstName: string;
+  @ApiProperty() lastName: string;
+  @ApiProperty({ format: 'date' }) dateOfBirth: string;
+  @ApiProperty({ type: [GuardianDto] }) guardians: Guardian[];
+  @ApiProperty({ type: [EmergencyContactDto] }) emergencyContacts: EmergencyContact[];
+  @ApiProperty({ type: String, nullable: true }) needs: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Present only for roles that may read medical notes' })
+  medicalNotes?: string | null;
+  @ApiProperty() photoConsent: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'Set once the record has been anonymised' }) erasedAt: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+
+  static of(p: Participant, withMedicalNotes: boolean): ParticipantResponse {
+    return {
+      id: p.id,
+      firstName: p.firstName,
+      lastName: p.lastName,
+      dateOfBirth: p.dateOfBirth,
+      guardians: p.guardians,
+      emergencyContacts: p.emergencyContacts,
+      needs: p.needs,
+      ...(withMedicalNotes ? { medicalNotes: p.medicalNotes } : {}),
+      photoConsent: p.photoConsent,
+      erasedAt: p.erasedAt?.toISOString() ?? null,
+      createdAt: p.createdAt.toISOString(),
+      updatedAt: p.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class ParticipantPage extends PageResponse {
+  @ApiProperty({ type: [ParticipantResponse] }) items: ParticipantResponse[];
+}

@@ -1,0 +1,48 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, Scopes } from '../auth/decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { PageQuery } from '../common/pagination.js';
+import { ParseIdPipe } from '../common/validation.js';
+import { CreateParticipantDto, ParticipantPage, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
+import { ParticipantsService } from './participants.service.js';
+
+@ApiTags('participants and budgets')
+@Controller('participants')
+export class ParticipantsController {
+  constructor(private readonly participants: ParticipantsService) {}
+
+  @Post()
+  @Roles('coordinator')
+  @ApiCreatedResponse({ type: ParticipantResponse })
+  create(@Body() dto: CreateParticipantDto, @CurrentPrincipal() principal: Principal): Promise<ParticipantResponse> {
+    return this.participants.create(dto, principal);
+  }
+
+  @Get()
+  @Roles('coordinator', 'support_worker', 'safeguarding_lead')
+  @Scopes('participants:read')
+  @ApiOkResponse({ type: ParticipantPage })
+  list(@Query() page: PageQuery, @CurrentPrincipal() principal: Principal) {
+    return this.participants.list(page, principal);
+  }
+
+  @Get(':id')
+  @Roles('coordinator', 'support_worker', 'safeguarding_lead')
+  @Scopes('participants:read')
+  @ApiOkResponse({ type: ParticipantResponse })
+  get(@Param('id', ParseIdPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<ParticipantResponse> {
+    return this.participants.get(id, principal);
+  }
+
+  @Patch(':id')
+  @Roles('coordinator')
+  @ApiOkResponse({ type: ParticipantResponse })
+  update(
+    @Param('id', ParseIdPipe) id: string,
+    @Body() dto: UpdateParticipantDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ParticipantResponse> {
+    return this.participants.update(id, dto, principal);
+  }
+}

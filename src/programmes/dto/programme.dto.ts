@@ -1,0 +1,64 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PageResponse } from '../../common/pagination.js';
+import type { Programme } from '../programme.entity.js';
+
+export const MAX_AGE = 25;
+
+export class CreateProgrammeDto {
+  @ApiProperty({ example: 'Arts Pioneers' })
+  @IsString() @MinLength(1) @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ example: 'Fitzwilliam Museum, Cambridge' })
+  @IsString() @MinLength(1) @MaxLength(300)
+  venue: string;
+
+  @ApiProperty({ example: 11, minimum: 0, maximum: MAX_AGE })
+  @IsInt() @Min(0) @Max(MAX_AGE)
+  minAge: number;
+
+  @ApiProperty({ example: 15, minimum: 0, maximum: MAX_AGE })
+  @IsInt() @Min(0) @Max(MAX_AGE)
+  maxAge: number;
+
+  @ApiPropertyOptional({ default: 12, minimum: 1, description: 'Places per session, at most SESSION_CAPACITY_LIMIT (12 by default)' })
+  @IsOptional() @IsInt() @Min(1)
+  capacity?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @MaxLength(5000)
+  description?: string;
+}
+
+export class UpdateProgrammeDto extends PartialType(CreateProgrammeDto) {}
+
+export class ProgrammeResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() venue: string;
+  @ApiProperty() minAge: number;
+  @ApiProperty() maxAge: number;
+  @ApiProperty() capacity: number;
+  @ApiProperty({ type: String, nullable: true }) description: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+
+  static of(p: Programme): ProgrammeResponse {
+    return {
+      id: p.id,
+      name: p.name,
+      venue: p.venue,
+      minAge: p.minAge,
+      maxAge: p.maxAge,
+      capacity: p.capacity,
+      description: p.description,
+      createdAt: p.createdAt.toISOString(),
+      updatedAt: p.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class ProgrammePage extends PageResponse {
+  @ApiProperty({ type: [ProgrammeResponse] }) items: ProgrammeResponse[];
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { type Page, PageQuery, paginate } from '../common/pagination.js';
+import { invalidField, notFound, ruleBrokenOn } from '../common/problem.js';
+import { changeProgrammeCapacity } from '../registrations/capacity.js';
+import { CreateProgrammeDto, ProgrammeResponse, UpdateProgrammeDto } from './dto/programme.dto.js';
+import { Programme } from './programme.entity.js';
+
+/** The realistic maximum for a session (the seed: twelve young people). */
+export const DEFAULT_CAPACITY = 12;
+
+@Injectable()
+export class ProgrammesService {
+  constructor(
+    @InjectRepository(Programme) private readonly programmes: Repository<Programme>,
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(dto: CreateProgrammeDto): Promise<ProgrammeResponse> {
+    const values = { capacity: Math.min(DEFAULT_CAPACITY, this.config.sessionCapacityLimit), ...dto };
+    this.checkRules(values);
+    const saved = await this.programmes.save(this.programmes.create(values));
+    return this.get(saved.id);
+  }
+
+  list(page: PageQuery): Promise<Page<ProgrammeResponse>> {
+    return paginate(this.programmes.createQueryBuilder('programme'), page, ProgrammeResponse.of);
+  }
+
+  async get(id: string): Promise<ProgrammeResponse> {
+    const programme = await this.programmes.findOneBy({ id });
+    if (!programme) throw notFound('programme', id);
+    return ProgrammeResponse.of(programme);
+  }
+
+  /** A capacity change is refused (422) when a term already has more registered participants than the new places. */
+  async update(id: string, dto: UpdateProgrammeDto): Promise<ProgrammeResponse> {
+    await this.dataSource.transaction(async (em) => {
+      const programme = await em.findOne(Programme, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!programme) throw notFound('programme', id);
+      const next = { ...programme, ...dto };
+      this.checkRules(next);
+      if (dto.capacity !== undefined && dto.capacity !== programme.capacity) {
+        await changeProgrammeCapacity(em, id, dto.capacity);
+      }
+      await em.save(Programme, next);
+    });
+    return this.get(id);
+  }
+
+  private checkRules(p: { minAge: number; maxAge: number; capacity: number }): void {
+    const limit = this.config.sessionCapacityLimit;
+    if (p.capacity < 1 || p.capacity > limit) throw invalidField('capacity', `must be between 1 and ${limit}`);
+    if (p.minAge > p.maxAge) throw ruleBrokenOn('age-range', 'maxAge', 'must not be below minAge');
+  }
+}

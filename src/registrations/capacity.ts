@@ -1,0 +1,73 @@
+import { EntityManager } from 'typeorm';
+import { ruleBrokenOn } from '../common/problem.js';
+
+/**
+ * Rule 1: no session ever holds more registered participants than its capacity.
+ *
+ * A registration takes a place on every session of its programme in its term, so a programme-term's
+ * places = min(programme capacity, capacity of each of its sessions). The `programme_terms` row owns
+ * the count: everything that registers, withdraws or changes a capacity locks that row first, and
+ * CHECK constraints (programme_terms.registered <= places, sessions.booked <= capacity) are the backstop.
+ */
+export function placesFor(programmeCapacity: number, sessionCapacities: number[]): number {
+  return Math.min(programmeCapacity, ...sessionCapacities);
+}
+
+export interface ProgrammeTermCount {
+  places: number;
+  registered: number;
+}
+
+/**
+ * Locks the programme-term's row (creating it on first use) until the transaction ends, in one
+ * statement, and returns its count.
+ */
+export async function lockProgrammeTerm(em: EntityManager, programmeId: string, termId: string): Promise<ProgrammeTermCount> {
+  const [row] = await em.query(
+    `INSERT INTO programme_terms (programme_id, term_id, places)
+     SELECT p.id, $2, LEAST(p.capacity, COALESCE((SELECT min(s.capacity) FROM sessions s
+                                                 WHERE s.programme_id = p.id AND s.term_id = $2), p.capacity))
+       FROM programmes p WHERE p.id = $1
+     ON CONFLICT (programme_id, term_id) DO UPDATE SET places = programme_terms.places
+     RETURNING places, registered`,
+    [programmeId, termId],
+  );
+  return row;
+}
+
+/** Recomputes a locked programme-term's places after a session or programme capacity changed. */
+export async function refreshPlaces(em: EntityManager, programmeId: string, termId: string): Promise<void> {
+  await em.query(
+    `UPDATE programme_terms pt
+        SET places = LEAST(p.capacity, COALESCE((SELECT min(s.capacity) FROM sessions s
+                                                 WHERE s.programme_id = pt.programme_id AND s.term_id = pt.term_id), p.capacity))
+       FROM programmes p
+      WHERE p.id = pt.programme_id AND pt.programme_id = $1 AND pt.term_id = $2`,
+    [programmeId, termId],
+  );
+}
+
+/** Refuses a capacity that would leave more registered participants than places. */
+export function assertFits(count: ProgrammeTermCount, capacity: number, field = 'capacity'): void {
+  if (capacity < count.registered) {
+    throw ruleBrokenOn(
+      'capacity-below-registered',
+      field,
+      `${count.registered} participants are registered for this term; capacity ${capacity} would not fit them`,
+    );
+  }
+}
+
+/**
+ * Changes a programme's capacity: every term of the programme is locked and checked, then their
+ * places are recomputed. Called with the programme row already locked.
+ */
+export async function changeProgrammeCapacity(em: EntityManager, programmeId: string, capacity: number): Promise<void> {
+  const terms: Array<{ term_id: string; registered: number; places: number }> = await em.query(
+    `SELECT term_id, registered, places FROM programme_terms WHERE programme_id = $1 ORDER BY term_id FOR UPDATE`,
+    [programmeId],
+  );
+  for (const term of terms) assertFits(term, capacity);
+  await em.query(`UPDATE programmes SET capacity = $2 WHERE id = $1`, [programmeId, capacity]);
+  for (const term of terms) await refreshPlaces(em, programmeId, term.term_id);
+}

@@ -1,0 +1,83 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import { PageQuery, PageResponse } from '../../common/pagination.js';
+import { IsCalendarDate, IsId, IsTimeOfDay } from '../../common/validation.js';
+import type { Session } from '../session.entity.js';
+
+export class CreateSessionDto {
+  @ApiProperty({ example: '2026-10-10', format: 'date', description: 'Must fall inside a term (422 otherwise)' })
+  @IsCalendarDate()
+  date: string;
+
+  @ApiProperty({ example: '10:00' })
+  @IsTimeOfDay()
+  startTime: string;
+
+  @ApiProperty({ example: '15:00' })
+  @IsTimeOfDay()
+  endTime: string;
+
+  @ApiPropertyOptional({ description: "Defaults to the programme's venue" })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(300)
+  venue?: string;
+
+  @ApiPropertyOptional({ description: "Defaults to the programme's capacity; at most SESSION_CAPACITY_LIMIT" })
+  @IsOptional() @IsInt() @Min(1)
+  capacity?: number;
+}
+
+export class UpdateSessionDto {
+  @ApiPropertyOptional({ example: '10:30' })
+  @IsOptional() @IsTimeOfDay()
+  startTime?: string;
+
+  @ApiPropertyOptional({ example: '15:30' })
+  @IsOptional() @IsTimeOfDay()
+  endTime?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(300)
+  venue?: string;
+
+  @ApiPropertyOptional({ description: '422 when it would not fit the participants already registered' })
+  @IsOptional() @IsInt() @Min(1)
+  capacity?: number;
+}
+
+export class SessionQuery extends PageQuery {
+  @ApiPropertyOptional()
+  @IsOptional() @IsId()
+  termId?: string;
+}
+
+export class SessionResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() programmeId: string;
+  @ApiProperty() termId: string;
+  @ApiProperty({ format: 'date' }) date: string;
+  @ApiProperty({ example: '10:00' }) startTime: string;
+  @ApiProperty({ example: '15:00' }) endTime: string;
+  @ApiProperty() venue: string;
+  @ApiProperty() capacity: number;
+  @ApiProperty({ description: 'Registered participants' }) booked: number;
+  @ApiProperty({ description: 'capacity - booked' }) available: number;
+
+  static of(s: Session): SessionResponse {
+    return {
+      id: s.id,
+      programmeId: s.programmeId,
+      termId: s.termId,
+      date: s.date,
+      startTime: s.startTime.slice(0, 5),
+      endTime: s.endTime.slice(0, 5),
+      venue: s.venue,
+      capacity: s.capacity,
+      booked: s.booked,
+      available: s.capacity - s.booked,
+    };
+  }
+}
+
+export class SessionPage extends PageResponse {
+  @ApiProperty({ type: [SessionResponse] }) items: SessionResponse[];
+}

@@ -1,0 +1,16 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** One dated meeting of a programme. `booked` counts the registered participants of its programme-term. */
+@Entity('sessions')
+export class Session {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'programme_id', type: 'uuid' }) programmeId: string;
+  @Column({ name: 'term_id', type: 'uuid' }) termId: string;
+  @Column({ type: 'date' }) date: string;
+  @Column({ name: 'start_time', type: 'time' }) startTime: string;
+  @Column({ name: 'end_time', type: 'time' }) endTime: string;
+  @Column('text') venue: string;
+  @Column('integer') capacity: number;
+  @Column('integer') booked: number;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+}

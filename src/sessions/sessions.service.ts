@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { withConstraints } from '../common/constraints.js';
+import { type Page, paginate } from '../common/pagination.js';
+import { conflict, invalidField, notFound, ruleBrokenOn } from '../common/problem.js';
+import { Programme } from '../programmes/programme.entity.js';
+import { assertFits, lockProgrammeTerm, refreshPlaces } from '../registrations/capacity.js';
+import { CreateSessionDto, SessionQuery, SessionResponse, UpdateSessionDto } from './dto/session.dto.js';
+import { Session } from './session.entity.js';
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * The term is the one containing the date (422 when none). The session books every participant
+   * already registered for the programme-term, so a capacity that would not fit them is refused (422).
+   */
+  async create(programmeId: string, dto: CreateSessionDto): Promise<SessionResponse> {
+    const id = await this.dataSource.transaction(async (em) => {
+      const programme = await em.findOneBy(Programme, { id: programmeId });
+      if (!programme) throw notFound('programme', programmeId);
+      const capacity = dto.capacity ?? programme.capacity;
+      this.checkCapacityLimit(capacity);
+      this.checkTimes(dto.startTime, dto.endTime);
+      const termId = await this.termContaining(em, dto.date);
+      const count = await lockProgrammeTerm(em, programmeId, termId);
+      assertFits(count, capacity);
+      const saved = await withConstraints(
+        () =>
+          em.save(
+            em.create(Session, {
+              programmeId,
+              termId,
+              date: dto.date,
+              startTime: dto.startTime,
+              endTime: dto.endTime,
+              venue: dto.venue ?? programme.venue,
+              capacity,
+              booked: count.registered,
+            }),
+          ),
+        {
+          sessions_programme_date_start_key: () =>
+            conflict('duplicate-session', `The programme already has a session on ${dto.date} at ${dto.startTime}`),
+        },
+      );
+      await refreshPlaces(em, programmeId, termId);
+      return saved.id;
+    });
+    return this.get(id);
+  }
+
+  async update(id: string, dto: UpdateSessionDto): Promise<SessionResponse> {
+    await this.dataSource.transaction(async (em) => {
+      const session = await this.find(id, em);
+      const next = { ...session, ...dto };
+      this.checkTimes(next.startTime, next.endTime);
+      if (dto.capacity !== undefined && dto.capacity !== session.capacity) {
+        this.checkCapacityLimit(dto.capacity);
+        assertFits(await lockProgrammeTerm(em, session.programmeId, session.termId), dto.capacity);
+      }
+      await em.update(Session, { id }, { startTime: next.startTime, endTime: next.endTime, venue: next.venue, capacity: next.capacity });
+      await refreshPlaces(em, session.programmeId, session.termId);
+    });
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<SessionResponse> {
+    return SessionResponse.of(await this.find(id));
+  }
+
+  async listForProgramme(programmeId: string, query: SessionQuery): Promise<Page<SessionResponse>> {
+    if (!(await this.dataSource.getRepository(Programme).existsBy({ id: programmeId }))) throw notFound('programme', programmeId);
+    const qb = this.sessions.createQueryBuilder('session').where('session.programmeId = :programmeId', { programmeId });
+    if (query.termId) qb.andWhere('session.termId = :termId', { termId: query.termId });
+    return paginate(qb, query, SessionResponse.of);
+  }
+
+  async find(id: string, em: EntityManager = this.dataSource.manager): Promise<Session> {
+    const session = await em.findOneBy(Session, { id });
+    if (!session) throw notFound('session', id);
+    return session;
+  }
+
+  private async termContaining(em: EntityManager, date: string): Promise<string> {
+    const [term] = await em.query('SELECT id FROM terms WHERE $1::date BETWEEN starts_on AND ends_on', [date]);
+    if (!term) throw ruleBrokenOn('no-term-for-date', 'date', `no term contains ${date}`);
+    return term.id;
+  }
+
+  private checkCapacityLimit(capacity: number): void {
+    const limit = this.config.sessionCapacityLimit;
+    if (capacity > limit) throw invalidField('capacity', `must be between 1 and ${limit}`);
+  }
+
+  private checkTimes(startTime: string, endTime: string): void {
+    if (endTime.slice(0, 5) <= startTime.slice(0, 5)) throw ruleBrokenOn('session-times', 'endTime', 'must be after startTime');
+  }
+}

@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/decorators.js';
+import { PageQuery } from '../common/pagination.js';
+import { ParseIdPipe } from '../common/validation.js';
+import { CreateUserDto, UserPage, UserResponse, UserWithTokenResponse } from './dto/user.dto.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('identities')
+@Roles()
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: UserWithTokenResponse, description: 'Admin only. The token is shown once.' })
+  create(@Body() dto: CreateUserDto): Promise<UserWithTokenResponse> {
+    return this.users.create(dto);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: UserPage })
+  list(@Query() page: PageQuery) {
+    return this.users.list(page);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: UserResponse })
+  get(@Param('id', ParseIdPipe) id: string): Promise<UserResponse> {
+    return this.users.get(id);
+  }
+
+  @Delete(':id/token')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The token stops working at once' })
+  revokeToken(@Param('id', ParseIdPipe) id: string): Promise<void> {
+    return this.users.revokeToken(id);
+  }
+
+  @Post(':id/token')
+  @ApiCreatedResponse({ type: UserWithTokenResponse, description: 'Issues a new token, replacing the old one' })
+  issueToken(@Param('id', ParseIdPipe) id: string): Promise<UserWithTokenResponse> {
+    return this.users.issueToken(id);
+  }
+}
