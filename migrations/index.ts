@@ -1,4 +1,5 @@
 import { Foundation1764165600000 } from './1764165600000-Foundation.js';
+import { Registrations1764180000000 } from './1764180000000-Registrations.js';
 
 /** Every migration, in order. Add new ones at the end. */
-export const MIGRATIONS = [Foundation1764165600000];
+export const MIGRATIONS = [Foundation1764165600000, Registrations1764180000000];
