@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AttendanceModule } from './attendance/attendance.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BudgetsModule } from './budgets/budgets.module.js';
 import { CommissionersModule } from './commissioners/commissioners.module.js';
@@ -6,6 +7,7 @@ import { AppConfig, type ProcessRole } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ContractsModule } from './contracts/contracts.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { HeadcountsModule } from './headcounts/headcounts.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { LoggingModule } from './logging/logging.module.js';
@@ -13,6 +15,7 @@ import { ParticipantsModule } from './participants/participants.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { RegistrationsModule } from './registrations/registrations.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { TermsModule } from './terms/terms.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -28,6 +31,9 @@ const FEATURE_MODULES = [
   SessionsModule,
   ParticipantsModule,
   BudgetsModule,
+  RegistrationsModule,
+  AttendanceModule,
+  HeadcountsModule,
 ];
 
 /** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */

@@ -5,8 +5,10 @@ import { AppConfig } from '../config/app-config.js';
 import { type Page, PageQuery, paginate } from '../common/pagination.js';
 import { invalidField, notFound, ruleBrokenOn } from '../common/problem.js';
 import { changeProgrammeCapacity } from '../registrations/capacity.js';
+import { promoteFromWaitlist } from '../registrations/waitlist.js';
 import { CreateProgrammeDto, ProgrammeResponse, UpdateProgrammeDto } from './dto/programme.dto.js';
 import { Programme } from './programme.entity.js';
+import { inTransaction } from '../database/transaction.js';
 
 /** The realistic maximum for a session (the seed: twelve young people). */
 export const DEFAULT_CAPACITY = 12;
@@ -38,15 +40,16 @@ export class ProgrammesService {
 
   /** A capacity change is refused (422) when a term already has more registered participants than the new places. */
   async update(id: string, dto: UpdateProgrammeDto): Promise<ProgrammeResponse> {
-    await this.dataSource.transaction(async (em) => {
+    await inTransaction(this.dataSource, async (em) => {
       const programme = await em.findOne(Programme, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!programme) throw notFound('programme', id);
       const next = { ...programme, ...dto };
       this.checkRules(next);
-      if (dto.capacity !== undefined && dto.capacity !== programme.capacity) {
-        await changeProgrammeCapacity(em, id, dto.capacity);
-      }
       await em.save(Programme, next);
+      if (dto.capacity !== undefined && dto.capacity !== programme.capacity) {
+        const terms = await changeProgrammeCapacity(em, id, dto.capacity);
+        if (dto.capacity > programme.capacity) for (const termId of terms) await promoteFromWaitlist(em, id, termId);
+      }
     });
     return this.get(id);
   }

@@ -60,9 +60,9 @@ export function assertFits(count: ProgrammeTermCount, capacity: number, field = 
 
 /**
  * Changes a programme's capacity: every term of the programme is locked and checked, then their
- * places are recomputed. Called with the programme row already locked.
+ * places are recomputed. Called with the programme row already locked. Returns the terms touched.
  */
-export async function changeProgrammeCapacity(em: EntityManager, programmeId: string, capacity: number): Promise<void> {
+export async function changeProgrammeCapacity(em: EntityManager, programmeId: string, capacity: number): Promise<string[]> {
   const terms: Array<{ term_id: string; registered: number; places: number }> = await em.query(
     `SELECT term_id, registered, places FROM programme_terms WHERE programme_id = $1 ORDER BY term_id FOR UPDATE`,
     [programmeId],
@@ -70,4 +70,17 @@ export async function changeProgrammeCapacity(em: EntityManager, programmeId: st
   for (const term of terms) assertFits(term, capacity);
   await em.query(`UPDATE programmes SET capacity = $2 WHERE id = $1`, [programmeId, capacity]);
   for (const term of terms) await refreshPlaces(em, programmeId, term.term_id);
+  return terms.map((t) => t.term_id);
+}
+
+/** Takes one place on a locked programme-term and on each of its sessions (CHECKs refuse an overflow). */
+export async function takePlace(em: EntityManager, programmeId: string, termId: string): Promise<void> {
+  await em.query(`UPDATE programme_terms SET registered = registered + 1 WHERE programme_id = $1 AND term_id = $2`, [programmeId, termId]);
+  await em.query(`UPDATE sessions SET booked = booked + 1 WHERE programme_id = $1 AND term_id = $2`, [programmeId, termId]);
+}
+
+/** Gives back one place on a locked programme-term and on each of its sessions. */
+export async function releasePlace(em: EntityManager, programmeId: string, termId: string): Promise<void> {
+  await em.query(`UPDATE programme_terms SET registered = registered - 1 WHERE programme_id = $1 AND term_id = $2`, [programmeId, termId]);
+  await em.query(`UPDATE sessions SET booked = booked - 1 WHERE programme_id = $1 AND term_id = $2`, [programmeId, termId]);
 }

@@ -7,8 +7,10 @@ import { type Page, paginate } from '../common/pagination.js';
 import { conflict, invalidField, notFound, ruleBrokenOn } from '../common/problem.js';
 import { Programme } from '../programmes/programme.entity.js';
 import { assertFits, lockProgrammeTerm, refreshPlaces } from '../registrations/capacity.js';
+import { promoteFromWaitlist } from '../registrations/waitlist.js';
 import { CreateSessionDto, SessionQuery, SessionResponse, UpdateSessionDto } from './dto/session.dto.js';
 import { Session } from './session.entity.js';
+import { inTransaction } from '../database/transaction.js';
 
 @Injectable()
 export class SessionsService {
@@ -58,16 +60,19 @@ export class SessionsService {
   }
 
   async update(id: string, dto: UpdateSessionDto): Promise<SessionResponse> {
-    await this.dataSource.transaction(async (em) => {
+    await inTransaction(this.dataSource, async (em) => {
       const session = await this.find(id, em);
-      const next = { ...session, ...dto };
-      this.checkTimes(next.startTime, next.endTime);
       if (dto.capacity !== undefined && dto.capacity !== session.capacity) {
         this.checkCapacityLimit(dto.capacity);
         assertFits(await lockProgrammeTerm(em, session.programmeId, session.termId), dto.capacity);
       }
+      const next = { ...session, ...dto };
+      this.checkTimes(next.startTime, next.endTime);
       await em.update(Session, { id }, { startTime: next.startTime, endTime: next.endTime, venue: next.venue, capacity: next.capacity });
-      await refreshPlaces(em, session.programmeId, session.termId);
+      if (dto.capacity !== undefined && dto.capacity !== session.capacity) {
+        await refreshPlaces(em, session.programmeId, session.termId);
+        await promoteFromWaitlist(em, session.programmeId, session.termId); // a larger capacity may free places
+      }
     });
     return this.get(id);
   }

@@ -1,0 +1,42 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageResponse } from '../../common/pagination.js';
+
+export const ATTENDANCE_STATUSES = ['present', 'absent', 'late', 'excused'] as const;
+export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
+
+export class RecordAttendanceDto {
+  @ApiProperty({ enum: ATTENDANCE_STATUSES })
+  @IsIn(ATTENDANCE_STATUSES)
+  status: AttendanceStatus;
+
+  @ApiPropertyOptional({ example: 'Arrived with a carer at 10:20' })
+  @IsOptional() @IsString() @MaxLength(2000)
+  note?: string;
+}
+
+export class AttendanceResponse {
+  @ApiProperty() sessionId: string;
+  @ApiProperty() participantId: string;
+  @ApiProperty({ enum: ATTENDANCE_STATUSES }) status: AttendanceStatus;
+  @ApiProperty({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ description: 'When this (last) write happened; the latest write wins' }) recordedAt: string;
+  @ApiProperty({ description: 'user:<id> or integration:<id>' }) recordedBy: string;
+}
+
+export class AttendancePage extends PageResponse {
+  @ApiProperty({ type: [AttendanceResponse] }) items: AttendanceResponse[];
+}
+
+export class RosterEntryResponse {
+  @ApiProperty() participantId: string;
+  @ApiProperty() registrationId: string;
+  @ApiProperty() firstName: string;
+  @ApiProperty() lastName: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Support needs' }) needs: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ATTENDANCE_STATUSES }) attendance: AttendanceStatus | null;
+}
+
+export class RosterPage extends PageResponse {
+  @ApiProperty({ type: [RosterEntryResponse] }) items: RosterEntryResponse[];
+}

@@ -1,0 +1,25 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** Deadlock and serialization failures: the transaction did nothing and may simply be run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+
+function sqlState(error: unknown): string | undefined {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  return e?.driverError?.code ?? e?.code;
+}
+
+/**
+ * Runs `work` in one transaction, retrying it (a few times, with jitter) when PostgreSQL aborted it
+ * for a deadlock or serialization failure. `work` must use only the manager it is given.
+ */
+export async function inTransaction<T>(dataSource: DataSource, work: (em: EntityManager) => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await dataSource.transaction(work);
+    } catch (error) {
+      const code = sqlState(error);
+      if (attempt >= attempts || !code || !RETRYABLE.has(code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The census rule. A participant counts in a programme-term's headcount when their registration was
+ * `registered` at the end of the census date (Europe/London): it took a place on or before that date
+ * and was not withdrawn with an effective date on or before it. Billing reuses these functions.
+ */
+export interface CensusRegistration {
+  registrationId: string;
+  participantId: string;
+  budgetId: string;
+  budgetReference: string;
+  budgetType: 'managed' | 'direct_payment';
+  commissionerId: string;
+  contractId: string;
+  /** London date it took a place; null if it never did (waitlisted, or withdrawn while waiting). */
+  registeredOn: string | null;
+  withdrawalEffectiveOn: string | null;
+}
+
+export interface CensusContract {
+  contractId: string;
+  commissionerId: string;
+  pricePerTermPence: number;
+  minParticipants: number | null;
+}
+
+export interface CommissionerHeadcount {
+  commissionerId: string;
+  count: number;
+  managedCount: number;
+  directPaymentCount: number;
+  pricePerTermPence: number;
+  incomePence: number;
+}
+
+export interface Headcount {
+  count: number;
+  byCommissioner: CommissionerHeadcount[];
+  minParticipants: number | null;
+  belowMinimum: boolean;
+}
+
+export function countsAtCensus(
+  r: Pick<CensusRegistration, 'registeredOn' | 'withdrawalEffectiveOn'>,
+  censusDate: string,
+): boolean {
+  return (
+    r.registeredOn !== null &&
+    r.registeredOn <= censusDate &&
+    (r.withdrawalEffectiveOn === null || r.withdrawalEffectiveOn > censusDate)
+  );
+}
+
+/**
+ * The headcount at a census date, split by commissioner into managed and direct-payment participants,
+ * priced with each contract's termly price and compared with the contracts' minimum viable number
+ * (the largest minimum among the contracts covering the programme-term).
+ */
+export function headcountAtCensus(
+  censusDate: string,
+  registrations: CensusRegistration[],
+  contracts: CensusContract[],
+): Headcount {
+  const priceOf = new Map(contracts.map((c) => [c.contractId, c.pricePerTermPence]));
+  const byCommissioner = new Map<string, CommissionerHeadcount>();
+  let count = 0;
+  for (const r of registrations) {
+    if (!countsAtCensus(r, censusDate)) continue;
+    count += 1;
+    const price = priceOf.get(r.contractId) ?? 0;
+    const entry = byCommissioner.get(r.commissionerId) ?? {
+      commissionerId: r.commissionerId,
+      count: 0,
+      managedCount: 0,
+      directPaymentCount: 0,
+      pricePerTermPence: price,
+      incomePence: 0,
+    };
+    entry.count += 1;
+    if (r.budgetType === 'managed') entry.managedCount += 1;
+    else entry.directPaymentCount += 1;
+    entry.incomePence += price;
+    byCommissioner.set(r.commissionerId, entry);
+  }
+  const minimums = contracts.map((c) => c.minParticipants).filter((m): m is number => m !== null);
+  const minParticipants = minimums.length ? Math.max(...minimums) : null;
+  return {
+    count,
+    byCommissioner: [...byCommissioner.values()].sort((a, b) => a.commissionerId.localeCompare(b.commissionerId)),
+    minParticipants,
+    belowMinimum: minParticipants !== null && count < minParticipants,
+  };
+}

@@ -1,0 +1,25 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/decorators.js';
+import { ParseIdPipe } from '../common/validation.js';
+import { HeadcountResponse, UptakeResponse } from './dto/headcount.dto.js';
+import { HeadcountsService } from './headcounts.service.js';
+
+@ApiTags('headcounts')
+@Roles('coordinator', 'finance')
+@Controller('programmes/:programmeId/terms/:termId')
+export class HeadcountsController {
+  constructor(private readonly headcounts: HeadcountsService) {}
+
+  @Get('headcount')
+  @ApiOkResponse({ type: HeadcountResponse })
+  headcount(@Param('programmeId', ParseIdPipe) programmeId: string, @Param('termId', ParseIdPipe) termId: string): Promise<HeadcountResponse> {
+    return this.headcounts.headcount(programmeId, termId);
+  }
+
+  @Get('uptake')
+  @ApiOkResponse({ type: UptakeResponse })
+  uptake(@Param('programmeId', ParseIdPipe) programmeId: string, @Param('termId', ParseIdPipe) termId: string): Promise<UptakeResponse> {
+    return this.headcounts.uptake(programmeId, termId);
+  }
+}

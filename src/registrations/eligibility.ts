@@ -1,0 +1,67 @@
+import { ageOn } from '../common/london-calendar.js';
+import { ruleBrokenOn, type ProblemError } from '../common/problem.js';
+
+/** What registering a participant depends on (rules 2 and 3 of DOMAIN.md). */
+export interface EligibilityFacts {
+  participant: { id: string; dateOfBirth: string; erased: boolean };
+  programme: { minAge: number; maxAge: number };
+  term: { startsOn: string; endsOn: string };
+  budget: { participantId: string; validFrom: string; validTo: string; amountPence: number; committedPence: number };
+  /** The budget's commissioner's contract covering the programme on the term's dates, if any. */
+  contract: { pricePerTermPence: number } | undefined;
+}
+
+export const RegistrationRule = {
+  AgeOutOfRange: 'age-out-of-range',
+  BudgetNotParticipants: 'budget-not-participants',
+  BudgetNotValidForTerm: 'budget-not-valid-for-term',
+  NoContract: 'no-contract-covers-programme',
+  InsufficientBudget: 'insufficient-budget',
+  ParticipantErased: 'participant-erased',
+} as const;
+
+/**
+ * The first eligibility rule a registration breaks, or undefined when it may register.
+ * Money is checked here for a clear message; the conditional update that commits it is the guard.
+ */
+export function eligibilityProblem(f: EligibilityFacts): ProblemError | undefined {
+  if (f.participant.erased) {
+    return ruleBrokenOn(RegistrationRule.ParticipantErased, 'participantId', 'the participant record has been erased');
+  }
+  const age = ageOn(f.participant.dateOfBirth, f.term.startsOn);
+  if (age < f.programme.minAge || age > f.programme.maxAge) {
+    return ruleBrokenOn(
+      RegistrationRule.AgeOutOfRange,
+      'participantId',
+      `the participant is ${age} on the term's first day (${f.term.startsOn}); the programme takes ages ${f.programme.minAge} to ${f.programme.maxAge}`,
+    );
+  }
+  if (f.budget.participantId !== f.participant.id) {
+    return ruleBrokenOn(RegistrationRule.BudgetNotParticipants, 'budgetId', "the budget is not the participant's");
+  }
+  if (f.budget.validFrom > f.term.startsOn || f.budget.validTo < f.term.endsOn) {
+    return ruleBrokenOn(
+      RegistrationRule.BudgetNotValidForTerm,
+      'budgetId',
+      `the budget is valid ${f.budget.validFrom} to ${f.budget.validTo}, not for the whole term ${f.term.startsOn} to ${f.term.endsOn}`,
+    );
+  }
+  if (!f.contract) {
+    return ruleBrokenOn(
+      RegistrationRule.NoContract,
+      'budgetId',
+      "the budget's commissioner has no contract covering this programme for the term's dates",
+    );
+  }
+  const remaining = f.budget.amountPence - f.budget.committedPence;
+  if (remaining < f.contract.pricePerTermPence) return insufficientBudget(remaining, f.contract.pricePerTermPence);
+  return undefined;
+}
+
+export function insufficientBudget(remainingPence: number, pricePence: number): ProblemError {
+  return ruleBrokenOn(
+    RegistrationRule.InsufficientBudget,
+    'budgetId',
+    `the budget has ${remainingPence} pence uncommitted; the termly price is ${pricePence} pence`,
+  );
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../auth/decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { ParseIdPipe } from '../common/validation.js';
+import {
+  CreateRegistrationDto,
+  RegistrationPage,
+  RegistrationQuery,
+  RegistrationResponse,
+  WithdrawRegistrationDto,
+} from './dto/registration.dto.js';
+import { RegistrationsService } from './registrations.service.js';
+
+@ApiTags('registrations')
+@Roles('coordinator')
+@Controller('registrations')
+export class RegistrationsController {
+  constructor(private readonly registrations: RegistrationsService) {}
+
+  @Post()
+  @ApiCreatedResponse({
+    type: RegistrationResponse,
+    description:
+      "registered (a place was free; the price is committed against the budget) or waitlisted. 409 when the participant already has an active registration for the programme and term; 422 when the age, the budget (owner, validity, money) or the commissioner's contract rule refuses it.",
+  })
+  register(@Body() dto: CreateRegistrationDto, @CurrentPrincipal() principal: Principal): Promise<RegistrationResponse> {
+    return this.registrations.register(dto, principal);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: RegistrationPage })
+  list(@Query() query: RegistrationQuery) {
+    return this.registrations.list(query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: RegistrationResponse })
+  get(@Param('id', ParseIdPipe) id: string): Promise<RegistrationResponse> {
+    return this.registrations.get(id);
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RegistrationResponse, description: 'The freed place goes, in the same transaction, to the earliest eligible waitlisted registration' })
+  withdraw(@Param('id', ParseIdPipe) id: string, @Body() dto: WithdrawRegistrationDto): Promise<RegistrationResponse> {
+    return this.registrations.withdraw(id, dto);
+  }
+}
