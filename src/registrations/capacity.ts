@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import type { Sql } from '../database/sql.js';
 import { ruleBrokenOn } from '../common/problem.js';
 
 /**
@@ -22,7 +22,7 @@ export interface ProgrammeTermCount {
  * Locks the programme-term's row (creating it on first use) until the transaction ends, in one
  * statement, and returns its count.
  */
-export async function lockProgrammeTerm(em: EntityManager, programmeId: string, termId: string): Promise<ProgrammeTermCount> {
+export async function lockProgrammeTerm(em: Sql, programmeId: string, termId: string): Promise<ProgrammeTermCount> {
   const [row] = await em.query(
     `INSERT INTO programme_terms (programme_id, term_id, places)
      SELECT p.id, $2, LEAST(p.capacity, COALESCE((SELECT min(s.capacity) FROM sessions s
@@ -36,7 +36,7 @@ export async function lockProgrammeTerm(em: EntityManager, programmeId: string, 
 }
 
 /** Recomputes a locked programme-term's places after a session or programme capacity changed. */
-export async function refreshPlaces(em: EntityManager, programmeId: string, termId: string): Promise<void> {
+export async function refreshPlaces(em: Sql, programmeId: string, termId: string): Promise<void> {
   await em.query(
     `UPDATE programme_terms pt
         SET places = LEAST(p.capacity, COALESCE((SELECT min(s.capacity) FROM sessions s
@@ -62,7 +62,7 @@ export function assertFits(count: ProgrammeTermCount, capacity: number, field = 
  * Changes a programme's capacity: every term of the programme is locked and checked, then their
  * places are recomputed. Called with the programme row already locked. Returns the terms touched.
  */
-export async function changeProgrammeCapacity(em: EntityManager, programmeId: string, capacity: number): Promise<string[]> {
+export async function changeProgrammeCapacity(em: Sql, programmeId: string, capacity: number): Promise<string[]> {
   const terms: Array<{ term_id: string; registered: number; places: number }> = await em.query(
     `SELECT term_id, registered, places FROM programme_terms WHERE programme_id = $1 ORDER BY term_id FOR UPDATE`,
     [programmeId],
@@ -74,13 +74,13 @@ export async function changeProgrammeCapacity(em: EntityManager, programmeId: st
 }
 
 /** Takes one place on a locked programme-term and on each of its sessions (CHECKs refuse an overflow). */
-export async function takePlace(em: EntityManager, programmeId: string, termId: string): Promise<void> {
+export async function takePlace(em: Sql, programmeId: string, termId: string): Promise<void> {
   await em.query(`UPDATE programme_terms SET registered = registered + 1 WHERE programme_id = $1 AND term_id = $2`, [programmeId, termId]);
   await em.query(`UPDATE sessions SET booked = booked + 1 WHERE programme_id = $1 AND term_id = $2`, [programmeId, termId]);
 }
 
 /** Gives back one place on a locked programme-term and on each of its sessions. */
-export async function releasePlace(em: EntityManager, programmeId: string, termId: string): Promise<void> {
+export async function releasePlace(em: Sql, programmeId: string, termId: string): Promise<void> {
   await em.query(`UPDATE programme_terms SET registered = registered - 1 WHERE programme_id = $1 AND term_id = $2`, [programmeId, termId]);
   await em.query(`UPDATE sessions SET booked = booked - 1 WHERE programme_id = $1 AND term_id = $2`, [programmeId, termId]);
 }

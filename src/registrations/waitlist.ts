@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Sql } from '../database/sql.js';
 import { todayInLondon } from '../common/london-calendar.js';
 import { commitPrice } from './budget-commitment.js';
 import { takePlace } from './capacity.js';
@@ -10,7 +10,7 @@ import { takePlace } from './capacity.js';
  *
  * Called with the programme-term row locked (lockProgrammeTerm). Returns the promoted registration ids.
  */
-export async function promoteFromWaitlist(em: EntityManager, programmeId: string, termId: string): Promise<string[]> {
+export async function promoteFromWaitlist(em: Sql, programmeId: string, termId: string): Promise<string[]> {
   const [{ free }] = await em.query(
     `SELECT places - registered AS free FROM programme_terms WHERE programme_id = $1 AND term_id = $2`,
     [programmeId, termId],

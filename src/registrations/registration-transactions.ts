@@ -1,0 +1,157 @@
+import { withConstraints } from '../common/constraints.js';
+import { isWithin, todayInLondon } from '../common/london-calendar.js';
+import { conflict, ruleBroken, ruleBrokenOn } from '../common/problem.js';
+import { commitPrice, releasePrice, remainingPence } from './budget-commitment.js';
+import { lockProgrammeTerm, releasePlace, takePlace } from './capacity.js';
+import { insufficientBudget } from './eligibility.js';
+import { promoteFromWaitlist } from './waitlist.js';
+import type { Sql } from '../database/sql.js';
+
+/*
+ * The statements of registering and withdrawing, each run inside one transaction by the caller.
+ * They need only `em.query`, so the benchmark's baseline runs exactly the same SQL through `pg`.
+ */
+export interface RegistrationFacts {
+  participant_id: string | null;
+  date_of_birth: string;
+  erased: boolean;
+  programme_id: string | null;
+  min_age: number;
+  max_age: number;
+  term_id: string | null;
+  starts_on: string;
+  ends_on: string;
+  census_date: string;
+  budget_id: string | null;
+  budget_participant_id: string;
+  valid_from: string;
+  valid_to: string;
+  amount_pence: number;
+  committed_pence: number;
+  contract_id: string | null;
+  price_per_term_pence: number;
+}
+
+export interface RegistrationRequest {
+  participantId: string;
+  programmeId: string;
+  termId: string;
+  budgetId: string;
+}
+
+/** Everything eligibility depends on, in one query (read before the transaction; the locks re-check what matters). */
+export async function loadRegistrationFacts(em: Sql, r: RegistrationRequest): Promise<RegistrationFacts> {
+  const [facts] = await em.query(
+    `SELECT p.id AS participant_id, p.date_of_birth, p.erased_at IS NOT NULL AS erased,
+            pr.id AS programme_id, pr.min_age, pr.max_age,
+            t.id AS term_id, t.starts_on, t.ends_on, t.census_date,
+            b.id AS budget_id, b.participant_id AS budget_participant_id, b.valid_from, b.valid_to,
+            b.amount_pence, b.committed_pence,
+            c.id AS contract_id, c.price_per_term_pence
+       FROM (SELECT 1) AS one
+       LEFT JOIN participants p ON p.id = $1
+       LEFT JOIN programmes pr ON pr.id = $2
+       LEFT JOIN terms t ON t.id = $3
+       LEFT JOIN personal_budgets b ON b.id = $4
+       LEFT JOIN LATERAL (
+            SELECT c.id, c.price_per_term_pence
+              FROM contracts c JOIN contract_programmes cp ON cp.contract_id = c.id AND cp.programme_id = pr.id
+             WHERE c.commissioner_id = b.commissioner_id AND c.starts_on <= t.starts_on AND c.ends_on >= t.ends_on
+             ORDER BY c.starts_on DESC LIMIT 1) c ON true`,
+    [r.participantId, r.programmeId, r.termId, r.budgetId],
+  );
+  return facts;
+}
+
+/**
+ * With the programme-term's row locked: take a place and commit the price against the budget when a
+ * place is free, else join the waitlist (committing nothing). Returns the new registration's id.
+ */
+export async function placeRegistration(
+  em: Sql,
+  r: RegistrationRequest & { contractId: string; pricePence: number; registeredOn: string; createdBy: string },
+): Promise<{ id: string; status: 'registered' | 'waitlisted' }> {
+  const count = await lockProgrammeTerm(em, r.programmeId, r.termId);
+  const hasPlace = count.registered < count.places;
+  if (hasPlace) {
+    if (!(await commitPrice(em, r.budgetId, r.pricePence))) {
+      throw insufficientBudget(await remainingPence(em, r.budgetId), r.pricePence);
+    }
+    await takePlace(em, r.programmeId, r.termId);
+  } else {
+    const remaining = await remainingPence(em, r.budgetId);
+    if (remaining < r.pricePence) throw insufficientBudget(remaining, r.pricePence);
+  }
+  const status = hasPlace ? 'registered' : 'waitlisted';
+  const [row] = await withConstraints(
+    () =>
+      em.query(
+        `INSERT INTO registrations
+           (participant_id, programme_id, term_id, budget_id, contract_id, status, price_pence, registered_on, committed_pence, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         RETURNING id`,
+        [
+          r.participantId,
+          r.programmeId,
+          r.termId,
+          r.budgetId,
+          r.contractId,
+          status,
+          r.pricePence,
+          hasPlace ? r.registeredOn : null,
+          hasPlace ? r.pricePence : 0,
+          r.createdBy,
+        ],
+      ),
+    {
+      registrations_one_active: () =>
+        conflict('already-registered', 'The participant already has an active registration for this programme and term'),
+    },
+  );
+  return { id: row.id, status };
+}
+
+/**
+ * Withdraws a registration. A registered one frees its place, which goes in the same transaction to
+ * the earliest eligible waitlisted registration; its money is released when the withdrawal takes
+ * effect on or before the census date (after it, the term stays billable).
+ */
+export async function withdrawRegistration(
+  em: Sql,
+  w: { id: string; programmeId: string; termId: string; reason: string; effectiveOn?: string },
+): Promise<void> {
+  await lockProgrammeTerm(em, w.programmeId, w.termId);
+  const [r] = await em.query(
+    `SELECT r.status, r.budget_id, r.committed_pence, t.starts_on, t.ends_on, t.census_date
+       FROM registrations r JOIN terms t ON t.id = r.term_id
+      WHERE r.id = $1 FOR UPDATE OF r`,
+    [w.id],
+  );
+  if (r.status === 'withdrawn') throw ruleBroken('already-withdrawn', 'The registration is already withdrawn');
+  const effectiveOn = withdrawalEffectiveOn(w.effectiveOn, r);
+  const release = r.committed_pence > 0 && effectiveOn <= r.census_date;
+  await em.query(
+    `UPDATE registrations
+        SET status = 'withdrawn', withdrawn_at = now(), withdrawal_effective_on = $2, withdrawal_reason = $3,
+            committed_pence = CASE WHEN $4 THEN 0 ELSE committed_pence END, updated_at = now()
+      WHERE id = $1`,
+    [w.id, effectiveOn, w.reason, release],
+  );
+  if (release) await releasePrice(em, r.budget_id, r.committed_pence);
+  if (r.status === 'registered') {
+    await releasePlace(em, w.programmeId, w.termId);
+    await promoteFromWaitlist(em, w.programmeId, w.termId);
+  }
+}
+
+/** A given date must lie within the term; the default (today in London) is moved into the term. */
+export function withdrawalEffectiveOn(given: string | undefined, term: { starts_on: string; ends_on: string }): string {
+  if (given !== undefined) {
+    if (!isWithin(given, term.starts_on, term.ends_on)) {
+      throw ruleBrokenOn('withdrawal-outside-term', 'effectiveOn', `must fall within the term (${term.starts_on} to ${term.ends_on})`);
+    }
+    return given;
+  }
+  const today = todayInLondon();
+  return today < term.starts_on ? term.starts_on : today > term.ends_on ? term.ends_on : today;
+}
