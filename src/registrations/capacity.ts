@@ -73,14 +73,3 @@ export async function changeProgrammeCapacity(em: Sql, programmeId: string, capa
   return terms.map((t) => t.term_id);
 }
 
-/** Takes one place on a locked programme-term and on each of its sessions (CHECKs refuse an overflow). */
-export async function takePlace(em: Sql, programmeId: string, termId: string): Promise<void> {
-  await em.query(`UPDATE programme_terms SET registered = registered + 1 WHERE programme_id = $1 AND term_id = $2`, [programmeId, termId]);
-  await em.query(`UPDATE sessions SET booked = booked + 1 WHERE programme_id = $1 AND term_id = $2`, [programmeId, termId]);
-}
-
-/** Gives back one place on a locked programme-term and on each of its sessions. */
-export async function releasePlace(em: Sql, programmeId: string, termId: string): Promise<void> {
-  await em.query(`UPDATE programme_terms SET registered = registered - 1 WHERE programme_id = $1 AND term_id = $2`, [programmeId, termId]);
-  await em.query(`UPDATE sessions SET booked = booked - 1 WHERE programme_id = $1 AND term_id = $2`, [programmeId, termId]);
-}

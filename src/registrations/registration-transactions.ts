@@ -1,8 +1,7 @@
 import { withConstraints } from '../common/constraints.js';
 import { isWithin, todayInLondon } from '../common/london-calendar.js';
 import { conflict, ruleBroken, ruleBrokenOn } from '../common/problem.js';
-import { commitPrice, releasePrice, remainingPence } from './budget-commitment.js';
-import { lockProgrammeTerm, releasePlace, takePlace } from './capacity.js';
+import { lockProgrammeTerm } from './capacity.js';
 import { insufficientBudget } from './eligibility.js';
 import { promoteFromWaitlist } from './waitlist.js';
 import type { Sql } from '../database/sql.js';
@@ -64,8 +63,10 @@ export async function loadRegistrationFacts(em: Sql, r: RegistrationRequest): Pr
 }
 
 /**
- * With the programme-term's row locked: take a place and commit the price against the budget when a
- * place is free, else join the waitlist (committing nothing). Returns the new registration's id.
+ * With the programme-term's row locked: when a place is free, one statement commits the price against
+ * the budget (only if the money is there), takes the place on the programme-term and on each of its
+ * sessions, and inserts the registration; otherwise it joins the waitlist, committing nothing. Keeping
+ * the work under the lock to few round trips keeps waiting short when many register at once.
  */
 export async function placeRegistration(
   em: Sql,
@@ -73,42 +74,45 @@ export async function placeRegistration(
 ): Promise<{ id: string; status: 'registered' | 'waitlisted' }> {
   const count = await lockProgrammeTerm(em, r.programmeId, r.termId);
   const hasPlace = count.registered < count.places;
-  if (hasPlace) {
-    if (!(await commitPrice(em, r.budgetId, r.pricePence))) {
-      throw insufficientBudget(await remainingPence(em, r.budgetId), r.pricePence);
-    }
-    await takePlace(em, r.programmeId, r.termId);
-  } else {
-    const remaining = await remainingPence(em, r.budgetId);
-    if (remaining < r.pricePence) throw insufficientBudget(remaining, r.pricePence);
-  }
-  const status = hasPlace ? 'registered' : 'waitlisted';
+  const values = [r.participantId, r.programmeId, r.termId, r.budgetId, r.contractId, r.pricePence, r.createdBy];
   const [row] = await withConstraints(
     () =>
       em.query(
-        `INSERT INTO registrations
-           (participant_id, programme_id, term_id, budget_id, contract_id, status, price_pence, registered_on, committed_pence, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         RETURNING id`,
-        [
-          r.participantId,
-          r.programmeId,
-          r.termId,
-          r.budgetId,
-          r.contractId,
-          status,
-          r.pricePence,
-          hasPlace ? r.registeredOn : null,
-          hasPlace ? r.pricePence : 0,
-          r.createdBy,
-        ],
+        hasPlace
+          ? `WITH budget AS (
+               UPDATE personal_budgets SET committed_pence = committed_pence + $6, updated_at = now()
+                WHERE id = $4 AND amount_pence - committed_pence >= $6
+                RETURNING id),
+             programme_term AS (
+               UPDATE programme_terms SET registered = registered + 1
+                WHERE programme_id = $2 AND term_id = $3 AND EXISTS (SELECT 1 FROM budget)),
+             booked AS (
+               UPDATE sessions SET booked = booked + 1
+                WHERE programme_id = $2 AND term_id = $3 AND EXISTS (SELECT 1 FROM budget)),
+             registration AS (
+               INSERT INTO registrations (participant_id, programme_id, term_id, budget_id, contract_id, status,
+                                          price_pence, registered_on, committed_pence, created_by)
+               SELECT $1, $2, $3, $4, $5, 'registered', $6, $8, $6, $7 WHERE EXISTS (SELECT 1 FROM budget)
+               RETURNING id)
+             SELECT (SELECT id FROM registration) AS id,
+                    (SELECT amount_pence - committed_pence FROM personal_budgets WHERE id = $4) AS remaining`
+          : `WITH registration AS (
+               INSERT INTO registrations (participant_id, programme_id, term_id, budget_id, contract_id, status,
+                                          price_pence, registered_on, committed_pence, created_by)
+               SELECT $1, $2, $3, $4, $5, 'waitlisted', $6, NULL, 0, $7
+                WHERE (SELECT amount_pence - committed_pence FROM personal_budgets WHERE id = $4) >= $6
+               RETURNING id)
+             SELECT (SELECT id FROM registration) AS id,
+                    (SELECT amount_pence - committed_pence FROM personal_budgets WHERE id = $4) AS remaining`,
+        hasPlace ? [...values, r.registeredOn] : values,
       ),
     {
       registrations_one_active: () =>
         conflict('already-registered', 'The participant already has an active registration for this programme and term'),
     },
   );
-  return { id: row.id, status };
+  if (!row.id) throw insufficientBudget(row.remaining, r.pricePence);
+  return { id: row.id, status: hasPlace ? 'registered' : 'waitlisted' };
 }
 
 /**
@@ -122,26 +126,34 @@ export async function withdrawRegistration(
 ): Promise<void> {
   await lockProgrammeTerm(em, w.programmeId, w.termId);
   const [r] = await em.query(
-    `SELECT r.status, r.budget_id, r.committed_pence, t.starts_on, t.ends_on, t.census_date
+    `SELECT r.status, r.committed_pence, t.starts_on, t.ends_on, t.census_date
        FROM registrations r JOIN terms t ON t.id = r.term_id
       WHERE r.id = $1 FOR UPDATE OF r`,
     [w.id],
   );
   if (r.status === 'withdrawn') throw ruleBroken('already-withdrawn', 'The registration is already withdrawn');
   const effectiveOn = withdrawalEffectiveOn(w.effectiveOn, r);
-  const release = r.committed_pence > 0 && effectiveOn <= r.census_date;
   await em.query(
-    `UPDATE registrations
-        SET status = 'withdrawn', withdrawn_at = now(), withdrawal_effective_on = $2, withdrawal_reason = $3,
-            committed_pence = CASE WHEN $4 THEN 0 ELSE committed_pence END, updated_at = now()
-      WHERE id = $1`,
-    [w.id, effectiveOn, w.reason, release],
+    `WITH withdrawn AS (
+       UPDATE registrations
+          SET status = 'withdrawn', withdrawn_at = now(), withdrawal_effective_on = $2, withdrawal_reason = $3,
+              committed_pence = CASE WHEN $2 <= $4::date THEN 0 ELSE committed_pence END, updated_at = now()
+        WHERE id = $1
+        RETURNING budget_id),
+     released_money AS (
+       UPDATE personal_budgets SET committed_pence = committed_pence - $5, updated_at = now()
+        WHERE id = (SELECT budget_id FROM withdrawn) AND $2 <= $4::date AND $5 > 0
+        RETURNING id),
+     released_place AS (
+       UPDATE programme_terms SET registered = registered - 1
+        WHERE programme_id = $6 AND term_id = $7 AND $8),
+     unbooked AS (
+       UPDATE sessions SET booked = booked - 1
+        WHERE programme_id = $6 AND term_id = $7 AND $8)
+     SELECT count(*) FROM released_money`,
+    [w.id, effectiveOn, w.reason, r.census_date, r.committed_pence, w.programmeId, w.termId, r.status === 'registered'],
   );
-  if (release) await releasePrice(em, r.budget_id, r.committed_pence);
-  if (r.status === 'registered') {
-    await releasePlace(em, w.programmeId, w.termId);
-    await promoteFromWaitlist(em, w.programmeId, w.termId);
-  }
+  if (r.status === 'registered') await promoteFromWaitlist(em, w.programmeId, w.termId);
 }
 
 /** A given date must lie within the term; the default (today in London) is moved into the term. */
