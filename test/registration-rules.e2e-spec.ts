@@ -299,6 +299,64 @@ describe('registration rules', () => {
     });
   });
 
+  describe('money is integer pence (rule 7)', () => {
+    it('refuses fractional or textual pence on the prices and budgets registrations draw on', async () => {
+      const commissioner = await f.commissioner();
+      const programme = await f.programme();
+      const participant = await f.participant();
+      const contract = (pricePerTermPence: unknown) =>
+        t.api().post('/api/v1/contracts').set('Authorization', `Bearer ${t.adminToken}`).send({
+          commissionerId: commissioner.id,
+          reference: `C-${String(pricePerTermPence)}`,
+          startsOn: term.startsOn,
+          endsOn: term.endsOn,
+          pricePerTermPence,
+          programmeIds: [programme.id],
+        });
+      const budget = (amountPence: unknown) =>
+        t.api().post(`/api/v1/participants/${participant.id}/budgets`).set('Authorization', `Bearer ${t.adminToken}`).send({
+          type: 'managed',
+          commissionerId: commissioner.id,
+          reference: `PB-${String(amountPence)}`,
+          amountPence,
+          validFrom: term.startsOn,
+          validTo: term.endsOn,
+        });
+      for (const bad of [45000.5, '45000', 1e10, -1]) {
+        const c = await contract(bad);
+        expect({ bad, status: c.status }).toEqual({ bad, status: 400 });
+        expect(c.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'pricePerTermPence' })]));
+        const b = await budget(bad);
+        expect({ bad, status: b.status }).toEqual({ bad, status: 400 });
+        expect(b.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'amountPence' })]));
+      }
+      const { rows } = await t.db.query(
+        'SELECT (SELECT count(*)::int FROM contracts WHERE commissioner_id = $1) AS contracts, (SELECT count(*)::int FROM personal_budgets WHERE participant_id = $2) AS budgets',
+        [commissioner.id, participant.id],
+      );
+      expect(rows[0]).toEqual({ contracts: 0, budgets: 0 });
+    });
+
+    it('stores every money column as an integer type and answers integers', async () => {
+      const { rows } = await t.db.query(
+        `SELECT table_name, column_name, data_type FROM information_schema.columns
+          WHERE table_schema = 'public' AND column_name LIKE '%pence%' AND table_name IN ('registrations', 'personal_budgets', 'contracts')`,
+      );
+      expect(rows.length).toBeGreaterThanOrEqual(5);
+      for (const row of rows) expect({ ...row, data_type: ['integer', 'bigint'].includes(row.data_type) }).toEqual({ ...row, data_type: true });
+
+      const offer = await f.offer(term, { contract: { pricePerTermPence: 33333 } });
+      const r = await f.registered(term, offer.programme, offer.commissioner.id, { budget: { amountPence: 100001 } });
+      const b = (await f.get(`/budgets/${r.budget.id}`)).body;
+      const u = (await f.get(`/programmes/${offer.programme.id}/terms/${term.id}/uptake`)).body;
+      const money = { ...r.registration, ...b, projectedIncomePence: u.projectedIncomePence };
+      for (const key of ['pricePence', 'committedPence', 'amountPence', 'remainingPence', 'projectedIncomePence']) {
+        expect({ key, integer: Number.isInteger(money[key]) }).toEqual({ key, integer: true });
+      }
+      expect(b).toMatchObject({ amountPence: 100001, committedPence: 33333, remainingPence: 66668 });
+    });
+  });
+
   describe('bad input never leaves partial rows (rule 10)', () => {
     interface State {
       registrations: unknown[];
