@@ -100,8 +100,8 @@ describe('capacity', () => {
     const rs = await registerMany(offer, 9);
     expect(rs.filter((r) => r.status === 'registered')).toHaveLength(8);
     expect(statuses(rs)[8]).toEqual(['waitlisted', 1]);
-    // (the 12-seat session's `available` is left out on purpose: it answers capacity - booked = 4 although the
-    // programme-term is full; see the report on `available` for sessions larger than the places)
+    // The 12-seat session's `available` is left out on purpose: it answers capacity - booked = 4 although the
+    // programme-term is full (an open question on what `available` means for a session larger than the places).
     expect([await session(full.id), await session(small.id)]).toMatchObject([
       { capacity: 12, booked: 8 },
       { capacity: 8, booked: 8, available: 0 },
