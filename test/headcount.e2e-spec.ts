@@ -188,7 +188,8 @@ describe('headcount and uptake', () => {
         belowMinimum: true,
         projectedIncomePence: 95000,
         sessions: [
-          { id: big.id, date: addDays(term.startsOn, 5), startTime: '10:00', endTime: '15:00', capacity: 5, booked: 4, available: 1 },
+          // the small session sets the places (4), so the big one has none free either
+          { id: big.id, date: addDays(term.startsOn, 5), startTime: '10:00', endTime: '15:00', capacity: 5, booked: 4, available: 0 },
           { id: small.id, date: addDays(term.startsOn, 12), startTime: '13:00', endTime: '16:30', capacity: 4, booked: 4, available: 0 },
         ],
       });

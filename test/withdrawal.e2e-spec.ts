@@ -155,6 +155,36 @@ describe('budgets, waitlist and withdrawal', () => {
       expect(res.body).toMatchObject({ status: 'withdrawn', withdrawalEffectiveOn: pastTerm.endsOn, committedPence: 45000 });
       expect(await budget(b.id)).toMatchObject({ committedPence: 45000 });
     });
+    it('a registration that took its place after the census never counted: withdrawing it releases the money', async () => {
+      const offer = await f.offer(pastTerm);
+      const { registration: r, budget: b } = await f.registered(pastTerm, offer.programme, offer.commissioner.id, {
+        registration: { registeredOn: addDays(pastTerm.censusDate, 1) },
+      });
+      expect(await budget(b.id)).toMatchObject({ committedPence: 45000 });
+      const res = await f.withdraw(r.id, { reason: 'Left the area', effectiveOn: addDays(pastTerm.censusDate, 5) });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'withdrawn', committedPence: 0 });
+      expect(await budget(b.id)).toMatchObject({ committedPence: 0 });
+    });
+
+    it('registering for a term that has ended needs registeredOn (a correction), else 422', async () => {
+      const offer = await f.offer(pastTerm);
+      const { participant, budget: b } = await f.applicant(pastTerm, offer.commissioner.id);
+      const res = await f.register(f.registrationOf(participant, offer.programme, pastTerm, b));
+      expect(res.status).toBe(422);
+      expect(res.body.type).toMatch(/term-ended$/);
+      expect(await budget(b.id)).toMatchObject({ committedPence: 0 });
+    });
+
+    it('withdrawing from an ended term promotes nobody into it', async () => {
+      const offer = await f.offer(pastTerm, { programme: { capacity: 1 } });
+      const first = await f.registered(pastTerm, offer.programme, offer.commissioner.id, { registration: { registeredOn: pastTerm.startsOn } });
+      const second = await f.registered(pastTerm, offer.programme, offer.commissioner.id, { registration: { registeredOn: pastTerm.startsOn } });
+      expect(second.registration.status).toBe('waitlisted');
+      await f.withdraw(first.registration.id, { reason: 'Left', effectiveOn: pastTerm.startsOn });
+      expect((await registration(second.registration.id)).status).toBe('waitlisted');
+      expect(await budget(second.budget.id)).toMatchObject({ committedPence: 0 });
+    });
   });
 
   describe('the waitlist', () => {

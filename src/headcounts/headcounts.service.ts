@@ -34,10 +34,12 @@ export class HeadcountsService {
          FROM programmes p WHERE p.id = $1`,
       [programmeId, termId],
     );
-    const sessions: Array<{ id: string; date: string; start_time: string; end_time: string; capacity: number; booked: number }> =
+    const sessions: Array<{ id: string; date: string; start_time: string; end_time: string; capacity: number; booked: number; available: number }> =
       await this.dataSource.query(
-        `SELECT id, date, start_time, end_time, capacity, booked FROM sessions
-          WHERE programme_id = $1 AND term_id = $2 ORDER BY date, start_time`,
+        `SELECT s.id, s.date, s.start_time, s.end_time, s.capacity, s.booked,
+                LEAST(s.capacity, COALESCE(pt.places, s.capacity)) - s.booked AS available
+           FROM sessions s LEFT JOIN programme_terms pt ON pt.programme_id = s.programme_id AND pt.term_id = s.term_id
+          WHERE s.programme_id = $1 AND s.term_id = $2 ORDER BY s.date, s.start_time`,
         [programmeId, termId],
       );
     return {
@@ -58,7 +60,7 @@ export class HeadcountsService {
         endTime: s.end_time.slice(0, 5),
         capacity: s.capacity,
         booked: s.booked,
-        available: s.capacity - s.booked,
+        available: Math.max(0, s.available),
       })),
     };
   }

@@ -1,6 +1,7 @@
 import { withConstraints } from '../common/constraints.js';
 import { isWithin, todayInLondon } from '../common/london-calendar.js';
 import { conflict, ruleBroken, ruleBrokenOn } from '../common/problem.js';
+import { countsAtCensus } from '../headcounts/headcount.js';
 import { lockProgrammeTerm } from './capacity.js';
 import { insufficientBudget } from './eligibility.js';
 import { promoteFromWaitlist } from './waitlist.js';
@@ -73,7 +74,9 @@ export async function placeRegistration(
   r: RegistrationRequest & { contractId: string; pricePence: number; registeredOn: string; createdBy: string },
 ): Promise<{ id: string; status: 'registered' | 'waitlisted' }> {
   const count = await lockProgrammeTerm(em, r.programmeId, r.termId);
-  const hasPlace = count.registered < count.places;
+  // A free place goes to someone already waiting who can now pay before it goes to a newcomer.
+  const promoted = count.registered < count.places ? await promoteFromWaitlist(em, r.programmeId, r.termId) : [];
+  const hasPlace = count.registered + promoted.length < count.places;
   const values = [r.participantId, r.programmeId, r.termId, r.budgetId, r.contractId, r.pricePence, r.createdBy];
   const [row] = await withConstraints(
     () =>
@@ -117,32 +120,35 @@ export async function placeRegistration(
 
 /**
  * Withdraws a registration. A registered one frees its place, which goes in the same transaction to
- * the earliest eligible waitlisted registration; its money is released when the withdrawal takes
- * effect on or before the census date (after it, the term stays billable).
+ * the earliest eligible waitlisted registration. Its money is released unless the term is billable
+ * for it: released when the withdrawal takes effect on or before the census date (or it took its
+ * place after the census, so it never counted); kept when it counted at the census.
  */
 export async function withdrawRegistration(
   em: Sql,
-  w: { id: string; programmeId: string; termId: string; reason: string; effectiveOn?: string },
+  w: { id: string; programmeId: string; termId: string; reason: string; effectiveOn?: string | null },
 ): Promise<void> {
   await lockProgrammeTerm(em, w.programmeId, w.termId);
   const [r] = await em.query(
-    `SELECT r.status, r.committed_pence, t.starts_on, t.ends_on, t.census_date
+    `SELECT r.status, r.committed_pence, r.registered_on, t.starts_on, t.ends_on, t.census_date
        FROM registrations r JOIN terms t ON t.id = r.term_id
       WHERE r.id = $1 FOR UPDATE OF r`,
     [w.id],
   );
   if (r.status === 'withdrawn') throw ruleBroken('already-withdrawn', 'The registration is already withdrawn');
   const effectiveOn = withdrawalEffectiveOn(w.effectiveOn, r);
+  // The money stays committed only when the term is billable for this registration: it counted at the census.
+  const release = r.committed_pence > 0 && !countsAtCensus({ registeredOn: r.registered_on, withdrawalEffectiveOn: effectiveOn }, r.census_date);
   await em.query(
     `WITH withdrawn AS (
        UPDATE registrations
           SET status = 'withdrawn', withdrawn_at = now(), withdrawal_effective_on = $2, withdrawal_reason = $3,
-              committed_pence = CASE WHEN $2 <= $4::date THEN 0 ELSE committed_pence END, updated_at = now()
+              committed_pence = CASE WHEN $4 THEN 0 ELSE committed_pence END, updated_at = now()
         WHERE id = $1
         RETURNING budget_id),
      released_money AS (
        UPDATE personal_budgets SET committed_pence = committed_pence - $5, updated_at = now()
-        WHERE id = (SELECT budget_id FROM withdrawn) AND $2 <= $4::date AND $5 > 0
+        WHERE id = (SELECT budget_id FROM withdrawn) AND $4
         RETURNING id),
      released_place AS (
        UPDATE programme_terms SET registered = registered - 1
@@ -151,14 +157,15 @@ export async function withdrawRegistration(
        UPDATE sessions SET booked = booked - 1
         WHERE programme_id = $6 AND term_id = $7 AND $8)
      SELECT count(*) FROM released_money`,
-    [w.id, effectiveOn, w.reason, r.census_date, r.committed_pence, w.programmeId, w.termId, r.status === 'registered'],
+    [w.id, effectiveOn, w.reason, release, r.committed_pence, w.programmeId, w.termId, r.status === 'registered'],
   );
-  if (r.status === 'registered') await promoteFromWaitlist(em, w.programmeId, w.termId);
+  // once the term is over there is nothing left to promote into
+  if (r.status === 'registered' && todayInLondon() <= r.ends_on) await promoteFromWaitlist(em, w.programmeId, w.termId);
 }
 
 /** A given date must lie within the term; the default (today in London) is moved into the term. */
-export function withdrawalEffectiveOn(given: string | undefined, term: { starts_on: string; ends_on: string }): string {
-  if (given !== undefined) {
+export function withdrawalEffectiveOn(given: string | null | undefined, term: { starts_on: string; ends_on: string }): string {
+  if (given != null) {
     if (!isWithin(given, term.starts_on, term.ends_on)) {
       throw ruleBrokenOn('withdrawal-outside-term', 'effectiveOn', `must fall within the term (${term.starts_on} to ${term.ends_on})`);
     }

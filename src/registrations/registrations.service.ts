@@ -88,9 +88,14 @@ export class RegistrationsService {
   }
 
   /** A correction may date the place earlier than today, but never in the future nor after the term. */
-  private registeredOn(given: string | undefined, term: { ends_on: string }): string {
+  private registeredOn(given: string | null | undefined, term: { ends_on: string }): string {
     const today = todayInLondon();
-    if (given === undefined) return today;
+    if (given == null) {
+      if (today > term.ends_on) {
+        throw ruleBrokenOn('term-ended', 'termId', `the term ended on ${term.ends_on}; give registeredOn to record a past registration`);
+      }
+      return today;
+    }
     if (given > today) throw ruleBrokenOn('registered-on-in-future', 'registeredOn', 'must not be in the future');
     if (given > term.ends_on) throw ruleBrokenOn('registered-on-after-term', 'registeredOn', 'must not be after the term ends');
     return given;

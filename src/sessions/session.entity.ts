@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, VirtualColumn } from 'typeorm';
 
 /** One dated meeting of a programme. `booked` counts the registered participants of its programme-term. */
 @Entity('sessions')
@@ -13,4 +13,12 @@ export class Session {
   @Column('integer') capacity: number;
   @Column('integer') booked: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+
+  /** The places of the session's programme-term: min(programme capacity, capacity of each of its sessions). */
+  @VirtualColumn({
+    type: 'integer',
+    query: (alias) =>
+      `SELECT pt.places FROM programme_terms pt WHERE pt.programme_id = ${alias}.programme_id AND pt.term_id = ${alias}.term_id`,
+  })
+  places: number | null;
 }

@@ -60,7 +60,11 @@ export class SessionResponse {
   @ApiProperty() venue: string;
   @ApiProperty() capacity: number;
   @ApiProperty({ description: 'Registered participants' }) booked: number;
-  @ApiProperty({ description: 'capacity - booked' }) available: number;
+  @ApiProperty({
+    description:
+      "Places still free: min(capacity, the programme-term's places) - booked. Every registration books every session of its programme-term, so the smallest capacity (or the programme's) limits them all.",
+  })
+  available: number;
 
   static of(s: Session): SessionResponse {
     return {
@@ -73,7 +77,7 @@ export class SessionResponse {
       venue: s.venue,
       capacity: s.capacity,
       booked: s.booked,
-      available: s.capacity - s.booked,
+      available: Math.max(0, Math.min(s.capacity, s.places ?? s.capacity) - s.booked),
     };
   }
 }
