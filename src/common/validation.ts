@@ -1,5 +1,5 @@
 import { applyDecorators, type ArgumentMetadata, Injectable, type PipeTransform, type ValidationError, ValidationPipe } from '@nestjs/common';
-import { IsInt, IsUUID, Matches, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
+import { IsInt, IsUUID, Matches, Max, Min, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { isCalendarDate } from './london-calendar.js';
 import { type FieldError, invalidField, invalidRequest } from './problem.js';
 
@@ -32,6 +32,14 @@ export function IsPence(min = 0): PropertyDecorator {
 /** A UUID. */
 export function IsId(options?: ValidationOptions): PropertyDecorator {
   return IsUUID('all', { message: '$property must be a UUID', ...options });
+}
+
+/**
+ * A field a PATCH may leave out, but not set to null (its column is NOT NULL): unlike @IsOptional(),
+ * null is still validated, so it is refused naming the field instead of reaching the service.
+ */
+export function IsOmittable(): PropertyDecorator {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined);
 }
 
 /** A time of day written HH:MM (24-hour). */
