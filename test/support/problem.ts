@@ -5,7 +5,8 @@ import type { Response } from 'supertest';
  * and (when `field` is given) that `errors` names that field.
  */
 export function expectProblem(res: Response, status: number, field?: string): void {
-  const where = `${res.req?.method} ${res.req?.path} → ${res.status} ${JSON.stringify(res.body)}`;
+  const req = (res as unknown as { req?: { method?: string; path?: string } }).req;
+  const where = `${req?.method} ${req?.path} → ${res.status} ${JSON.stringify(res.body)}`;
   expect({ where, status: res.status }).toEqual({ where, status });
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(res.body).toEqual(
