@@ -1,6 +1,7 @@
-import { type INestApplication, type INestApplicationContext, RequestMethod } from '@nestjs/common';
+import { type INestApplication, type INestApplicationContext, NotFoundException, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { AppConfig, type ProcessRole } from './config/app-config.js';
@@ -30,8 +31,12 @@ export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole
     ],
   });
   app.useGlobalPipes(new BodyShapePipe(), createValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  const problems = new ProblemDetailsFilter();
+  app.useGlobalFilters(problems);
   setUpApiDocs(app);
+  await app.init();
+  // Nest answers unknown paths under the global prefix; any other path would get Express's HTML 404.
+  app.use((req: Request, res: Response) => problems.send(req, res, new NotFoundException(`Cannot ${req.method} ${req.path}`)));
   return app;
 }
 

@@ -48,11 +48,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request & { id?: string }>();
-    const response = http.getResponse<Response>();
+    this.send(http.getRequest(), http.getResponse(), exception);
+  }
+
+  /** Answers `exception` as problem details (also used for requests no route of Nest's takes). */
+  send(request: Request, response: Response, exception: unknown): void {
     const problem = this.toProblem(exception);
     problem.instance = request?.originalUrl?.split('?')[0];
-    problem.requestId = request?.id !== undefined ? String(request.id) : undefined;
+    const id = (request as { id?: unknown } | undefined)?.id;
+    problem.requestId = id !== undefined ? String(id) : undefined;
     if (problem.status >= 500) {
       this.logger.error({ err: exception, requestId: problem.requestId }, 'Unhandled error');
     }
