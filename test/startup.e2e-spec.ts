@@ -145,7 +145,7 @@ describe('start-up', () => {
         body: JSON.stringify({ name: 'Sam', email: 'sam@museum.example', role: 'coordinator' }),
       });
       expect(created.status).toBe(201);
-      coordinatorToken = (await created.json()).token;
+      coordinatorToken = ((await created.json()) as { token: string }).token;
 
       expect(await child.stop('SIGTERM')).toEqual({ code: 0, signal: null });
       expect(await canConnect(embeddedUrl())).toBe(false);
@@ -157,8 +157,8 @@ describe('start-up', () => {
       console.log(`restart to ready, embedded PostgreSQL with kept data: ${ms} ms`);
       expect((await api(child.baseUrl, adminToken, '/users')).status).toBe(200);
       expect((await api(child.baseUrl, coordinatorToken, '/programmes')).status).toBe(200);
-      const users = await (await api(child.baseUrl, adminToken, '/users')).json();
-      expect(users.items.map((u: { role: string }) => u.role).sort()).toEqual(['admin', 'coordinator']);
+      const users = (await (await api(child.baseUrl, adminToken, '/users')).json()) as { items: Array<{ role: string }> };
+      expect(users.items.map((u) => u.role).sort()).toEqual(['admin', 'coordinator']);
       expect(logLines(child.stdout()).some((l) => l.msg === 'Applied migrations')).toBe(false);
       expect(await child.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     });
@@ -243,7 +243,7 @@ describe('start-up', () => {
     // both APIs serve the same data; workers do not listen
     const created = await api(api1.baseUrl, token, '/commissioners', { method: 'POST', body: JSON.stringify({ name: 'Suffolk', code: 'SUFF' }) });
     expect(created.status).toBe(201);
-    const { id } = await created.json();
+    const { id } = (await created.json()) as { id: string };
     expect((await api(api2.baseUrl, token, `/commissioners/${id}`)).status).toBe(200);
     await expect(fetch(`${worker1.baseUrl}/health/live`)).rejects.toThrow();
 
