@@ -620,6 +620,55 @@ describe('reference data', () => {
     });
   });
 
+  describe('null in a body', () => {
+    /** Refused by validation, naming the field, before the database sees it ("must not be null" would be the database's). */
+    const refusedByValidation = (res: Awaited<ReturnType<ReturnType<typeof admin>['patch']>>, field: string) => {
+      expectProblem(res, 400, field);
+      const message = res.body.errors.find((e: { field: string }) => e.field === field).message as string;
+      expect({ field, message }).toEqual({ field, message: expect.not.stringMatching(/must not be null/) });
+    };
+
+    it('PATCH: null is refused for fields that must hold a value and clears the optional ones', async () => {
+      const c = await f.commissioner({ invoiceEmail: 'ap@council.example', address: 'Shire Hall' });
+      for (const field of ['name', 'code', 'paymentTermsDays']) refusedByValidation(await admin().patch(`/commissioners/${c.id}`, { [field]: null }), field);
+      expect((await admin().patch(`/commissioners/${c.id}`, { invoiceEmail: null, address: null })).body).toEqual(
+        expect.objectContaining({ invoiceEmail: null, address: null, paymentTermsDays: 30 }),
+      );
+
+      const p = await f.programme({ description: 'Saturdays' });
+      for (const field of ['name', 'venue', 'minAge', 'maxAge', 'capacity']) refusedByValidation(await admin().patch(`/programmes/${p.id}`, { [field]: null }), field);
+      expect((await admin().patch(`/programmes/${p.id}`, { description: null })).body).toEqual(expect.objectContaining({ description: null, capacity: 12 }));
+
+      const contract = await f.contract(c.id, [p.id], { startsOn: '2080-01-01', endsOn: '2080-12-31', poNumber: 'PO-9', minParticipants: 4 });
+      for (const field of ['reference', 'startsOn', 'endsOn', 'pricePerTermPence', 'vatRateBasisPoints', 'programmeIds']) {
+        refusedByValidation(await admin().patch(`/contracts/${contract.id}`, { [field]: null }), field);
+      }
+      expect((await admin().patch(`/contracts/${contract.id}`, { poNumber: null, minParticipants: null })).body).toEqual(
+        expect.objectContaining({ poNumber: null, minParticipants: null, programmeIds: [p.id] }),
+      );
+
+      const participant = await f.participant({ medicalNotes: 'Asthma', needs: 'Quiet room' });
+      for (const field of ['firstName', 'lastName', 'dateOfBirth', 'guardians', 'emergencyContacts', 'photoConsent']) {
+        refusedByValidation(await admin().patch(`/participants/${participant.id}`, { [field]: null }), field);
+      }
+      expect((await admin().patch(`/participants/${participant.id}`, { medicalNotes: null, needs: null })).body).toEqual(
+        expect.objectContaining({ medicalNotes: null, needs: null, firstName: participant.firstName }),
+      );
+    });
+
+    it('POST: null is not a value for a field with a default', async () => {
+      const before = await count('participants');
+      const body = { firstName: 'A', lastName: 'B', dateOfBirth: '2013-05-14', guardians: [{ name: 'G', relationship: 'mother' }] };
+      refusedByValidation(await admin().post('/participants', { ...body, photoConsent: null }), 'photoConsent');
+      refusedByValidation(await admin().post('/participants', { ...body, emergencyContacts: null }), 'emergencyContacts');
+      expect(await count('participants')).toBe(before);
+      refusedByValidation(await admin().post('/commissioners', { name: 'N', code: unique('N'), paymentTermsDays: null }), 'paymentTermsDays');
+      refusedByValidation(await admin().post('/programmes', { name: 'P', venue: 'V', minAge: 11, maxAge: 15, capacity: null }), 'capacity');
+      // optional fields without a default may be null
+      expect((await admin().post('/participants', { ...body, medicalNotes: null, needs: null })).status).toBe(201);
+    });
+  });
+
   describe('cursor paging', () => {
     const LISTS = [
       '/users',
