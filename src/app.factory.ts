@@ -8,7 +8,7 @@ import { AppConfig, type ProcessRole } from './config/app-config.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { BodyShapePipe, createValidationPipe } from './common/validation.js';
 import { setUpApiDocs } from './common/api-docs.js';
-import { assignRequestId } from './logging/logging.module.js';
+import { assignRequestId, logRefusedBody } from './logging/logging.module.js';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';
@@ -22,6 +22,7 @@ export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole
   app.useLogger(app.get(Logger));
   app.use(assignRequestId);
   app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.use(logRefusedBody(app.get(Logger)));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.setGlobalPrefix(API_PREFIX, {
