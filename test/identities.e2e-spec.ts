@@ -122,6 +122,14 @@ describe('identities', () => {
       expect(rows[0].n).toBe(1);
     });
 
+    it('concurrent POSTs of one email → exactly one 201, the rest 409', async () => {
+      const email = `${unique('race')}@museum.example`;
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => t.api().post('/api/v1/users').set(bearer(t.adminToken)).send({ name: 'Race', email, role: 'finance' })),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    });
+
     it('refuses an unknown role and a bad email, naming the field', async () => {
       expectProblem(
         await t.api().post('/api/v1/users').set(bearer(t.adminToken)).send({ name: 'X', email: `${unique('x')}@m.example`, role: 'superuser' }),

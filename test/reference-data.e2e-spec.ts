@@ -63,6 +63,16 @@ describe('reference data', () => {
       expect(await count('commissioners')).toBe(before);
     });
 
+    it('concurrent POSTs of one code (in any case) → exactly one 201, the rest 409', async () => {
+      const code = unique('race');
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => admin().post('/commissioners', { name: `Race ${i}`, code: i % 2 ? code.toUpperCase() : code })),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+      const { rows } = await t.db.query('SELECT count(*)::int AS n FROM commissioners WHERE lower(code) = lower($1)', [code]);
+      expect(rows[0].n).toBe(1);
+    });
+
     it('refuses bad fields naming them', async () => {
       expectProblem(await admin().post('/commissioners', { code: unique('X') }), 400, 'name');
       expectProblem(await admin().post('/commissioners', { name: 'X' }), 400, 'code');
@@ -314,6 +324,12 @@ describe('reference data', () => {
       expect((await admin().post('/terms', { name: 'Summer', startsOn: '2105-04-01', endsOn: '2105-07-20', censusDate: '2105-05-01' })).status).toBe(201);
     });
 
+    it('endsOn before startsOn → 422 naming endsOn; a one-day term is fine', async () => {
+      expectProblem(await admin().post('/terms', { name: 'Backwards', startsOn: '2107-02-01', endsOn: '2107-01-31', censusDate: '2107-02-01' }), 422, 'endsOn');
+      expect((await admin().post('/terms', { name: 'One day', startsOn: '2107-02-01', endsOn: '2107-02-01', censusDate: '2107-02-01' })).status).toBe(201);
+      expectProblem(await admin().post('/terms', { startsOn: '2108-02-01', endsOn: '2108-03-01', censusDate: '2108-02-10' }), 400, 'name');
+    });
+
     it('concurrent overlapping POSTs → exactly one 201, the rest 422', async () => {
       const results = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
@@ -384,6 +400,39 @@ describe('reference data', () => {
       expect((await admin().post(`/programmes/${programme.id}/sessions`, { ...body, startTime: '13:00', endTime: '15:00' })).status).toBe(201);
       const other = await f.programme();
       expect((await admin().post(`/programmes/${other.id}/sessions`, body)).status).toBe(201);
+    });
+
+    it('concurrent POSTs of one programme, date and start time → exactly one 201, the rest 409', async () => {
+      const p = await f.programme();
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => admin().post(`/programmes/${p.id}/sessions`, { date: '2110-03-13', startTime: '10:00', endTime: '15:00' })),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+      const { rows } = await t.db.query('SELECT count(*)::int AS n FROM sessions WHERE programme_id = $1', [p.id]);
+      expect(rows[0].n).toBe(1);
+    });
+
+    it('capacity never drops below the participants already registered for the programme-term (422)', async () => {
+      const p = await f.programme({ capacity: 10 });
+      const s = await f.session(p.id, { date: '2110-03-20' });
+      // five registered participants, as the registrations of a later issue will record them
+      await t.db.query('UPDATE programme_terms SET registered = 5 WHERE programme_id = $1 AND term_id = $2', [p.id, term.id]);
+      await t.db.query('UPDATE sessions SET booked = 5 WHERE programme_id = $1 AND term_id = $2', [p.id, term.id]);
+      expect((await admin().get(`/sessions/${s.id}`)).body).toEqual(expect.objectContaining({ capacity: 10, booked: 5, available: 5 }));
+
+      expectProblem(await admin().patch(`/sessions/${s.id}`, { capacity: 4 }), 422, 'capacity');
+      expectProblem(await admin().post(`/programmes/${p.id}/sessions`, { date: '2110-03-27', startTime: '10:00', endTime: '15:00', capacity: 4 }), 422, 'capacity');
+      expectProblem(await admin().patch(`/programmes/${p.id}`, { capacity: 4 }), 422, 'capacity');
+      expect((await admin().get(`/programmes/${p.id}`)).body.capacity).toBe(10);
+      expect((await admin().get(`/sessions/${s.id}`)).body.capacity).toBe(10);
+
+      // exactly enough places is fine, and a new session books the registered participants too
+      expect((await admin().patch(`/sessions/${s.id}`, { capacity: 5 })).body).toEqual(expect.objectContaining({ capacity: 5, booked: 5, available: 0 }));
+      const added = await admin().post(`/programmes/${p.id}/sessions`, { date: '2110-03-27', startTime: '10:00', endTime: '15:00' });
+      expect(added.status).toBe(201);
+      expect(added.body).toEqual(expect.objectContaining({ capacity: 10, booked: 5, available: 5 }));
+      const { rows } = await t.db.query('SELECT places FROM programme_terms WHERE programme_id = $1 AND term_id = $2', [p.id, term.id]);
+      expect(rows[0].places).toBe(5);
     });
 
     it('endTime not after startTime → 422 naming endTime; malformed times → 400', async () => {
