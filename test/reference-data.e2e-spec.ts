@@ -174,6 +174,32 @@ describe('reference data', () => {
       expectProblem(await admin().post('/contracts', contractBody({ vatRateBasisPoints: 10001 })), 400, 'vatRateBasisPoints');
     });
 
+    it('ids in the body are UUIDs in any case (RFC 4122): upper-case ones name the same records', async () => {
+      const c = await f.commissioner();
+      const p = await f.programme();
+      const res = await admin().post('/contracts', contractBody({ commissionerId: c.id.toUpperCase(), programmeIds: [p.id.toUpperCase()], startsOn: '2044-01-01', endsOn: '2044-12-31' }));
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual(expect.objectContaining({ commissionerId: c.id, programmeIds: [p.id] }));
+      // the same programme twice, in two cases, is one programme listed twice
+      expectProblem(
+        await admin().post('/contracts', contractBody({ commissionerId: c.id, programmeIds: [p.id, p.id.toUpperCase()], startsOn: '2045-01-01', endsOn: '2045-12-31' })),
+        400,
+        'programmeIds',
+      );
+      const participant = await f.participant();
+      const budget = await admin().post(`/participants/${participant.id}/budgets`, {
+        type: 'managed',
+        commissionerId: c.id.toUpperCase(),
+        reference: unique('PB'),
+        amountPence: 1000,
+        validFrom: '2026-04-01',
+        validTo: '2027-03-31',
+      });
+      expect(budget.status).toBe(201);
+      expect(budget.body.commissionerId).toBe(c.id);
+      expect((await admin().get(`/contracts?commissionerId=${c.id.toUpperCase()}`)).body.items.map((x: Body) => x.id)).toEqual([res.body.id]);
+    });
+
     it('reference is unique per commissioner → 409; another commissioner may reuse it', async () => {
       const reference = unique('REF');
       expect((await admin().post('/contracts', contractBody({ reference, startsOn: '2042-01-01', endsOn: '2042-12-31' }))).status).toBe(201);

@@ -1,4 +1,5 @@
 import { applyDecorators, type ArgumentMetadata, Injectable, type PipeTransform, type ValidationError, ValidationPipe } from '@nestjs/common';
+import { Transform } from 'class-transformer';
 import { IsInt, IsUUID, Matches, Max, Min, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { isCalendarDate } from './london-calendar.js';
 import { type FieldError, invalidField, invalidRequest } from './problem.js';
@@ -29,9 +30,15 @@ export function IsPence(min = 0): PropertyDecorator {
   );
 }
 
-/** A UUID. */
+const lowerCased = (value: unknown): unknown =>
+  typeof value === 'string' ? value.toLowerCase() : Array.isArray(value) ? value.map(lowerCased) : value;
+
+/** A UUID, in any case (RFC 4122), lower-cased as PostgreSQL returns it, so ids compare as equal strings. */
 export function IsId(options?: ValidationOptions): PropertyDecorator {
-  return IsUUID('all', { message: '$property must be a UUID', ...options });
+  return applyDecorators(
+    Transform(({ value }) => lowerCased(value)),
+    IsUUID('all', { message: '$property must be a UUID', ...options }),
+  );
 }
 
 /**
