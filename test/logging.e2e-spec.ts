@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { type ChildService, freePort, killAll, logLines, randomToken, spawnService } from './support/child-service.js';
 import { createTestDatabase, dropTestDatabase } from './support/test-database.js';
 
@@ -21,6 +22,10 @@ describe('logs', () => {
   const adminToken = randomToken('log-admin');
   const secrets: string[] = [adminToken, ...SECRET_NOTES];
   const responses: Array<{ status: number; requestId: string | null; path: string }> = [];
+  let pgPort: number;
+  let serverErrorId = '';
+  const embeddedUrl = () =>
+    `postgres://postgres:${encodeURIComponent(readFileSync(join(dir, 'pg.password'), 'utf8').trim())}@127.0.0.1:${pgPort}/short_breaks`;
 
   async function call(method: string, path: string, token: string | undefined, body?: string, headers: Record<string, string> = {}) {
     const res = await fetch(`${child.baseUrl}${path}`, {
@@ -43,7 +48,7 @@ describe('logs', () => {
     child = await spawnService({
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       EMBEDDED_POSTGRES_DIR: join(dir, 'pg'),
-      EMBEDDED_POSTGRES_PORT: String(await freePort()),
+      EMBEDDED_POSTGRES_PORT: String((pgPort = await freePort())),
       BOOTSTRAP_ADMIN_TOKEN: adminToken,
       BULL_PREFIX: `logs-${randomToken('b').slice(-8)}`,
       LOG_LEVEL: 'debug',
@@ -86,6 +91,29 @@ describe('logs', () => {
       await call('PATCH', `/api/v1/participants/${id}`, newToken, json({ medicalNotes: SECRET_NOTES[4], needs: 'x'.repeat(1_100_000) })),
     ];
     for (const res of refused) expect(res.status).toBeGreaterThanOrEqual(400);
+    // a 500: the database connection dies under an INSERT carrying medical notes
+    const blocker = new pg.Client({ connectionString: embeddedUrl() });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE participants IN ACCESS EXCLUSIVE MODE');
+      const doomed = call('POST', '/api/v1/participants', newToken, json({ firstName: 'J', lastName: 'S', dateOfBirth: '2013-05-14', guardians, medicalNotes: SECRET_NOTES[4] }));
+      for (let i = 0; ; i++) {
+        const { rows } = await blocker.query(
+          `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name = 'short-breaks' AND wait_event_type = 'Lock'`,
+        );
+        if (rows.length) break;
+        if (i > 200) throw new Error('the INSERT never reached the database');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await blocker.query('ROLLBACK');
+      const failed = await doomed;
+      expect(failed.status).toBe(500);
+      serverErrorId = String(failed.body.requestId);
+    } finally {
+      await blocker.end();
+    }
+
     // a duplicate refused by the database: PostgreSQL's DETAIL line would carry the row's values
     const duplicate = json({ name: 'Again', email: 'row-detail-sentinel@museum.example', role: 'finance' });
     expect((await call('POST', '/api/v1/users', adminToken, duplicate)).status).toBe(201);
@@ -128,6 +156,13 @@ describe('logs', () => {
       expect(output).not.toContain(secret.slice(4, 20));
     }
     expect(output).not.toMatch(/MEDICAL-/);
+  });
+
+  it('log a 500 at error level under its request id, without the query or its parameters', () => {
+    const errors = logLines(child.stdout()).filter((l) => l.level === 50 && l.requestId === serverErrorId);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].error).toEqual(expect.objectContaining({ type: 'QueryFailedError', code: '57P01', message: expect.any(String) }));
+    expect(JSON.stringify(errors[0])).not.toMatch(/INSERT|parameters/);
   });
 
   it("relay PostgreSQL's own errors without the row data of their DETAIL lines", () => {
