@@ -91,12 +91,10 @@ describe('start-up', () => {
 
   it('refuses invalid settings and an unknown role: exits non-zero with a message naming the setting', async () => {
     const cases: Array<[Record<string, string>, string[], RegExp]> = [
+      // every setting's rules are in src/config/app-config.spec.ts; these show the process refuses to start
       [{ PORT: 'abc' }, [], /\bPORT\b/],
-      [{ PORT: '99999' }, [], /\bPORT\b/],
-      [{ LOG_LEVEL: 'loud' }, [], /\bLOG_LEVEL\b/],
-      [{ SESSION_CAPACITY_LIMIT: 'twelve' }, [], /\bSESSION_CAPACITY_LIMIT\b/],
+      [{ LOG_LEVEL: 'loud', SESSION_CAPACITY_LIMIT: 'twelve' }, [], /^(?=[\s\S]*\bLOG_LEVEL\b)(?=[\s\S]*\bSESSION_CAPACITY_LIMIT\b)/],
       [{ BOOTSTRAP_ADMIN_TOKEN: 'short' }, [], /\bBOOTSTRAP_ADMIN_TOKEN\b/],
-      [{ DATABASE_URL: 'mysql://localhost/x' }, [], /\bDATABASE_URL\b/],
       [{ NODE_ENV: 'production', DATABASE_URL: '' }, [], /\bDATABASE_URL\b/],
       [{}, ['scheduler'], /all, api, worker/],
     ];
