@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /**
  * `npm test` runs both projects: unit specs beside the code, and e2e specs against a real PostgreSQL
  * and a real Redis. NestJS 12 ships ES modules only, so Jest runs in its native ESM mode
@@ -13,6 +15,11 @@ const common = {
 };
 
 export default {
+  // Global options (Jest reads testTimeout from here, not from a project): e2e hooks boot an app and
+  // clone a database, which takes more than the default 5 s on a busy 2-core machine.
+  testTimeout: 60000,
+  // e2e files mostly wait on PostgreSQL, Redis and child processes: run two at once even on 2 cores.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   projects: [
     {
       ...common,
@@ -25,7 +32,6 @@ export default {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.js',
       globalTeardown: '<rootDir>/test/support/global-teardown.js',
-      testTimeout: 60000,
       slowTestThreshold: 20,
     },
   ],

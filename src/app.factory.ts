@@ -1,13 +1,14 @@
-import { type INestApplication, type INestApplicationContext, RequestMethod } from '@nestjs/common';
+import { type INestApplication, type INestApplicationContext, NotFoundException, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { AppConfig, type ProcessRole } from './config/app-config.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { BodyShapePipe, createValidationPipe } from './common/validation.js';
 import { setUpApiDocs } from './common/api-docs.js';
-import { assignRequestId } from './logging/logging.module.js';
+import { assignRequestId, logRefusedBody } from './logging/logging.module.js';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';
@@ -21,6 +22,7 @@ export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole
   app.useLogger(app.get(Logger));
   app.use(assignRequestId);
   app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.use(logRefusedBody(app.get(Logger)));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.setGlobalPrefix(API_PREFIX, {
@@ -30,8 +32,12 @@ export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole
     ],
   });
   app.useGlobalPipes(new BodyShapePipe(), createValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  const problems = new ProblemDetailsFilter();
+  app.useGlobalFilters(problems);
   setUpApiDocs(app);
+  await app.init();
+  // Nest answers unknown paths under the global prefix; any other path would get Express's HTML 404.
+  app.use((req: Request, res: Response) => problems.send(req, res, new NotFoundException(`Cannot ${req.method} ${req.path}`)));
   return app;
 }
 

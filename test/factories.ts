@@ -173,3 +173,17 @@ export function factories(t: TestApp) {
 
   return { ...self, offer, applicant, registered };
 }
+
+/** A term that overlaps no other term made with a different `year` (terms are global and may not overlap). */
+export function termInYear(year: number, overrides: Body = {}): Body {
+  return { name: `Spring ${year}`, startsOn: `${year}-01-05`, endsOn: `${year}-03-31`, censusDate: `${year}-02-01`, ...overrides };
+}
+
+export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+/** One request as `token` (no Authorization header when token is undefined). */
+export function call(t: TestApp, method: Method, path: string, token: string | undefined, body?: unknown) {
+  let req = t.api()[method](path);
+  if (token !== undefined) req = req.set(bearer(token));
+  return body === undefined ? req : req.send(body as object);
+}

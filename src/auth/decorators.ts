@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
 import type { Principal, Role, Scope } from './principal.js';
 
@@ -22,8 +22,11 @@ export const Roles = (...roles: Role[]) =>
     ApiForbiddenResponse({ description: `Allowed roles: admin${roles.length ? ', ' + roles.join(', ') : ''}` }),
   );
 
-/** Integration scopes allowed (an integration key can do only what its scopes name). */
-export const Scopes = (...scopes: Scope[]) => SetMetadata(SCOPES_KEY, scopes);
+/**
+ * Integration scopes allowed (an integration key can do only what its scopes name); the API
+ * description lists them on the operation as `x-scopes`.
+ */
+export const Scopes = (...scopes: Scope[]) => applyDecorators(SetMetadata(SCOPES_KEY, scopes), ApiExtension('x-scopes', scopes));
 
 /** The authenticated caller. */
 export const CurrentPrincipal = createParamDecorator(

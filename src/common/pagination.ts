@@ -31,11 +31,13 @@ export class PageResponse {
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function encodeCursor(id: string): string {
+/** The opaque cursor of a page that ended at `id`. */
+export function encodeCursor(id: string): string {
   return Buffer.from(id, 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): string {
+/** The id a cursor this service issued points after; anything else is a 400 naming `cursor`. */
+export function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!UUID_PATTERN.test(id)) throw invalidField('cursor', 'is not a cursor this service issued');
   return id;

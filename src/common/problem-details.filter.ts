@@ -41,6 +41,18 @@ const STATUS_CODES: Record<number, string> = {
   503: 'unavailable',
 };
 
+/**
+ * What the log keeps of an unexpected error: its kind, message, code and stack. Never the rest of it:
+ * a QueryFailedError carries the query's parameters and the driver error may quote the failing row,
+ * either of which can hold medical notes or other special category data.
+ */
+function loggable(exception: unknown): Record<string, unknown> {
+  if (!(exception instanceof Error)) return { type: typeof exception, message: 'A value that is not an Error was thrown' };
+  const e = exception as Error & { code?: unknown; driverError?: { code?: unknown } };
+  const code = e.driverError?.code ?? e.code;
+  return { type: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}), stack: e.stack };
+}
+
 /** Turns every failure into RFC 9457 problem details; never leaks a stack trace or SQL. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -48,13 +60,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request & { id?: string }>();
-    const response = http.getResponse<Response>();
+    this.send(http.getRequest(), http.getResponse(), exception);
+  }
+
+  /** Answers `exception` as problem details (also used for requests no route of Nest's takes). */
+  send(request: Request, response: Response, exception: unknown): void {
     const problem = this.toProblem(exception);
     problem.instance = request?.originalUrl?.split('?')[0];
-    problem.requestId = request?.id !== undefined ? String(request.id) : undefined;
+    const id = (request as { id?: unknown } | undefined)?.id;
+    problem.requestId = id !== undefined ? String(id) : undefined;
     if (problem.status >= 500) {
-      this.logger.error({ err: exception, requestId: problem.requestId }, 'Unhandled error');
+      this.logger.error({ error: loggable(exception), requestId: problem.requestId }, 'Unhandled error');
     }
     if (response.headersSent) return;
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));

@@ -1,5 +1,6 @@
 import { applyDecorators, type ArgumentMetadata, Injectable, type PipeTransform, type ValidationError, ValidationPipe } from '@nestjs/common';
-import { IsInt, IsUUID, Matches, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsInt, IsUUID, Matches, Max, Min, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { isCalendarDate } from './london-calendar.js';
 import { type FieldError, invalidField, invalidRequest } from './problem.js';
 
@@ -29,9 +30,23 @@ export function IsPence(min = 0): PropertyDecorator {
   );
 }
 
-/** A UUID. */
+const lowerCased = (value: unknown): unknown =>
+  typeof value === 'string' ? value.toLowerCase() : Array.isArray(value) ? value.map(lowerCased) : value;
+
+/** A UUID, in any case (RFC 4122), lower-cased as PostgreSQL returns it, so ids compare as equal strings. */
 export function IsId(options?: ValidationOptions): PropertyDecorator {
-  return IsUUID('all', { message: '$property must be a UUID', ...options });
+  return applyDecorators(
+    Transform(({ value }) => lowerCased(value)),
+    IsUUID('all', { message: '$property must be a UUID', ...options }),
+  );
+}
+
+/**
+ * A field a PATCH may leave out, but not set to null (its column is NOT NULL): unlike @IsOptional(),
+ * null is still validated, so it is refused naming the field instead of reaching the service.
+ */
+export function IsOmittable(): PropertyDecorator {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined);
 }
 
 /** A time of day written HH:MM (24-hour). */
@@ -50,25 +65,44 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
-function findNulCharacter(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findNulCharacter(value[i], path ? `${path}.${i}` : String(i));
-      if (found !== undefined) return found;
-    }
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      const found = findNulCharacter(child, path ? `${path}.${key}` : key);
-      if (found !== undefined) return found;
-    }
+/** Deeper than any body this API takes (a participant's guardians are 3 levels): refused before anything recurses into it. */
+export const MAX_BODY_DEPTH = 16;
+
+/** Keys JavaScript gives a meaning to: never fields of this API (class-transformer would drop them silently). */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Half of a UTF-16 surrogate pair without its other half: not text (validators throw on it, PostgreSQL would store U+FFFD). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function badString(value: string): string | undefined {
+  if (value.includes('\u0000')) return 'must not contain NUL characters';
+  if (LONE_SURROGATE.test(value)) return 'must be well-formed Unicode text (it holds a lone surrogate)';
+  return undefined;
+}
+
+/** The first part of a parsed JSON body that no DTO may accept, if any. */
+function findBadPart(value: unknown, path: string, depth: number): FieldError | undefined {
+  if (typeof value === 'string') {
+    const message = badString(value);
+    return message ? { field: path, message } : undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth > MAX_BODY_DEPTH) return { field: path, message: `is nested more than ${MAX_BODY_DEPTH} levels deep` };
+  const isArray = Array.isArray(value);
+  const entries: Array<[string, unknown]> = isArray ? value.map((child, i) => [String(i), child]) : Object.entries(value);
+  for (const [key, child] of entries) {
+    const field = path ? `${path}.${key}` : key;
+    if (!isArray && RESERVED_KEYS.has(key)) return { field, message: 'is not a known field' };
+    const found = findBadPart(child, field, depth + 1);
+    if (found) return found;
   }
   return undefined;
 }
 
 /**
  * Checks the shape of a body before class-validator sees it: a JSON object (not an array, string or
- * number) without NUL characters, which PostgreSQL cannot store in text.
+ * number), without NUL characters (PostgreSQL cannot store them in text) or lone surrogates, without
+ * keys such as __proto__, and not nested so deep that walking it would overflow the stack.
  */
 @Injectable()
 export class BodyShapePipe implements PipeTransform {
@@ -77,8 +111,8 @@ export class BodyShapePipe implements PipeTransform {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw invalidRequest('The body must be a JSON object');
     }
-    const nul = findNulCharacter(value, '');
-    if (nul !== undefined) throw invalidField(nul, 'must not contain NUL characters');
+    const bad = findBadPart(value, '', 0);
+    if (bad) throw invalidField(bad.field, bad.message);
     return value;
   }
 }

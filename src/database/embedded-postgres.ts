@@ -129,6 +129,10 @@ export class EmbeddedPostgres {
         '-c', 'listen_addresses=127.0.0.1',
         '-c', 'unix_socket_directories=',
         '-c', 'max_connections=200',
+        // its log lines are relayed at debug level: no DETAIL ("Failing row contains ...") or statement,
+        // which could hold a participant's medical notes
+        '-c', 'log_error_verbosity=terse',
+        '-c', 'log_min_error_statement=panic',
       ],
       { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
     );

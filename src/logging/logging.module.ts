@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type LoggerService, Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
@@ -17,6 +17,18 @@ export function assignRequestId(req: WithId, res: ServerResponse, next: () => vo
   req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   res.setHeader('X-Request-Id', req.id);
   next();
+}
+
+/**
+ * The body parser runs before pino-http (Nest middleware), so a request whose body it refuses
+ * (malformed JSON, over 1 MB) would leave no log line: this logs it, under its id, once answered.
+ */
+export function logRefusedBody(logger: LoggerService) {
+  return (error: unknown, req: WithId, res: ServerResponse, next: (error: unknown) => void): void => {
+    // the raw req and res, so that the serializers below shape them like pino-http's own lines
+    res.once('finish', () => logger.log({ req, res }, 'request completed', 'BodyParser'));
+    next(error);
+  };
 }
 
 /**

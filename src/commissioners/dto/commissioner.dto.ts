@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageResponse } from '../../common/pagination.js';
+import { IsOmittable } from '../../common/validation.js';
 import type { Commissioner } from '../commissioner.entity.js';
 
 export class CreateCommissionerDto {
@@ -17,7 +18,7 @@ export class CreateCommissionerDto {
   invoiceEmail?: string;
 
   @ApiPropertyOptional({ default: 30, minimum: 0, maximum: 365 })
-  @IsOptional() @IsInt() @Min(0) @Max(365)
+  @IsOmittable() @IsInt() @Min(0) @Max(365)
   paymentTermsDays?: number;
 
   @ApiPropertyOptional({ description: 'Postal address for invoices', example: 'Shire Hall, Cambridge CB3 0AP' })
@@ -25,7 +26,8 @@ export class CreateCommissionerDto {
   address?: string;
 }
 
-export class UpdateCommissionerDto extends PartialType(CreateCommissionerDto) {}
+/** Any field may be left out; null clears the nullable ones (invoiceEmail, address) and is refused for the rest. */
+export class UpdateCommissionerDto extends PartialType(CreateCommissionerDto, { skipNullProperties: false }) {}
 
 export class CommissionerResponse {
   @ApiProperty() id: string;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery, PageResponse } from '../../common/pagination.js';
-import { IsCalendarDate, IsId, IsPence } from '../../common/validation.js';
+import { IsCalendarDate, IsId, IsOmittable, IsPence } from '../../common/validation.js';
 import type { Contract } from '../contract.entity.js';
 
 export class CreateContractDto {
@@ -34,7 +34,7 @@ export class CreateContractDto {
   poNumber?: string;
 
   @ApiPropertyOptional({ default: 0, description: 'VAT rate in basis points (2000 = 20%)', minimum: 0, maximum: 10000 })
-  @IsOptional() @IsInt() @Min(0) @Max(10000)
+  @IsOmittable() @IsInt() @Min(0) @Max(10000)
   vatRateBasisPoints?: number;
 
   @ApiProperty({ type: [String], description: 'Programmes the contract covers' })
@@ -42,7 +42,8 @@ export class CreateContractDto {
   programmeIds: string[];
 }
 
-export class UpdateContractDto extends PartialType(OmitType(CreateContractDto, ['commissionerId'] as const)) {}
+/** Any field but commissionerId; null clears the nullable ones (minParticipants, poNumber) and is refused for the rest. */
+export class UpdateContractDto extends PartialType(OmitType(CreateContractDto, ['commissionerId'] as const), { skipNullProperties: false }) {}
 
 export class ContractQuery extends PageQuery {
   @ApiPropertyOptional()

@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageResponse } from '../../common/pagination.js';
-import { IsCalendarDate } from '../../common/validation.js';
+import { IsCalendarDate, IsOmittable } from '../../common/validation.js';
 import type { EmergencyContact, Guardian, Participant } from '../participant.entity.js';
 
 export class GuardianDto implements Guardian {
@@ -70,7 +70,7 @@ export class CreateParticipantDto {
   guardians: GuardianDto[];
 
   @ApiPropertyOptional({ type: [EmergencyContactDto] })
-  @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => EmergencyContactDto)
+  @IsOmittable() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => EmergencyContactDto)
   emergencyContacts?: EmergencyContactDto[];
 
   @ApiPropertyOptional({ description: 'Support needs (what helps the young person take part)' })
@@ -82,11 +82,12 @@ export class CreateParticipantDto {
   medicalNotes?: string;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional() @IsBoolean()
+  @IsOmittable() @IsBoolean()
   photoConsent?: boolean;
 }
 
-export class UpdateParticipantDto extends PartialType(CreateParticipantDto) {}
+/** Any field may be left out; null clears the nullable ones (needs, medicalNotes) and is refused for the rest. */
+export class UpdateParticipantDto extends PartialType(CreateParticipantDto, { skipNullProperties: false }) {}
 
 export class ParticipantResponse {
   @ApiProperty() id: string;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageResponse } from '../../common/pagination.js';
+import { IsOmittable } from '../../common/validation.js';
 import type { Programme } from '../programme.entity.js';
 
 export const MAX_AGE = 25;
@@ -23,7 +24,7 @@ export class CreateProgrammeDto {
   maxAge: number;
 
   @ApiPropertyOptional({ default: 12, minimum: 1, description: 'Places per session, at most SESSION_CAPACITY_LIMIT (12 by default)' })
-  @IsOptional() @IsInt() @Min(1)
+  @IsOmittable() @IsInt() @Min(1)
   capacity?: number;
 
   @ApiPropertyOptional()
@@ -31,7 +32,8 @@ export class CreateProgrammeDto {
   description?: string;
 }
 
-export class UpdateProgrammeDto extends PartialType(CreateProgrammeDto) {}
+/** Any field may be left out; null clears the description and is refused for the rest. */
+export class UpdateProgrammeDto extends PartialType(CreateProgrammeDto, { skipNullProperties: false }) {}
 
 export class ProgrammeResponse {
   @ApiProperty() id: string;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery, PageResponse } from '../../common/pagination.js';
-import { IsCalendarDate, IsId, IsTimeOfDay } from '../../common/validation.js';
+import { IsCalendarDate, IsId, IsOmittable, IsTimeOfDay } from '../../common/validation.js';
 import type { Session } from '../session.entity.js';
 
 export class CreateSessionDto {
@@ -28,19 +28,19 @@ export class CreateSessionDto {
 
 export class UpdateSessionDto {
   @ApiPropertyOptional({ example: '10:30' })
-  @IsOptional() @IsTimeOfDay()
+  @IsOmittable() @IsTimeOfDay()
   startTime?: string;
 
   @ApiPropertyOptional({ example: '15:30' })
-  @IsOptional() @IsTimeOfDay()
+  @IsOmittable() @IsTimeOfDay()
   endTime?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(300)
+  @IsOmittable() @IsString() @MinLength(1) @MaxLength(300)
   venue?: string;
 
   @ApiPropertyOptional({ description: '422 when it would not fit the participants already registered' })
-  @IsOptional() @IsInt() @Min(1)
+  @IsOmittable() @IsInt() @Min(1)
   capacity?: number;
 }
 
