@@ -66,6 +66,16 @@ const ROUTES: RouteRule[] = [
   { method: 'post',   path: '/api/v1/participants/:id/budgets',     allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/participants/:id/budgets',     allowed: READ_BUDGETS },
   { method: 'get',    path: '/api/v1/budgets/:id',                  allowed: READ_BUDGETS },
+  // registrations, attendance and headcounts
+  { method: 'post',   path: '/api/v1/registrations',                allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/registrations',                allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/registrations/:id',            allowed: ['coordinator'] },
+  { method: 'post',   path: '/api/v1/registrations/:id/withdraw',   allowed: ['coordinator'] },
+  { method: 'put',    path: '/api/v1/sessions/:id/attendance/:participantId', allowed: [...READ_SESSIONS, 'scope:attendance:write'] },
+  { method: 'get',    path: '/api/v1/sessions/:id/attendance',      allowed: READ_SESSIONS },
+  { method: 'get',    path: '/api/v1/sessions/:id/roster',          allowed: READ_SESSIONS },
+  { method: 'get',    path: '/api/v1/programmes/:programmeId/terms/:termId/headcount', allowed: READ_COMMERCIAL },
+  { method: 'get',    path: '/api/v1/programmes/:programmeId/terms/:termId/uptake',    allowed: READ_COMMERCIAL },
 ];
 
 /** Open to everyone, token or not. */
