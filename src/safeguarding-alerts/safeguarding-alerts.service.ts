@@ -15,8 +15,8 @@ import { signedHeaders } from './webhook-signature.js';
 
 /** How long a request waits for Redis to accept an alert before leaving it to the dispatcher. */
 const ENQUEUE_TIMEOUT_MS = 2000;
-/** Pending alerts younger than this are left to the request that wrote them. */
-const DISPATCH_GRACE_SECONDS = 5;
+/** Pending alerts younger than this may still be being queued by the request that wrote them. */
+const DISPATCH_GRACE_SECONDS = ENQUEUE_TIMEOUT_MS / 1000 + 1;
 
 /**
  * Safeguarding alerts: an outbox row written in the note's transaction (work that must survive Redis
