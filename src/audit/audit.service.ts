@@ -16,6 +16,26 @@ export interface AuditEntry {
 }
 
 /**
+ * The same insert as AuditService.record(), as a data-modifying clause over `source` (a CTE whose rows
+ * have `id` and `participant_id` columns: one event per row), so that a hot path writes the event in the
+ * very statement that makes the change. Its placeholders start at `$firstParam`.
+ */
+export function auditInsertClause(
+  actor: Actor,
+  action: AuditAction,
+  subjectType: AuditSubjectType,
+  source: string,
+  firstParam: number,
+): { sql: string; params: unknown[] } {
+  const $ = (i: number) => `$${firstParam + i}`;
+  return {
+    sql: `INSERT INTO audit_events (actor_kind, actor_id, actor_name, request_id, action, subject_type, subject_id, participant_id)
+          SELECT ${$(0)}, ${$(1)}::uuid, ${$(2)}, ${$(3)}, ${$(4)}, ${$(5)}, ${source}.id, ${source}.participant_id FROM ${source}`,
+    params: [actor.principal.kind, actor.principal.id, actor.principal.name, actor.requestId, action, subjectType],
+  };
+}
+
+/**
  * Rule 9: reading or changing special category data leaves an audit event naming who, what and when.
  * Changes are recorded with the manager of the transaction that makes them, so the change and its
  * trace commit together; reads are recorded before the data is returned, so nothing is shown untraced.

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import type { Actor } from '../audit/actor.js';
-import { AuditService } from '../audit/audit.service.js';
+import { auditInsertClause, AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { type Page, PageQuery, paginate } from '../common/pagination.js';
+import { uuidv7 } from '../common/uuid-v7.js';
 import { forbidden, invalidField, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { SafeguardingAlertsService } from '../safeguarding-alerts/safeguarding-alerts.service.js';
 import { mayAmend, mayRead, type NoteAccessFacts, readableCategories } from './case-note-access.js';
@@ -29,6 +30,56 @@ const NOTE_COLUMNS = `id, participant_id AS "participantId", category, occurred_
 type Outcome = { replayed: true; stored: CaseNoteResponse } | { replayed: false; note: CaseNoteResponse; alertId: string | null };
 
 /**
+ * One statement that writes a note, its first version and its 'create' audit event, if the participant
+ * exists and is not erased and the session (when given) is one of a programme-term on which the
+ * participant took a place. It answers `written` (1 or 0) and, when the participant exists, what the
+ * checks found. (Also run by test/bench/case-notes.ts as the baseline: the same inserts straight through pg.)
+ *
+ * The participant is key-share locked (as a foreign key would), which erasure's FOR UPDATE waits for: a
+ * note is never written beside or after an erasure of its participant.
+ */
+export function insertNoteStatement(note: CaseNote, body: string, actor: Actor): { sql: string; params: unknown[] } {
+  const audit = auditInsertClause(actor, 'create', 'case_note', 'note', 12);
+  return {
+    sql: `WITH participant AS (
+            SELECT p.erased_at,
+                   (SELECT EXISTS (SELECT 1 FROM registrations r
+                                    WHERE r.participant_id = p.id AND r.programme_id = s.programme_id AND r.term_id = s.term_id
+                                      AND r.registered_on IS NOT NULL)
+                      FROM sessions s WHERE s.id = $5) AS session_registered
+              FROM participants p WHERE p.id = $2
+               FOR KEY SHARE OF p
+          ), note AS (
+            INSERT INTO case_notes (id, participant_id, category, occurred_at, session_id, author_kind, author_id, author_name,
+                                    reported_author_name, created_at, updated_at)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10 FROM participant
+             WHERE participant.erased_at IS NULL AND ($5::uuid IS NULL OR participant.session_registered)
+            RETURNING id, participant_id
+          ), first_version AS (
+            INSERT INTO case_note_versions (case_note_id, version, body, author_kind, author_id, author_name, reported_author_name, created_at)
+            SELECT id, 1, $11, $6, $7, $8, $9, $10 FROM note
+          ), created AS (
+            ${audit.sql}
+          )
+          SELECT participant.erased_at, participant.session_registered, (SELECT count(*) FROM note)::int AS written FROM participant`,
+    params: [
+      note.id,
+      note.participantId,
+      note.category,
+      note.occurredAt,
+      note.sessionId,
+      note.authorKind,
+      note.authorId,
+      note.authorName,
+      note.reportedAuthorName,
+      note.createdAt,
+      body,
+      ...audit.params,
+    ],
+  };
+}
+
+/**
  * Case notes: written by staff and integrations, never edited (an amendment is a new version), read
  * only by those who may (case-note-access.ts), every read and change audited (rule 9), and stored once
  * per idempotency key (rule 8, idempotency.ts).
@@ -44,45 +95,37 @@ export class CaseNotesService {
   ) {}
 
   /**
-   * One transaction takes the idempotency key, writes the note, its first version, the audit event, the
-   * safeguarding alert's outbox row and the stored response; the alert is queued after the commit.
+   * One transaction takes the idempotency key (storing the response, whose id is made here), then, in one
+   * statement, checks and key-share-locks the participant, checks the session, and writes the note, its
+   * first version and the audit event; the safeguarding alert's outbox row follows. The alert is queued
+   * after the commit. This is the integrations' hot path: four statements between BEGIN and COMMIT.
    */
   async create(participantId: string, dto: CreateCaseNoteDto, actor: Actor, idempotency?: IdempotentRequest): Promise<CaseNoteResponse> {
     this.checkOccurredAt(dto.occurredAt);
     const { principal } = actor;
+    const createdAt = new Date();
+    const note: CaseNote = {
+      id: uuidv7(createdAt.getTime()),
+      participantId,
+      category: dto.category,
+      occurredAt: new Date(dto.occurredAt),
+      sessionId: dto.sessionId ?? null,
+      authorKind: principal.kind,
+      authorId: principal.id,
+      authorName: principal.name,
+      reportedAuthorName: dto.authorName ?? null,
+      version: 1,
+      createdAt,
+      updatedAt: createdAt,
+    };
+    const response = CaseNoteResponse.of(note, { body: dto.body, createdAt });
     const outcome = await this.dataSource.transaction(async (em): Promise<Outcome> => {
       if (idempotency) {
-        const claim = await claimIdempotencyKey(em, principal, idempotency);
+        const claim = await claimIdempotencyKey(em, principal, idempotency, { status: 201, body: response });
         if (!claim.claimed) return { replayed: true, stored: claim.stored.body as CaseNoteResponse };
       }
-      await this.lockParticipantForWriting(em, participantId);
-      if (dto.sessionId) await this.checkSession(em, participantId, dto.sessionId);
-      const [note]: CaseNote[] = await em.query(
-        `WITH note AS (
-           INSERT INTO case_notes (participant_id, category, occurred_at, session_id, author_kind, author_id, author_name, reported_author_name)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-           RETURNING *
-         ), first_version AS (
-           INSERT INTO case_note_versions (case_note_id, version, body, author_kind, author_id, author_name, reported_author_name, created_at)
-           SELECT id, 1, $9, author_kind, author_id, author_name, reported_author_name, created_at FROM note
-         )
-         SELECT ${NOTE_COLUMNS} FROM note`,
-        [
-          participantId,
-          dto.category,
-          dto.occurredAt,
-          dto.sessionId ?? null,
-          principal.kind,
-          principal.id,
-          principal.name,
-          dto.authorName ?? null,
-          dto.body,
-        ],
-      );
-      await this.audit.record(em, actor, [{ action: 'create', subjectType: 'case_note', subjectId: note.id, participantId }]);
+      await this.insertNote(em, note, dto.body, actor);
       const alertId = note.category === 'safeguarding' ? await this.alerts.recordAlert(em, note.id, participantId) : null;
-      const response = CaseNoteResponse.of(note, { body: dto.body, createdAt: note.createdAt });
-      if (idempotency) await completeIdempotentRequest(em, principal, idempotency, { status: 201, body: response });
       return { replayed: false, note: response, alertId };
     });
     if (outcome.replayed) {
@@ -196,33 +239,33 @@ export class CaseNotesService {
   }
 
   /**
-   * Takes a key-share lock on the participant (as the foreign key would), which erasure's FOR UPDATE
-   * waits for: a note is never written beside or after an erasure of its participant.
+   * Writes the note, its first version and its 'create' audit event (insertNoteStatement), or says why
+   * it may not: no such participant (404), an erased one, or a session without a place (422).
    */
+  private async insertNote(em: EntityManager, note: CaseNote, body: string, actor: Actor): Promise<void> {
+    const statement = insertNoteStatement(note, body, actor);
+    const [row] = await em.query(statement.sql, statement.params);
+    if (row?.written === 1) return;
+    this.requireWritable(note.participantId, row);
+    if (row.session_registered === null) throw ruleBrokenOn('unknown-session', 'sessionId', `no session with id ${note.sessionId}`);
+    throw ruleBrokenOn('session-not-registered', 'sessionId', "the participant has no place on this session's programme and term");
+  }
+
+  /** Takes the same key-share lock as insertNote() and makes the same participant checks (for amendments). */
   private async lockParticipantForWriting(em: EntityManager, participantId: string): Promise<void> {
-    const [participant] = await em.query('SELECT erased_at FROM participants WHERE id = $1 FOR KEY SHARE', [participantId]);
-    if (!participant) throw notFound('participant', participantId);
-    if (participant.erased_at) throw ruleBroken('participant-erased', 'The participant has been erased: no notes may be added to the record');
+    const [row] = await em.query('SELECT erased_at FROM participants WHERE id = $1 FOR KEY SHARE', [participantId]);
+    this.requireWritable(participantId, row);
+  }
+
+  /** Notes are written only about a participant who exists (404) and has not been erased (422). */
+  private requireWritable(participantId: string, row: { erased_at: Date | null } | undefined): asserts row {
+    if (!row) throw notFound('participant', participantId);
+    if (row.erased_at) throw ruleBroken('participant-erased', 'The participant has been erased: no notes may be added to the record');
   }
 
   private async requireParticipant(participantId: string): Promise<void> {
     const [participant] = await this.dataSource.query('SELECT 1 FROM participants WHERE id = $1', [participantId]);
     if (!participant) throw notFound('participant', participantId);
-  }
-
-  /** A note's session must be one of a programme-term on which the participant took a place. */
-  private async checkSession(em: EntityManager, participantId: string, sessionId: string): Promise<void> {
-    const [row] = await em.query(
-      `SELECT EXISTS (SELECT 1 FROM registrations r
-                       WHERE r.participant_id = $2 AND r.programme_id = s.programme_id AND r.term_id = s.term_id
-                         AND r.registered_on IS NOT NULL) AS registered
-         FROM sessions s WHERE s.id = $1`,
-      [sessionId, participantId],
-    );
-    if (!row) throw ruleBrokenOn('unknown-session', 'sessionId', `no session with id ${sessionId}`);
-    if (!row.registered) {
-      throw ruleBrokenOn('session-not-registered', 'sessionId', "the participant has no place on this session's programme and term");
-    }
   }
 
   private checkOccurredAt(occurredAt: string): void {

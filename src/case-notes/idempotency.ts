@@ -68,17 +68,31 @@ const keyReused = () =>
     'This Idempotency-Key was already used with a different request (method, path or body); use a new key for a new request',
   );
 
+/** The statement that takes a key: it inserts one row, or none when the key is taken (waiting for its transaction). */
+export function claimStatement(principal: Pick<Principal, 'kind' | 'id'>, request: Pick<IdempotentRequest, 'key' | 'fingerprint'>, response?: StoredResponse) {
+  return {
+    sql: `INSERT INTO idempotency_keys (principal_kind, principal_id, key, request_hash, response_status, response_body)
+          VALUES ($1, $2, $3, $4, $5, $6)
+          ON CONFLICT DO NOTHING RETURNING 1`,
+    params: [principal.kind, principal.id, request.key, request.fingerprint, response?.status ?? null, response ? JSON.stringify(response.body) : null],
+  };
+}
+
 /**
  * Takes the key for this request inside `em`'s transaction, or finds the response stored under it.
- * Call first in the transaction that does the work; call completeIdempotentRequest() at its end.
+ * Call first in the transaction that does the work. When the response is known before the work is done
+ * (the note's id is made by the application), pass it to store it at once; otherwise store it at the end
+ * with completeIdempotentRequest().
  */
-export async function claimIdempotencyKey(em: EntityManager, principal: Principal, request: IdempotentRequest): Promise<Claim> {
+export async function claimIdempotencyKey(
+  em: EntityManager,
+  principal: Principal,
+  request: IdempotentRequest,
+  response?: StoredResponse,
+): Promise<Claim> {
+  const claim = claimStatement(principal, request, response);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const inserted: unknown[] = await em.query(
-      `INSERT INTO idempotency_keys (principal_kind, principal_id, key, request_hash) VALUES ($1, $2, $3, $4)
-       ON CONFLICT DO NOTHING RETURNING 1`,
-      [principal.kind, principal.id, request.key, request.fingerprint],
-    );
+    const inserted: unknown[] = await em.query(claim.sql, claim.params);
     if (inserted.length === 1) return { claimed: true };
     // Another request holds (held) the key: its transaction has committed by now (the insert waited for it).
     const [row] = await em.query(
