@@ -233,7 +233,7 @@ describe('case notes', () => {
             method: 'POST',
             headers: { ...bearer(staff.formTool.token), 'Content-Type': 'application/json', 'Idempotency-Key': key },
             body: JSON.stringify(body),
-          }).then(async (res) => ({ status: res.status, body: await res.json() })),
+          }).then(async (res) => ({ status: res.status, body: (await res.json()) as { id: string } })),
         ),
       );
       expect(responses.map((r) => r.status).every((s) => s === 200 || s === 201)).toBe(true);

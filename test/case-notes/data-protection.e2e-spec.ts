@@ -140,7 +140,7 @@ describe('data protection', () => {
       expect(p).toMatchObject({
         first_name: '[erased]',
         last_name: '[erased]',
-        date_of_birth: `${child.participant.dateOfBirth.toString().slice(0, 4)}-01-01`,
+        date_of_birth: `${String(child.participant.dateOfBirth).slice(0, 4)}-01-01`,
         guardians: [],
         emergency_contacts: [],
         needs: null,
