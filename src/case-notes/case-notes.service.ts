@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import type { Actor } from '../audit/actor.js';
-import { auditInsertClause, AuditService } from '../audit/audit.service.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { type Page, PageQuery, paginate } from '../common/pagination.js';
 import { uuidv7 } from '../common/uuid-v7.js';
-import { forbidden, invalidField, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
+import { conflict, forbidden, invalidField, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { SafeguardingAlertsService } from '../safeguarding-alerts/safeguarding-alerts.service.js';
 import { mayAmend, mayRead, type NoteAccessFacts, readableCategories } from './case-note-access.js';
 import { CaseNote } from './case-note.entity.js';
@@ -18,7 +18,8 @@ import {
   CaseNoteVersionResponse,
   CreateCaseNoteDto,
 } from './dto/case-note.dto.js';
-import { claimIdempotencyKey, completeIdempotentRequest, type IdempotentRequest } from './idempotency.js';
+import { claimIdempotencyKey, completeIdempotentRequest, findStoredResponse, type IdempotentRequest } from './idempotency.js';
+import { writeNoteStatement } from './write-note.js';
 
 /** A phone's clock may run a little ahead of ours: this much of "future" is tolerated in occurredAt. */
 export const CLOCK_SKEW_MS = 30_000;
@@ -27,57 +28,7 @@ const NOTE_COLUMNS = `id, participant_id AS "participantId", category, occurred_
   author_kind AS "authorKind", author_id AS "authorId", author_name AS "authorName",
   reported_author_name AS "reportedAuthorName", version, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
-type Outcome = { replayed: true; stored: CaseNoteResponse } | { replayed: false; note: CaseNoteResponse; alertId: string | null };
-
-/**
- * One statement that writes a note, its first version and its 'create' audit event, if the participant
- * exists and is not erased and the session (when given) is one of a programme-term on which the
- * participant took a place. It answers `written` (1 or 0) and, when the participant exists, what the
- * checks found. (Also run by test/bench/case-notes.ts as the baseline: the same inserts straight through pg.)
- *
- * The participant is key-share locked (as a foreign key would), which erasure's FOR UPDATE waits for: a
- * note is never written beside or after an erasure of its participant.
- */
-export function insertNoteStatement(note: CaseNote, body: string, actor: Actor): { sql: string; params: unknown[] } {
-  const audit = auditInsertClause(actor, 'create', 'case_note', 'note', 12);
-  return {
-    sql: `WITH participant AS (
-            SELECT p.erased_at,
-                   (SELECT EXISTS (SELECT 1 FROM registrations r
-                                    WHERE r.participant_id = p.id AND r.programme_id = s.programme_id AND r.term_id = s.term_id
-                                      AND r.registered_on IS NOT NULL)
-                      FROM sessions s WHERE s.id = $5) AS session_registered
-              FROM participants p WHERE p.id = $2
-               FOR KEY SHARE OF p
-          ), note AS (
-            INSERT INTO case_notes (id, participant_id, category, occurred_at, session_id, author_kind, author_id, author_name,
-                                    reported_author_name, created_at, updated_at)
-            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10 FROM participant
-             WHERE participant.erased_at IS NULL AND ($5::uuid IS NULL OR participant.session_registered)
-            RETURNING id, participant_id
-          ), first_version AS (
-            INSERT INTO case_note_versions (case_note_id, version, body, author_kind, author_id, author_name, reported_author_name, created_at)
-            SELECT id, 1, $11, $6, $7, $8, $9, $10 FROM note
-          ), created AS (
-            ${audit.sql}
-          )
-          SELECT participant.erased_at, participant.session_registered, (SELECT count(*) FROM note)::int AS written FROM participant`,
-    params: [
-      note.id,
-      note.participantId,
-      note.category,
-      note.occurredAt,
-      note.sessionId,
-      note.authorKind,
-      note.authorId,
-      note.authorName,
-      note.reportedAuthorName,
-      note.createdAt,
-      body,
-      ...audit.params,
-    ],
-  };
-}
+type Outcome = { replayed: true; stored: CaseNoteResponse } | { replayed: false; note: CaseNoteResponse };
 
 /**
  * Case notes: written by staff and integrations, never edited (an amendment is a new version), read
@@ -95,10 +46,9 @@ export class CaseNotesService {
   ) {}
 
   /**
-   * One transaction takes the idempotency key (storing the response, whose id is made here), then, in one
-   * statement, checks and key-share-locks the participant, checks the session, and writes the note, its
-   * first version and the audit event; the safeguarding alert's outbox row follows. The alert is queued
-   * after the commit. This is the integrations' hot path: four statements between BEGIN and COMMIT.
+   * Writes the note, its first version, its audit event, its safeguarding alert's outbox row and its
+   * idempotency key in one statement (writeNoteStatement), then queues the alert. A statement that wrote
+   * nothing met a taken key (replay, or 409 for another request) or a refusal (404, 422).
    */
   async create(participantId: string, dto: CreateCaseNoteDto, actor: Actor, idempotency?: IdempotentRequest): Promise<CaseNoteResponse> {
     this.checkOccurredAt(dto.occurredAt);
@@ -119,21 +69,34 @@ export class CaseNotesService {
       updatedAt: createdAt,
     };
     const response = CaseNoteResponse.of(note, { body: dto.body, createdAt });
-    const outcome = await this.dataSource.transaction(async (em): Promise<Outcome> => {
-      if (idempotency) {
-        const claim = await claimIdempotencyKey(em, principal, idempotency, { status: 201, body: response });
-        if (!claim.claimed) return { replayed: true, stored: claim.stored.body as CaseNoteResponse };
-      }
-      await this.insertNote(em, note, dto.body, actor);
-      const alertId = note.category === 'safeguarding' ? await this.alerts.recordAlert(em, note.id, participantId) : null;
-      return { replayed: false, note: response, alertId };
+    const statement = writeNoteStatement({
+      note,
+      body: dto.body,
+      actor,
+      idempotency: idempotency && { request: idempotency, response: { status: 201, body: response } },
+      alert: this.alerts.alertsFor(note.category),
     });
-    if (outcome.replayed) {
-      idempotency?.markReplayed();
-      return outcome.stored;
+    const [row] = await this.dataSource.query(statement.sql, statement.params);
+    if (row?.written === 1) {
+      if (row.alert_id) await this.alerts.enqueue(row.alert_id);
+      return response;
     }
-    if (outcome.alertId) await this.alerts.enqueue(outcome.alertId);
-    return outcome.note;
+    if (idempotency) {
+      const stored = await findStoredResponse(this.dataSource.manager, principal, idempotency);
+      if (stored) {
+        idempotency.markReplayed();
+        return stored.body as CaseNoteResponse;
+      }
+    }
+    this.requireWritable(participantId, row);
+    if (note.sessionId !== null && row.session_registered === null) {
+      throw ruleBrokenOn('unknown-session', 'sessionId', `no session with id ${note.sessionId}`);
+    }
+    if (note.sessionId !== null && !row.session_registered) {
+      throw ruleBrokenOn('session-not-registered', 'sessionId', "the participant has no place on this session's programme and term");
+    }
+    // The key was taken, then pruned before we could read it: rare enough to ask for a retry.
+    throw conflict('idempotency-key-in-progress', 'A request with this Idempotency-Key is still being processed; retry shortly');
   }
 
   /** A new version with a reason; the note's `version` moves on by one. Concurrent amendments queue on the note's row. */
@@ -166,7 +129,7 @@ export class CaseNotesService {
       ]);
       const response = CaseNoteResponse.of(note, { body: dto.body, createdAt: note.updatedAt });
       if (idempotency) await completeIdempotentRequest(em, principal, idempotency, { status: 201, body: response });
-      return { replayed: false, note: response, alertId: null };
+      return { replayed: false, note: response };
     });
     if (outcome.replayed) {
       idempotency?.markReplayed();
@@ -238,20 +201,7 @@ export class CaseNotesService {
       .innerJoinAndMapOne('note.current', CaseNoteVersion, 'current', 'current.caseNoteId = note.id AND current.version = note.version');
   }
 
-  /**
-   * Writes the note, its first version and its 'create' audit event (insertNoteStatement), or says why
-   * it may not: no such participant (404), an erased one, or a session without a place (422).
-   */
-  private async insertNote(em: EntityManager, note: CaseNote, body: string, actor: Actor): Promise<void> {
-    const statement = insertNoteStatement(note, body, actor);
-    const [row] = await em.query(statement.sql, statement.params);
-    if (row?.written === 1) return;
-    this.requireWritable(note.participantId, row);
-    if (row.session_registered === null) throw ruleBrokenOn('unknown-session', 'sessionId', `no session with id ${note.sessionId}`);
-    throw ruleBrokenOn('session-not-registered', 'sessionId', "the participant has no place on this session's programme and term");
-  }
-
-  /** Takes the same key-share lock as insertNote() and makes the same participant checks (for amendments). */
+  /** Takes the same key-share lock as writeNoteStatement() and makes the same participant checks (for amendments). */
   private async lockParticipantForWriting(em: EntityManager, participantId: string): Promise<void> {
     const [row] = await em.query('SELECT erased_at FROM participants WHERE id = $1 FOR KEY SHARE', [participantId]);
     this.requireWritable(participantId, row);

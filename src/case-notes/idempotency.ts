@@ -68,14 +68,45 @@ const keyReused = () =>
     'This Idempotency-Key was already used with a different request (method, path or body); use a new key for a new request',
   );
 
-/** The statement that takes a key: it inserts one row, or none when the key is taken (waiting for its transaction). */
-export function claimStatement(principal: Pick<Principal, 'kind' | 'id'>, request: Pick<IdempotentRequest, 'key' | 'fingerprint'>, response?: StoredResponse) {
+/**
+ * Taking a key as a clause of a caller's statement: inserts the key row (with its response) for each row
+ * of `source`, or nothing when the key is taken — after waiting for the transaction that holds it. With
+ * no request it inserts nothing. Placeholders start at `$firstParam`.
+ */
+export function claimClause(
+  principal: Pick<Principal, 'kind' | 'id'>,
+  request: Pick<IdempotentRequest, 'key' | 'fingerprint'> | undefined,
+  response: StoredResponse | undefined,
+  source: string,
+  firstParam: number,
+): { sql: string; params: unknown[] } {
+  if (!request) return { sql: 'SELECT 1 WHERE false', params: [] };
+  const $ = (i: number) => `$${firstParam + i}`;
   return {
     sql: `INSERT INTO idempotency_keys (principal_kind, principal_id, key, request_hash, response_status, response_body)
-          VALUES ($1, $2, $3, $4, $5, $6)
-          ON CONFLICT DO NOTHING RETURNING 1`,
+          SELECT ${$(0)}, ${$(1)}::uuid, ${$(2)}, ${$(3)}, ${$(4)}::int, ${$(5)}::jsonb FROM ${source}
+          ON CONFLICT DO NOTHING
+          RETURNING 1`,
     params: [principal.kind, principal.id, request.key, request.fingerprint, response?.status ?? null, response ? JSON.stringify(response.body) : null],
   };
+}
+
+/**
+ * The response stored under a key, when the key was taken with the same request; 409 when it was taken
+ * with another; undefined when nobody has taken it.
+ */
+export async function findStoredResponse(em: EntityManager, principal: Principal, request: IdempotentRequest): Promise<StoredResponse | undefined> {
+  const [row] = await em.query(
+    `SELECT request_hash, response_status, response_body FROM idempotency_keys
+      WHERE principal_kind = $1 AND principal_id = $2 AND key = $3`,
+    [principal.kind, principal.id, request.key],
+  );
+  if (!row) return undefined;
+  if (!matchesStored(row.request_hash, request.fingerprint)) throw keyReused();
+  if (row.response_status === null) {
+    throw conflict('idempotency-key-in-progress', 'A request with this Idempotency-Key is still being processed; retry shortly');
+  }
+  return { status: row.response_status, body: row.response_body };
 }
 
 /**
@@ -90,22 +121,14 @@ export async function claimIdempotencyKey(
   request: IdempotentRequest,
   response?: StoredResponse,
 ): Promise<Claim> {
-  const claim = claimStatement(principal, request, response);
+  const claim = claimClause(principal, request, response, '(SELECT 1) AS one', 1);
   for (let attempt = 0; attempt < 3; attempt++) {
     const inserted: unknown[] = await em.query(claim.sql, claim.params);
     if (inserted.length === 1) return { claimed: true };
     // Another request holds (held) the key: its transaction has committed by now (the insert waited for it).
-    const [row] = await em.query(
-      `SELECT request_hash, response_status, response_body FROM idempotency_keys
-        WHERE principal_kind = $1 AND principal_id = $2 AND key = $3`,
-      [principal.kind, principal.id, request.key],
-    );
-    if (!row) continue; // pruned in between: try to take it again
-    if (!matchesStored(row.request_hash, request.fingerprint)) throw keyReused();
-    if (row.response_status === null) {
-      throw conflict('idempotency-key-in-progress', 'A request with this Idempotency-Key is still being processed; retry shortly');
-    }
-    return { claimed: false, stored: { status: row.response_status, body: row.response_body } };
+    const stored = await findStoredResponse(em, principal, request);
+    if (stored) return { claimed: false, stored };
+    // pruned in between: try to take it again
   }
   throw conflict('idempotency-key-in-progress', 'A request with this Idempotency-Key is still being processed; retry shortly');
 }

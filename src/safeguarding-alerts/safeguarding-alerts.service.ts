@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
-import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { type Page, paginate } from '../common/pagination.js';
 import { notFound } from '../common/problem.js';
 import { AppConfig } from '../config/app-config.js';
@@ -17,6 +17,19 @@ import { signedHeaders } from './webhook-signature.js';
 const ENQUEUE_TIMEOUT_MS = 2000;
 /** Pending alerts younger than this may still be being queued by the request that wrote them. */
 const DISPATCH_GRACE_SECONDS = ENQUEUE_TIMEOUT_MS / 1000 + 1;
+
+/**
+ * Writing an alert's outbox row as a clause of the statement that writes its note (one per row of
+ * `source`, a CTE with `id` and `participant_id`), when `raise`. Placeholders start at `$firstParam`.
+ */
+export function alertOutboxClause(raise: boolean, source: string, firstParam: number): { sql: string; params: unknown[] } {
+  return {
+    sql: `INSERT INTO safeguarding_alerts (case_note_id, participant_id)
+          SELECT id, participant_id FROM ${source} WHERE $${firstParam}::boolean
+          RETURNING id`,
+    params: [raise],
+  };
+}
 
 /**
  * Safeguarding alerts: an outbox row written in the note's transaction (work that must survive Redis
@@ -35,14 +48,12 @@ export class SafeguardingAlertsService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Writes the alert's outbox row with the note's transaction; none when no webhook is configured. */
-  async recordAlert(em: EntityManager, caseNoteId: string, participantId: string): Promise<string | null> {
-    if (!this.config.safeguardingWebhook.url) return null;
-    const [row] = await em.query(
-      'INSERT INTO safeguarding_alerts (case_note_id, participant_id) VALUES ($1, $2) RETURNING id',
-      [caseNoteId, participantId],
-    );
-    return row.id;
+  /**
+   * Whether a note of this category raises an alert: safeguarding notes, when a webhook is configured.
+   * The alert's outbox row is written by the statement that writes the note (alertOutboxClause).
+   */
+  alertsFor(category: string): boolean {
+    return category === 'safeguarding' && this.config.safeguardingWebhook.url !== undefined;
   }
 
   /** Queues a delivery (after the commit). Never throws: an alert left pending is queued by the dispatcher. */

@@ -3,7 +3,7 @@
  * 50 concurrent clients, beside a baseline measured in the same run — the same inserts straight through
  * `pg`: per note, one transaction inserting the idempotency key (with its stored response), the note, its
  * first version and its audit event, one INSERT each — with the same number of database connections and
- * the same 50 concurrent clients. A third figure, the floor, runs the API service's own statements
+ * the same 50 concurrent clients. A third figure, the floor, runs the API service's own statement
  * straight through pg: API / floor is what HTTP, Nest, validation, authentication and the rate limit cost.
  * The workloads run in rounds whose order rotates, so that load from elsewhere on the machine weighs on
  * each alike.
@@ -26,9 +26,9 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Actor } from '../../src/audit/actor.js';
 import type { CaseNote } from '../../src/case-notes/case-note.entity.js';
-import { insertNoteStatement } from '../../src/case-notes/case-notes.service.js';
+import { writeNoteStatement } from '../../src/case-notes/write-note.js';
 import { CaseNoteResponse } from '../../src/case-notes/dto/case-note.dto.js';
-import { claimStatement, requestFingerprint } from '../../src/case-notes/idempotency.js';
+import { requestFingerprint } from '../../src/case-notes/idempotency.js';
 import { uuidv7 } from '../../src/common/uuid-v7.js';
 import { prepareDatabase } from '../../src/database/prepare.js';
 
@@ -231,8 +231,8 @@ async function main(): Promise<void> {
         updatedAt: createdAt,
       };
       const response = CaseNoteResponse.of(note, { body: dto.body, createdAt });
-      const fingerprint = requestFingerprint('POST', `/api/v1/participants/${participantId}/case-notes`, dto);
-      return { dto, note, response, claim: claimStatement(actor.principal, { key: randomUUID(), fingerprint }, { status: 201, body: response }) };
+      const request = { key: randomUUID(), fingerprint: requestFingerprint('POST', `/api/v1/participants/${participantId}/case-notes`, dto) };
+      return { dto, note, response, request };
     };
     const inTransaction = async (work: (connection: pg.PoolClient) => Promise<void>) => {
       const connection = await db.connect();
@@ -251,9 +251,13 @@ async function main(): Promise<void> {
     // Baseline: the same inserts straight through pg, one INSERT per row (idempotency key with its stored
     // response, note, first version, audit event) in one transaction per note.
     const plainInserts = (client: number) => {
-      const { dto, note, claim } = prepare(client);
+      const { dto, note, response, request } = prepare(client);
       return inTransaction(async (c) => {
-        await c.query(claim.sql, claim.params);
+        await c.query(
+          `INSERT INTO idempotency_keys (principal_kind, principal_id, key, request_hash, response_status, response_body)
+           VALUES ($1, $2, $3, $4, 201, $5)`,
+          [note.authorKind, note.authorId, request.key, request.fingerprint, JSON.stringify(response)],
+        );
         await c.query(
           `INSERT INTO case_notes (id, participant_id, category, occurred_at, author_kind, author_id, author_name, reported_author_name, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
@@ -272,19 +276,16 @@ async function main(): Promise<void> {
       });
     };
 
-    // The floor: the very statements the API's service runs for a note (the claim, then one statement
-    // that checks the participant and writes note, version and audit event), straight through pg.
-    const apiStatements = (client: number) => {
-      const { dto, note, claim } = prepare(client);
-      const insert = insertNoteStatement(note, dto.body, actor);
-      return inTransaction(async (c) => {
-        await c.query(claim.sql, claim.params);
-        const { rows } = await c.query(insert.sql, insert.params);
-        if (rows[0].written !== 1) throw new Error('The note was not written');
-      });
+    // The floor: the very statement the API's service runs for a note (writeNoteStatement: checks, key,
+    // note, version, audit event), straight through pg.
+    const apiStatement = async (client: number) => {
+      const { dto, note, response, request } = prepare(client);
+      const statement = writeNoteStatement({ note, body: dto.body, actor, idempotency: { request, response: { status: 201, body: response } }, alert: false });
+      const { rows } = await db.query(statement.sql, statement.params);
+      if (rows[0].written !== 1) throw new Error('The note was not written');
     };
 
-    const workloads = { api: throughApi, baseline: plainInserts, floor: apiStatements } as const;
+    const workloads = { api: throughApi, baseline: plainInserts, floor: apiStatement } as const;
     type Workload = keyof typeof workloads;
     const order: Workload[] = ['api', 'baseline', 'floor'];
 
@@ -320,7 +321,7 @@ async function main(): Promise<void> {
         line('HTTP API with Idempotency-Key', api),
         line('baseline: same inserts through pg', baseline),
         `ratio API / baseline               ${(api.perSecond / baseline.perSecond).toFixed(2)}   (aim >= 0.40)`,
-        line("floor: the API's statements via pg", floor),
+        line("floor: the API's statement via pg", floor),
         `ratio API / floor                  ${(api.perSecond / floor.perSecond).toFixed(2)}   (what HTTP, Nest, auth and the rate limit cost)`,
         `rows: ${rows[0].notes} notes on ${rows[0].children} participants`,
         '',
