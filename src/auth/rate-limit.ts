@@ -31,6 +31,7 @@ export function rateLimitDecision(count: number, limit: number, remainingMs: num
 }
 
 /** INCR and, on a window's first request, PEXPIRE, atomically (a counter never outlives its window). */
+const COUNT_COMMAND = 'shortBreaksRateLimitCount';
 const COUNT_SCRIPT = `
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
@@ -45,10 +46,17 @@ return count`;
 export class IntegrationRateLimiter {
   private readonly logger = new Logger(IntegrationRateLimiter.name);
 
+  private readonly count: (key: string, ttlMs: string) => Promise<number>;
+
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    // Sent once, then called by its SHA (ioredis reloads it if Redis forgot it).
+    if (!(COUNT_COMMAND in redis)) redis.defineCommand(COUNT_COMMAND, { numberOfKeys: 1, lua: COUNT_SCRIPT });
+    const command = (redis as unknown as Record<string, (key: string, ttlMs: string) => Promise<number>>)[COUNT_COMMAND];
+    this.count = command.bind(redis);
+  }
 
   /** Counts one request; throws 429 (with Retry-After) beyond the limit. */
   async consume(integrationId: string, nowMs = Date.now()): Promise<RateLimitDecision | undefined> {
@@ -56,7 +64,7 @@ export class IntegrationRateLimiter {
     const key = `${this.config.bullPrefix}:rate-limit:integration:${integrationId}:${window.index}`;
     let count: number;
     try {
-      count = Number(await this.redis.eval(COUNT_SCRIPT, 1, key, String(window.remainingMs + 1000)));
+      count = Number(await this.count(key, String(window.remainingMs + 1000)));
     } catch (error) {
       this.logger.warn({ reason: (error as Error).message }, 'Rate limit not checked: Redis did not answer');
       return undefined;
