@@ -6,6 +6,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../audit/actor.js';
@@ -24,6 +25,10 @@ import {
 import { ApiIdempotencyKey, IdempotencyKey } from './idempotency-key.decorator.js';
 import type { IdempotentRequest } from './idempotency.js';
 
+const RATE_LIMITED = {
+  description: 'An integration key made more than INTEGRATION_RATE_LIMIT_PER_MINUTE requests this minute; Retry-After says when to retry',
+};
+
 const READERS = 'Readers: admin, coordinator, safeguarding_lead (every category), support_worker (all but safeguarding). ' +
   'Finance and integration keys may not read notes. Every read is recorded in the audit trail.';
 
@@ -41,6 +46,7 @@ export class CaseNotesController {
       'The author is stamped from the token. A safeguarding note also sends a signed alert (no body) to the configured webhook.',
   })
   @ApiIdempotencyKey('Required for integration API keys (400 without it), optional for users.')
+  @ApiTooManyRequestsResponse(RATE_LIMITED)
   @ApiCreatedResponse({ type: CaseNoteResponse, description: 'Also the answer to a replay of the same key and request' })
   @ApiUnprocessableEntityResponse({ description: "sessionId not a session of a programme-term the participant has a place on; participant erased" })
   create(
@@ -78,6 +84,7 @@ export class CaseNotesController {
     description: 'Staff amend the notes they may read and those they wrote; an integration amends only the notes it posted.',
   })
   @ApiIdempotencyKey('Optional.')
+  @ApiTooManyRequestsResponse(RATE_LIMITED)
   @ApiCreatedResponse({ type: CaseNoteResponse, description: 'The note at its new version (version + 1)' })
   amend(
     @Param('id', ParseIdPipe) id: string,

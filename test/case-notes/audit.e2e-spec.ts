@@ -161,6 +161,13 @@ describe('audit trail', () => {
       expect(byParticipant.body.items.map((e: Event) => e.subjectId)).toContain(note.id);
     });
 
+    it('takes an empty filter as no filter', async () => {
+      const note = await fx.note(participantId, staff.coordinator.token);
+      const res = await fx.get(`/audit-events?subjectType=&subjectId=${note.id}&action=`, staff.safeguardingLead.token);
+      expect(res.status).toBe(200);
+      expect(res.body.items.map((e: Event) => e.action)).toEqual(['create']);
+    });
+
     it('refuses bad filters with 400', async () => {
       expect((await fx.get('/audit-events?subjectType=invoice', t.adminToken)).status).toBe(400);
       expect((await fx.get('/audit-events?subjectId=42', t.adminToken)).status).toBe(400);

@@ -350,6 +350,7 @@ describe('case notes', () => {
 
       const health = await fx.get(`/participants/${id}/case-notes?category=health`, staff.coordinator.token);
       expect(health.body.items.map((n: { category: string }) => n.category)).toEqual(['health', 'health']);
+      expect((await fx.get(`/participants/${id}/case-notes?category=`, staff.coordinator.token)).body.items).toHaveLength(4);
       expect((await fx.get(`/participants/${id}/case-notes?category=gossip`, staff.coordinator.token)).status).toBe(400);
       expect((await fx.get(`/participants/${randomUUID()}/case-notes`, staff.coordinator.token)).status).toBe(404);
     });
@@ -364,6 +365,7 @@ describe('case notes', () => {
     const doc = (await t.api().get('/api/docs-json')).body;
     const post = doc.paths['/api/v1/participants/{id}/case-notes'].post;
     expect(post.parameters.map((p: { name: string }) => p.name)).toContain('Idempotency-Key');
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '401', '403', '409', '422', '429']));
     for (const path of ['/api/v1/case-notes/{id}', '/api/v1/case-notes/{id}/amendments', '/api/v1/case-notes/{id}/versions', '/api/v1/audit-events', '/api/v1/participants/{id}/export', '/api/v1/participants/{id}/erase', '/api/v1/safeguarding-alerts']) {
       expect(doc.paths[path]).toBeDefined();
     }

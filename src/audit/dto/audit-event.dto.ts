@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageQuery, PageResponse } from '../../common/pagination.js';
+import { EmptyMeansAbsent } from '../../common/query-params.js';
 import { IsId } from '../../common/validation.js';
 import {
   ACTOR_KINDS,
@@ -14,23 +15,23 @@ import {
 
 export class AuditEventQuery extends PageQuery {
   @ApiPropertyOptional({ enum: AUDIT_SUBJECT_TYPES, description: 'case_note, or participant (exports, erasures and medical-notes reads)' })
-  @IsOptional() @IsIn(AUDIT_SUBJECT_TYPES)
+  @IsOptional() @EmptyMeansAbsent() @IsIn(AUDIT_SUBJECT_TYPES)
   subjectType?: AuditSubjectType;
 
   @ApiPropertyOptional({ description: 'The case note or participant the event is about' })
-  @IsOptional() @IsId()
+  @IsOptional() @EmptyMeansAbsent() @IsId()
   subjectId?: string;
 
   @ApiPropertyOptional({ description: 'Every event about one child: reads and changes of their notes, medical notes, exports, erasure' })
-  @IsOptional() @IsId()
+  @IsOptional() @EmptyMeansAbsent() @IsId()
   participantId?: string;
 
   @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
-  @IsOptional() @IsIn(AUDIT_ACTIONS)
+  @IsOptional() @EmptyMeansAbsent() @IsIn(AUDIT_ACTIONS)
   action?: AuditAction;
 
   @ApiPropertyOptional({ description: 'The user or integration that acted' })
-  @IsOptional() @IsId()
+  @IsOptional() @EmptyMeansAbsent() @IsId()
   actorId?: string;
 }
 

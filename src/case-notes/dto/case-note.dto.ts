@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { IsInstant } from '../../common/instant.js';
 import { PageQuery, PageResponse } from '../../common/pagination.js';
+import { EmptyMeansAbsent } from '../../common/query-params.js';
 import { IsId } from '../../common/validation.js';
 import { CASE_NOTE_CATEGORIES, type CaseNoteCategory } from '../case-note-access.js';
 import type { AuthorKind, CaseNote } from '../case-note.entity.js';
@@ -52,7 +53,7 @@ export class AmendCaseNoteDto {
 
 export class CaseNoteQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CASE_NOTE_CATEGORIES, description: 'Only this category (still only what the caller may read)' })
-  @IsOptional() @IsIn(CASE_NOTE_CATEGORIES)
+  @IsOptional() @EmptyMeansAbsent() @IsIn(CASE_NOTE_CATEGORIES)
   category?: CaseNoteCategory;
 }
 

@@ -1,16 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageQuery, PageResponse } from '../../common/pagination.js';
+import { EmptyMeansAbsent } from '../../common/query-params.js';
 import { IsId } from '../../common/validation.js';
 import { ALERT_STATUSES, type AlertStatus, SafeguardingAlert } from '../safeguarding-alert.entity.js';
 
 export class SafeguardingAlertQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ALERT_STATUSES })
-  @IsOptional() @IsIn(ALERT_STATUSES)
+  @IsOptional() @EmptyMeansAbsent() @IsIn(ALERT_STATUSES)
   status?: AlertStatus;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsId()
+  @IsOptional() @EmptyMeansAbsent() @IsId()
   caseNoteId?: string;
 }
 
