@@ -11,8 +11,9 @@ import { conflict } from '../common/problem.js';
  * - The key is stored with a SHA-256 fingerprint of the request (method, path, canonical JSON body).
  *   The same key with the same request answers the stored response (same note id); the same key with
  *   a different request is refused with 409.
- * - The key row is inserted in the transaction that creates the note, before anything else. Of several
- *   concurrent requests with one key, the primary key lets exactly one insert; the others wait on its
+ * - The key row is inserted with the work it stands for: by the very statement that writes a note
+ *   (write-note.ts), by the transaction that amends one (claimIdempotencyKey, first). Of several
+ *   concurrent requests with one key, the primary key lets exactly one insert; the others wait for its
  *   transaction and then replay what it stored (or, if it rolled back, take the key themselves).
  *   Never check-then-insert.
  * - Only successful requests are remembered: a request refused (400, 404, 422, ...) rolls back with its
