@@ -31,7 +31,7 @@ export interface NoteWriting {
  *    (without a key, or) the key was taken.
  *
  * It answers one row when the participant exists: what the checks found, `written` (1 or 0), `alert_id`.
- * (test/bench/case-notes.ts runs it straight through pg as the floor of the benchmark.)
+ * (test/bench/case-notes.ts runs it straight through pg as the baseline of the benchmark.)
  */
 export function writeNoteStatement({ note, body, actor, idempotency, alert: raiseAlert }: NoteWriting): { sql: string; params: unknown[] } {
   const claim = claimClause(actor.principal, idempotency?.request, idempotency?.response, 'allowed', 12);
