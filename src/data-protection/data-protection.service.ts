@@ -18,7 +18,14 @@ import { Participant } from '../participants/participant.entity.js';
 import { SafeguardingAlertResponse } from '../safeguarding-alerts/dto/safeguarding-alert.dto.js';
 import { SafeguardingAlert } from '../safeguarding-alerts/safeguarding-alert.entity.js';
 import { ERASED_TEXT, erasureSetClause } from './anonymisation.js';
-import { AttendanceExport, EraseParticipantDto, ErasureResponse, type AnonymisedCounts, ParticipantExport, RegistrationExport } from './dto/data-protection.dto.js';
+import {
+  type AnonymisedCounts,
+  AttendanceExport,
+  EraseParticipantDto,
+  ErasureResponse,
+  ParticipantExport,
+  RegistrationExport,
+} from './dto/data-protection.dto.js';
 import { LAST_ACTIVITY_SQL, retentionCutoff } from './retention.js';
 
 const RETENTION_ACTOR: SystemActor = { system: 'retention job' };
@@ -54,8 +61,10 @@ export class DataProtectionService {
             .addOrderBy('version.version')
             .getMany()
         : [];
+      const versionsOf = new Map<string, CaseNoteVersion[]>();
+      for (const v of versions) versionsOf.set(v.caseNoteId, [...(versionsOf.get(v.caseNoteId) ?? []), v]);
       const caseNotes = notes.map((note) => {
-        const own = versions.filter((v) => v.caseNoteId === note.id);
+        const own = versionsOf.get(note.id) ?? [];
         const current = own.find((v) => v.version === note.version)!;
         return { ...CaseNoteResponse.of(note, current), versions: own.map(CaseNoteVersionResponse.of) };
       });

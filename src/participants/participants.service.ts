@@ -54,7 +54,9 @@ export class ParticipantsService {
   async update(id: string, dto: UpdateParticipantDto, actor: Actor): Promise<ParticipantResponse> {
     if (dto.dateOfBirth !== undefined) this.checkDateOfBirth(dto.dateOfBirth);
     return this.dataSource.transaction(async (em) => {
-      const participant = await this.find(id, em);
+      // Locked like erasure locks it: an update never writes back personal data an erasure has just removed.
+      const participant = await em.findOne(Participant, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!participant) throw notFound('participant', id);
       if (participant.erasedAt) throw ruleBroken('participant-erased', 'The participant has been erased: the record cannot be changed');
       await em.save(Participant, { ...participant, ...dto });
       const response = ParticipantResponse.of(await this.find(id, em), mayReadMedicalNotes(actor.principal));
