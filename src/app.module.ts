@@ -1,11 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AttendanceModule } from './attendance/attendance.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BudgetsModule } from './budgets/budgets.module.js';
+import { CaseNotesModule } from './case-notes/case-notes.module.js';
 import { CommissionersModule } from './commissioners/commissioners.module.js';
 import { AppConfig, type ProcessRole } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ContractsModule } from './contracts/contracts.module.js';
+import { DataProtectionWorkerModule } from './data-protection/data-protection-worker.module.js';
+import { DataProtectionModule } from './data-protection/data-protection.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HeadcountsModule } from './headcounts/headcounts.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -16,6 +20,8 @@ import { ProgrammesModule } from './programmes/programmes.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RegistrationsModule } from './registrations/registrations.module.js';
+import { SafeguardingAlertsWorkerModule } from './safeguarding-alerts/safeguarding-alerts-worker.module.js';
+import { SafeguardingAlertsModule } from './safeguarding-alerts/safeguarding-alerts.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { TermsModule } from './terms/terms.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -34,10 +40,14 @@ const FEATURE_MODULES = [
   RegistrationsModule,
   AttendanceModule,
   HeadcountsModule,
+  AuditModule,
+  CaseNotesModule,
+  SafeguardingAlertsModule,
+  DataProtectionModule,
 ];
 
 /** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */
-const WORKER_MODULES: Array<DynamicModule | (new () => unknown)> = [];
+const WORKER_MODULES: Array<DynamicModule | (new () => unknown)> = [SafeguardingAlertsWorkerModule, DataProtectionWorkerModule];
 
 /**
  * One codebase, two roles: `api` serves HTTP, `worker` consumes the Bull queues, `all` does both

@@ -73,6 +73,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error({ error: loggable(exception), requestId: problem.requestId }, 'Unhandled error');
     }
     if (response.headersSent) return;
+    if (exception instanceof ProblemError && exception.headers) {
+      for (const [name, value] of Object.entries(exception.headers)) response.setHeader(name, value);
+    }
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 

@@ -17,6 +17,8 @@ export class ProblemError extends Error {
     readonly title: string,
     readonly detail: string,
     readonly errors?: FieldError[],
+    /** Response headers that belong to the problem (e.g. Retry-After on a 429). */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail);
     this.name = 'ProblemError';
@@ -59,4 +61,11 @@ export function unauthorized(detail = 'A valid bearer token is required'): Probl
 /** 422 naming one field: a rule about the relation between fields, or a reference to an unknown record. */
 export function ruleBrokenOn(code: string, field: string, message: string): ProblemError {
   return new ProblemError(422, code, 'Business rule refused the request', `${field}: ${message}`, [{ field, message }]);
+}
+
+/** 429: the caller made too many requests; `Retry-After` says how many seconds to wait. */
+export function tooManyRequests(detail: string, retryAfterSeconds: number): ProblemError {
+  return new ProblemError(429, 'too-many-requests', 'Too many requests', detail, undefined, {
+    'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+  });
 }

@@ -39,6 +39,10 @@ describe('loadConfig', () => {
     [{ SESSION_CAPACITY_LIMIT: '0' }, 'SESSION_CAPACITY_LIMIT'],
     [{ SESSION_CAPACITY_LIMIT: '2.5' }, 'SESSION_CAPACITY_LIMIT'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ SAFEGUARDING_WEBHOOK_URL: 'ftp://x', SAFEGUARDING_WEBHOOK_SECRET: 's'.repeat(32) }, 'SAFEGUARDING_WEBHOOK_URL'],
+    [{ SAFEGUARDING_WEBHOOK_SECRET: 'short' }, 'SAFEGUARDING_WEBHOOK_SECRET'],
+    [{ RETENTION_YEARS: '0' }, 'RETENTION_YEARS'],
+    [{ INTEGRATION_RATE_LIMIT_PER_MINUTE: 'lots' }, 'INTEGRATION_RATE_LIMIT_PER_MINUTE'],
   ])('refuses %j with a message naming %s', (env, field) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${field}:`));
@@ -51,6 +55,25 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as ConfigError).problems).toHaveLength(2);
     }
+  });
+
+  it('defaults the case-note settings', () => {
+    const config = loadConfig({});
+    expect(config.idempotency).toEqual({ keyTtlHours: 24, pruneIntervalMinutes: 60 });
+    expect(config.safeguardingWebhook.url).toBeUndefined();
+    expect(config.retentionYears).toBe(6);
+    expect(config.integrationRateLimitPerMinute).toBe(600);
+  });
+
+  it('keeps idempotency keys at least a day', () => {
+    expect(() => loadConfig({ IDEMPOTENCY_KEY_TTL_HOURS: '12' })).toThrow(/IDEMPOTENCY_KEY_TTL_HOURS:/);
+    expect(loadConfig({ IDEMPOTENCY_KEY_TTL_HOURS: '48' }).idempotency.keyTtlHours).toBe(48);
+  });
+
+  it('refuses a safeguarding webhook without a secret', () => {
+    expect(() => loadConfig({ SAFEGUARDING_WEBHOOK_URL: 'https://alerts.example/hook' })).toThrow(/SAFEGUARDING_WEBHOOK_SECRET: required/);
+    const config = loadConfig({ SAFEGUARDING_WEBHOOK_URL: 'https://alerts.example/hook', SAFEGUARDING_WEBHOOK_SECRET: 's'.repeat(32) });
+    expect(config.safeguardingWebhook).toMatchObject({ url: 'https://alerts.example/hook', attempts: 12, backoffMs: 30000 });
   });
 
   it('requires DATABASE_URL in production', () => {

@@ -76,6 +76,36 @@ class EnvDto {
 
   @IsOptional() @IsEmail()
   PROVIDER_EMAIL?: string;
+
+  @Transform(toInt) @IsInt() @Min(24, { message: 'IDEMPOTENCY_KEY_TTL_HOURS must be at least 24 (keys are kept at least a day)' }) @Max(24 * 90)
+  IDEMPOTENCY_KEY_TTL_HOURS: number = 24;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(24 * 60)
+  IDEMPOTENCY_PRUNE_INTERVAL_MINUTES: number = 60;
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'SAFEGUARDING_WEBHOOK_URL must be an http(s) URL' })
+  SAFEGUARDING_WEBHOOK_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'SAFEGUARDING_WEBHOOK_SECRET must be at least 32 characters' }) @MaxLength(512)
+  SAFEGUARDING_WEBHOOK_SECRET?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  SAFEGUARDING_WEBHOOK_ATTEMPTS: number = 12;
+
+  @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000)
+  SAFEGUARDING_WEBHOOK_BACKOFF_MS: number = 30_000;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(120_000)
+  SAFEGUARDING_WEBHOOK_TIMEOUT_MS: number = 10_000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  SAFEGUARDING_DISPATCH_INTERVAL_SECONDS: number = 60;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  RETENTION_YEARS: number = 6;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  INTEGRATION_RATE_LIMIT_PER_MINUTE: number = 600;
 }
 
 export type ProcessRole = 'all' | 'api' | 'worker';
@@ -95,6 +125,21 @@ export class AppConfig {
   readonly bullPrefix: string;
   readonly shutdownTimeoutMs: number;
   readonly publicBaseUrl: string;
+  /** How long an Idempotency-Key is remembered (at least 24 h), and how often expired keys are pruned. */
+  readonly idempotency: { keyTtlHours: number; pruneIntervalMinutes: number };
+  /** Where safeguarding alerts go; `url` unset means no alert is sent. */
+  readonly safeguardingWebhook: {
+    url?: string;
+    secret?: string;
+    attempts: number;
+    backoffMs: number;
+    timeoutMs: number;
+    dispatchIntervalSeconds: number;
+  };
+  /** Participants with no activity for this many years are anonymised by the daily retention job. */
+  readonly retentionYears: number;
+  /** Requests per minute one integration key may make. */
+  readonly integrationRateLimitPerMinute: number;
 
   constructor(env: EnvDto) {
     this.env = env.NODE_ENV;
@@ -110,6 +155,17 @@ export class AppConfig {
     this.bullPrefix = env.BULL_PREFIX;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
     this.publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
+    this.idempotency = { keyTtlHours: env.IDEMPOTENCY_KEY_TTL_HOURS, pruneIntervalMinutes: env.IDEMPOTENCY_PRUNE_INTERVAL_MINUTES };
+    this.safeguardingWebhook = {
+      url: env.SAFEGUARDING_WEBHOOK_URL,
+      secret: env.SAFEGUARDING_WEBHOOK_SECRET,
+      attempts: env.SAFEGUARDING_WEBHOOK_ATTEMPTS,
+      backoffMs: env.SAFEGUARDING_WEBHOOK_BACKOFF_MS,
+      timeoutMs: env.SAFEGUARDING_WEBHOOK_TIMEOUT_MS,
+      dispatchIntervalSeconds: env.SAFEGUARDING_DISPATCH_INTERVAL_SECONDS,
+    };
+    this.retentionYears = env.RETENTION_YEARS;
+    this.integrationRateLimitPerMinute = env.INTEGRATION_RATE_LIMIT_PER_MINUTE;
   }
 
   get isProduction(): boolean {
@@ -133,7 +189,8 @@ export class ConfigError extends Error {
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(new EnvDto());
   const picked: Record<string, unknown> = {};
-  for (const key of [...known, 'DATABASE_URL', 'BOOTSTRAP_ADMIN_TOKEN', 'PUBLIC_BASE_URL', 'PROVIDER_EMAIL']) {
+  const optional = ['DATABASE_URL', 'BOOTSTRAP_ADMIN_TOKEN', 'PUBLIC_BASE_URL', 'PROVIDER_EMAIL', 'SAFEGUARDING_WEBHOOK_URL', 'SAFEGUARDING_WEBHOOK_SECRET'];
+  for (const key of [...known, ...optional]) {
     if (source[key] !== undefined && source[key] !== '') picked[key] = source[key]; // empty means unset
   }
   const dto = plainToInstance(EnvDto, picked);
@@ -145,6 +202,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   if (dto.NODE_ENV === 'production' && !dto.DATABASE_URL) {
     throw new ConfigError(['DATABASE_URL: required when NODE_ENV=production (the embedded database is for development only)']);
+  }
+  if (dto.SAFEGUARDING_WEBHOOK_URL && !dto.SAFEGUARDING_WEBHOOK_SECRET) {
+    throw new ConfigError(['SAFEGUARDING_WEBHOOK_SECRET: required when SAFEGUARDING_WEBHOOK_URL is set (alerts are always signed)']);
   }
   return new AppConfig(dto);
 }

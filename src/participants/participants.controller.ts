@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, Scopes } from '../auth/decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { type Actor, CurrentActor } from '../audit/actor.js';
+import { Roles, Scopes } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { CreateParticipantDto, ParticipantPage, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
@@ -15,24 +15,24 @@ export class ParticipantsController {
   @Post()
   @Roles('coordinator')
   @ApiCreatedResponse({ type: ParticipantResponse })
-  create(@Body() dto: CreateParticipantDto, @CurrentPrincipal() principal: Principal): Promise<ParticipantResponse> {
-    return this.participants.create(dto, principal);
+  create(@Body() dto: CreateParticipantDto, @CurrentActor() actor: Actor): Promise<ParticipantResponse> {
+    return this.participants.create(dto, actor);
   }
 
   @Get()
   @Roles('coordinator', 'support_worker', 'safeguarding_lead')
   @Scopes('participants:read')
   @ApiOkResponse({ type: ParticipantPage })
-  list(@Query() page: PageQuery, @CurrentPrincipal() principal: Principal) {
-    return this.participants.list(page, principal);
+  list(@Query() page: PageQuery, @CurrentActor() actor: Actor) {
+    return this.participants.list(page, actor);
   }
 
   @Get(':id')
   @Roles('coordinator', 'support_worker', 'safeguarding_lead')
   @Scopes('participants:read')
   @ApiOkResponse({ type: ParticipantResponse })
-  get(@Param('id', ParseIdPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<ParticipantResponse> {
-    return this.participants.get(id, principal);
+  get(@Param('id', ParseIdPipe) id: string, @CurrentActor() actor: Actor): Promise<ParticipantResponse> {
+    return this.participants.get(id, actor);
   }
 
   @Patch(':id')
@@ -41,8 +41,8 @@ export class ParticipantsController {
   update(
     @Param('id', ParseIdPipe) id: string,
     @Body() dto: UpdateParticipantDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
   ): Promise<ParticipantResponse> {
-    return this.participants.update(id, dto, principal);
+    return this.participants.update(id, dto, actor);
   }
 }

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module.js';
 import { Participant } from './participant.entity.js';
 import { ParticipantsController } from './participants.controller.js';
 import { ParticipantsService } from './participants.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Participant])],
+  imports: [TypeOrmModule.forFeature([Participant]), AuditModule],
   controllers: [ParticipantsController],
   providers: [ParticipantsService],
   exports: [ParticipantsService],

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import request from 'supertest';
 import { createHttpApp } from '../../src/app.factory.js';
@@ -52,6 +53,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
   const db = new pg.Pool({ connectionString: database.url, max: 4 });
+  // pool.end() resolves before its connections have closed, so dropping the database WITH (FORCE) may
+  // terminate one that is still closing; without a listener that error would crash the test file.
+  db.on('error', () => undefined);
   return {
     app,
     config,
@@ -65,8 +69,25 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await app.close();
       await db.end();
       await dropTestDatabase(database.name);
+      await deleteRedisKeys(config.redisUrl, config.bullPrefix);
     },
   };
+}
+
+/** Removes what the app left in the shared Redis under its own prefix (repeatable jobs, counters). */
+async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module.js';
+import { SafeguardingAlertsModule } from '../safeguarding-alerts/safeguarding-alerts.module.js';
+import { CaseNote } from './case-note.entity.js';
+import { CaseNoteVersion } from './case-note-version.entity.js';
+import { CaseNotesController } from './case-notes.controller.js';
+import { CaseNotesService } from './case-notes.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([CaseNote, CaseNoteVersion]), AuditModule, SafeguardingAlertsModule],
+  controllers: [CaseNotesController],
+  providers: [CaseNotesService],
+})
+export class CaseNotesModule {}

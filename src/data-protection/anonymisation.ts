@@ -1,0 +1,90 @@
+/**
+ * Erasure (UK GDPR art. 17) of a child's record: personal and health data are anonymised; financial
+ * records stay (registrations, amounts, budget references and money documents are kept six years for
+ * the council's audit). ERASURE_PLAN is the whole list of what changes: nothing outside it is touched.
+ *
+ * ERASED_TEXT is also written into the triggers of migration 1764190000000-CaseNotes: erasure is the
+ * only change a case note version may undergo.
+ */
+export const ERASED_TEXT = '[erased]';
+
+/** What happens to one column. */
+export type Erasure =
+  | 'placeholder' // replaced by ERASED_TEXT
+  | 'placeholder-if-present' // replaced by ERASED_TEXT unless NULL (a direct payment must still name a holder)
+  | 'null'
+  | 'empty-list'
+  | 'false'
+  | 'year-of-birth'; // a date of birth keeps only its year (1 January): enough for age-band statistics
+
+export const ERASURE_PLAN = {
+  participants: {
+    first_name: 'placeholder',
+    last_name: 'placeholder',
+    date_of_birth: 'year-of-birth',
+    guardians: 'empty-list',
+    emergency_contacts: 'empty-list',
+    needs: 'null',
+    medical_notes: 'null',
+    photo_consent: 'false',
+  },
+  personal_budgets: { holder_name: 'placeholder-if-present', holder_email: 'placeholder-if-present' },
+  case_notes: { reported_author_name: 'null' },
+  case_note_versions: { body: 'placeholder', reason: 'placeholder-if-present', reported_author_name: 'null' },
+  attendance: { note: 'null' },
+} as const satisfies Record<string, Record<string, Erasure>>;
+
+export type ErasedTable = keyof typeof ERASURE_PLAN;
+
+/** The erased form of one value (the SQL of erasedSql() does the same in the database). */
+export function erasedValue(value: unknown, erasure: Erasure): unknown {
+  switch (erasure) {
+    case 'placeholder':
+      return ERASED_TEXT;
+    case 'placeholder-if-present':
+      return value === null || value === undefined ? null : ERASED_TEXT;
+    case 'null':
+      return null;
+    case 'empty-list':
+      return [];
+    case 'false':
+      return false;
+    case 'year-of-birth':
+      return `${String(value).slice(0, 4)}-01-01`;
+  }
+}
+
+/** The SQL expression that erases `column`. */
+export function erasedSql(column: string, erasure: Erasure): string {
+  const text = `'${ERASED_TEXT}'`;
+  switch (erasure) {
+    case 'placeholder':
+      return text;
+    case 'placeholder-if-present':
+      return `CASE WHEN ${column} IS NULL THEN NULL ELSE ${text} END`;
+    case 'null':
+      return 'NULL';
+    case 'empty-list':
+      return `'[]'::jsonb`;
+    case 'false':
+      return 'false';
+    case 'year-of-birth':
+      return `date_trunc('year', ${column})::date`;
+  }
+}
+
+/** `column = expression, ...` for an UPDATE of `table` that applies the plan. */
+export function erasureSetClause(table: ErasedTable): string {
+  return Object.entries(ERASURE_PLAN[table] as Record<string, Erasure>)
+    .map(([column, erasure]) => `${column} = ${erasedSql(column, erasure)}`)
+    .join(', ');
+}
+
+/** Applies the plan to one row held in memory (used to describe an erased record, and by the specs). */
+export function eraseRow<T extends Record<string, unknown>>(table: ErasedTable, row: T): T {
+  const erased: Record<string, unknown> = { ...row };
+  for (const [column, erasure] of Object.entries(ERASURE_PLAN[table] as Record<string, Erasure>)) {
+    if (column in erased) erased[column] = erasedValue(erased[column], erasure);
+  }
+  return erased as T;
+}

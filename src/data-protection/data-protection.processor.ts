@@ -1,0 +1,45 @@
+import { InjectQueue, OnQueueFailed, OnQueueStalled, Process, Processor } from '@nestjs/bull';
+import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Job, Queue } from 'bull';
+import { AppConfig } from '../config/app-config.js';
+import { scheduleRepeatable } from '../queue/repeatable.js';
+import { DATA_PROTECTION_QUEUE } from './data-protection.queue.js';
+import { DataProtectionService } from './data-protection.service.js';
+import { RETENTION_SCHEDULE } from './retention.js';
+
+/** Runs the data-protection housekeeping; registers its schedules once, however many workers start. */
+@Processor(DATA_PROTECTION_QUEUE)
+export class DataProtectionProcessor implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DataProtectionProcessor.name);
+
+  constructor(
+    private readonly dataProtection: DataProtectionService,
+    @InjectQueue(DATA_PROTECTION_QUEUE) private readonly queue: Queue,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await scheduleRepeatable(this.queue, 'prune-idempotency-keys', { every: this.config.idempotency.pruneIntervalMinutes * 60_000 });
+    await scheduleRepeatable(this.queue, 'erase-inactive-participants', { ...RETENTION_SCHEDULE });
+  }
+
+  @Process('prune-idempotency-keys')
+  prune(): Promise<number> {
+    return this.dataProtection.pruneIdempotencyKeys();
+  }
+
+  @Process('erase-inactive-participants')
+  async eraseInactive(): Promise<number> {
+    return (await this.dataProtection.eraseInactive()).length;
+  }
+
+  @OnQueueFailed()
+  onFailed(job: Job, error: Error): void {
+    this.logger.error({ job: job.name, jobId: job.id, attemptsMade: job.attemptsMade, reason: error.message }, 'Data protection job failed');
+  }
+
+  @OnQueueStalled()
+  onStalled(job: Job): void {
+    this.logger.warn({ job: job.name, jobId: job.id }, 'Data protection job stalled; Bull will run it again');
+  }
+}

@@ -1,0 +1,16 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SafeguardingAlert } from './safeguarding-alert.entity.js';
+import { SafeguardingAlertsController } from './safeguarding-alerts.controller.js';
+import { SAFEGUARDING_ALERTS_QUEUE } from './safeguarding-alerts.queue.js';
+import { SafeguardingAlertsService } from './safeguarding-alerts.service.js';
+
+/** Producer side (every role): the outbox, the queue, and GET /safeguarding-alerts. */
+@Module({
+  imports: [TypeOrmModule.forFeature([SafeguardingAlert]), BullModule.registerQueue({ name: SAFEGUARDING_ALERTS_QUEUE })],
+  controllers: [SafeguardingAlertsController],
+  providers: [SafeguardingAlertsService],
+  exports: [SafeguardingAlertsService, BullModule],
+})
+export class SafeguardingAlertsModule {}

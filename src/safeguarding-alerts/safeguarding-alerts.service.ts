@@ -1,0 +1,183 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Queue } from 'bull';
+import { DataSource, Repository } from 'typeorm';
+import { type Page, paginate } from '../common/pagination.js';
+import { notFound } from '../common/problem.js';
+import { AppConfig } from '../config/app-config.js';
+import { withTimeout } from '../queue/repeatable.js';
+import { buildAlertPayload } from './alert-payload.js';
+import { SafeguardingAlertQuery, SafeguardingAlertResponse } from './dto/safeguarding-alert.dto.js';
+import { SafeguardingAlert } from './safeguarding-alert.entity.js';
+import { alertJobId, SAFEGUARDING_ALERTS_QUEUE, type SafeguardingAlertJobs } from './safeguarding-alerts.queue.js';
+import { signedHeaders } from './webhook-signature.js';
+
+/** How long a request waits for Redis to accept an alert before leaving it to the dispatcher. */
+const ENQUEUE_TIMEOUT_MS = 2000;
+/** Pending alerts younger than this may still be being queued by the request that wrote them. */
+const DISPATCH_GRACE_SECONDS = ENQUEUE_TIMEOUT_MS / 1000 + 1;
+
+/**
+ * Writing an alert's outbox row as a clause of the statement that writes its note (one per row of
+ * `source`, a CTE with `id` and `participant_id`), when `raise`. Placeholders start at `$firstParam`.
+ */
+export function alertOutboxClause(raise: boolean, source: string, firstParam: number): { sql: string; params: unknown[] } {
+  return {
+    sql: `INSERT INTO safeguarding_alerts (case_note_id, participant_id)
+          SELECT id, participant_id FROM ${source} WHERE $${firstParam}::boolean
+          RETURNING id`,
+    params: [raise],
+  };
+}
+
+/**
+ * Safeguarding alerts: an outbox row written in the note's transaction (work that must survive Redis
+ * being down is written to Postgres first), queued after the commit, delivered as a signed webhook
+ * carrying no note body, retried with exponential backoff; a periodic dispatcher queues what the
+ * request could not.
+ */
+@Injectable()
+export class SafeguardingAlertsService {
+  private readonly logger = new Logger(SafeguardingAlertsService.name);
+
+  constructor(
+    @InjectRepository(SafeguardingAlert) private readonly alerts: Repository<SafeguardingAlert>,
+    @InjectQueue(SAFEGUARDING_ALERTS_QUEUE) private readonly queue: Queue,
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Whether a note of this category raises an alert: safeguarding notes, when a webhook is configured.
+   * The alert's outbox row is written by the statement that writes the note (alertOutboxClause).
+   */
+  alertsFor(category: string): boolean {
+    return category === 'safeguarding' && this.config.safeguardingWebhook.url !== undefined;
+  }
+
+  /** Queues a delivery (after the commit). Never throws: an alert left pending is queued by the dispatcher. */
+  async enqueue(alertId: string): Promise<boolean> {
+    const { attempts, backoffMs } = this.config.safeguardingWebhook;
+    const data: SafeguardingAlertJobs['deliver'] = { alertId };
+    try {
+      await withTimeout(
+        this.queue.add('deliver', data, {
+          jobId: alertJobId(alertId),
+          attempts,
+          backoff: { type: 'exponential', delay: backoffMs },
+          removeOnComplete: 1000,
+          removeOnFail: false,
+        }),
+        ENQUEUE_TIMEOUT_MS,
+        'Queueing the alert',
+      );
+      await this.dataSource.query(
+        `UPDATE safeguarding_alerts SET status = 'queued', enqueued_at = now() WHERE id = $1 AND status = 'pending'`,
+        [alertId],
+      );
+      return true;
+    } catch (error) {
+      this.logger.warn({ alertId, reason: (error as Error).message }, 'Could not queue a safeguarding alert; the dispatcher will');
+      return false;
+    }
+  }
+
+  /** Queues the alerts left pending; returns how many were queued. */
+  async dispatchPending(): Promise<number> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM safeguarding_alerts
+        WHERE status = 'pending' AND created_at < now() - make_interval(secs => $1)
+        ORDER BY created_at LIMIT 500`,
+      [DISPATCH_GRACE_SECONDS],
+    );
+    let queued = 0;
+    for (const row of rows) if (await this.enqueue(row.id)) queued++;
+    if (rows.length) this.logger.log({ pending: rows.length, queued }, 'Dispatched pending safeguarding alerts');
+    return queued;
+  }
+
+  /**
+   * One delivery attempt: a signed POST of the payload. A 2xx marks the alert delivered; anything else
+   * records the failure and throws, so Bull retries (on the last attempt the alert is marked failed).
+   */
+  async deliver(alertId: string, lastAttempt: boolean): Promise<void> {
+    const [alert] = await this.dataSource.query(
+      `SELECT a.id, a.status, a.case_note_id, a.participant_id, a.created_at, n.occurred_at
+         FROM safeguarding_alerts a JOIN case_notes n ON n.id = a.case_note_id
+        WHERE a.id = $1`,
+      [alertId],
+    );
+    if (!alert || alert.status === 'delivered') return; // Bull delivers at least once
+    const { url, secret, timeoutMs } = this.config.safeguardingWebhook;
+    if (!url || !secret) {
+      await this.recordAttempt(alertId, 'failed', null, 'No SAFEGUARDING_WEBHOOK_URL is configured any more');
+      return;
+    }
+    const sentAt = new Date();
+    const payload = buildAlertPayload(
+      {
+        alertId,
+        caseNoteId: alert.case_note_id,
+        participantId: alert.participant_id,
+        occurredAt: alert.occurred_at,
+        recordedAt: alert.created_at,
+      },
+      this.config.publicBaseUrl,
+      sentAt,
+    );
+    const rawBody = JSON.stringify(payload);
+    let httpStatus: number | null = null;
+    let failure: string | null = null;
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { ...signedHeaders(secret, rawBody, sentAt), 'User-Agent': 'short-breaks-back-office', 'X-Alert-Id': alertId },
+        body: rawBody,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      httpStatus = response.status;
+      await response.body?.cancel().catch(() => undefined);
+      if (!response.ok) failure = `The receiver answered HTTP ${response.status}`;
+    } catch (error) {
+      failure = describeFetchError(error);
+    }
+    if (failure === null) {
+      await this.recordAttempt(alertId, 'delivered', httpStatus, null);
+      return;
+    }
+    await this.recordAttempt(alertId, lastAttempt ? 'failed' : 'retrying', httpStatus, failure);
+    throw new Error(failure);
+  }
+
+  list(query: SafeguardingAlertQuery): Promise<Page<SafeguardingAlertResponse>> {
+    const qb = this.alerts.createQueryBuilder('alert');
+    if (query.status) qb.andWhere('alert.status = :status', { status: query.status });
+    if (query.caseNoteId) qb.andWhere('alert.caseNoteId = :caseNoteId', { caseNoteId: query.caseNoteId });
+    return paginate(qb, query, SafeguardingAlertResponse.of);
+  }
+
+  async get(id: string): Promise<SafeguardingAlertResponse> {
+    const alert = await this.alerts.findOneBy({ id });
+    if (!alert) throw notFound('safeguarding alert', id);
+    return SafeguardingAlertResponse.of(alert);
+  }
+
+  private async recordAttempt(alertId: string, status: 'delivered' | 'retrying' | 'failed', httpStatus: number | null, error: string | null) {
+    await this.dataSource.query(
+      `UPDATE safeguarding_alerts
+          SET status = $2, attempts = attempts + 1, last_http_status = $3, last_error = $4, last_attempt_at = now(),
+              delivered_at = CASE WHEN $2 = 'delivered' THEN now() END
+        WHERE id = $1 AND status <> 'delivered'`,
+      [alertId, status, httpStatus, error],
+    );
+  }
+}
+
+/** A short reason without the URL (which may carry a token). */
+function describeFetchError(error: unknown): string {
+  const e = error as { name?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'The receiver did not answer in time';
+  return `Could not reach the receiver${e?.cause?.code ? ` (${e.cause.code})` : ''}`;
+}
