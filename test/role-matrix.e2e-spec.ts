@@ -24,6 +24,7 @@ const READ_COMMERCIAL: Caller[] = ['coordinator', 'finance'];
 const READ_PARTICIPANTS: Caller[] = ['coordinator', 'support_worker', 'safeguarding_lead', 'scope:participants:read'];
 const READ_SESSIONS: Caller[] = ['coordinator', 'support_worker'];
 const READ_BUDGETS: Caller[] = ['coordinator', 'finance'];
+const CASE_NOTE_STAFF: Caller[] = ['coordinator', 'support_worker', 'safeguarding_lead'];
 
 // prettier-ignore
 const ROUTES: RouteRule[] = [
@@ -76,6 +77,17 @@ const ROUTES: RouteRule[] = [
   { method: 'get',    path: '/api/v1/sessions/:id/roster',          allowed: READ_SESSIONS },
   { method: 'get',    path: '/api/v1/programmes/:programmeId/terms/:termId/headcount', allowed: READ_COMMERCIAL },
   { method: 'get',    path: '/api/v1/programmes/:programmeId/terms/:termId/uptake',    allowed: READ_COMMERCIAL },
+  // case notes (which categories a role may read is checked per note), audit trail, data protection
+  { method: 'post',   path: '/api/v1/participants/:id/case-notes',  allowed: [...CASE_NOTE_STAFF, 'scope:case-notes:write'] },
+  { method: 'get',    path: '/api/v1/participants/:id/case-notes',  allowed: CASE_NOTE_STAFF },
+  { method: 'get',    path: '/api/v1/case-notes/:id',               allowed: CASE_NOTE_STAFF },
+  { method: 'post',   path: '/api/v1/case-notes/:id/amendments',    allowed: [...CASE_NOTE_STAFF, 'scope:case-notes:write'] },
+  { method: 'get',    path: '/api/v1/case-notes/:id/versions',      allowed: CASE_NOTE_STAFF },
+  { method: 'get',    path: '/api/v1/audit-events',                 allowed: ['safeguarding_lead'] },
+  { method: 'get',    path: '/api/v1/participants/:id/export',      allowed: ['safeguarding_lead'] },
+  { method: 'post',   path: '/api/v1/participants/:id/erase',       allowed: [] },
+  { method: 'get',    path: '/api/v1/safeguarding-alerts',          allowed: [] },
+  { method: 'get',    path: '/api/v1/safeguarding-alerts/:id',      allowed: [] },
 ];
 
 /** Open to everyone, token or not. */
