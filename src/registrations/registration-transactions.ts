@@ -5,6 +5,7 @@ import { countsAtCensus } from '../headcounts/headcount.js';
 import { lockProgrammeTerm } from './capacity.js';
 import { insufficientBudget } from './eligibility.js';
 import { promoteFromWaitlist } from './waitlist.js';
+import { Registration } from './registration.entity.js';
 import type { Sql } from '../database/sql.js';
 
 /*
@@ -72,7 +73,7 @@ export async function loadRegistrationFacts(em: Sql, r: RegistrationRequest): Pr
 export async function placeRegistration(
   em: Sql,
   r: RegistrationRequest & { contractId: string; pricePence: number; registeredOn: string; createdBy: string },
-): Promise<{ id: string; status: 'registered' | 'waitlisted' }> {
+): Promise<Registration> {
   const count = await lockProgrammeTerm(em, r.programmeId, r.termId);
   // A free place goes to someone already waiting who can now pay before it goes to a newcomer.
   const promoted = count.registered < count.places ? await promoteFromWaitlist(em, r.programmeId, r.termId) : [];
@@ -96,16 +97,18 @@ export async function placeRegistration(
                INSERT INTO registrations (participant_id, programme_id, term_id, budget_id, contract_id, status,
                                           price_pence, registered_on, committed_pence, created_by)
                SELECT $1, $2, $3, $4, $5, 'registered', $6, $8, $6, $7 WHERE EXISTS (SELECT 1 FROM budget)
-               RETURNING id)
-             SELECT (SELECT id FROM registration) AS id,
+               RETURNING *)
+             SELECT (SELECT to_jsonb(registration) FROM registration) AS registration, NULL AS waitlist_position,
                     (SELECT amount_pence - committed_pence FROM personal_budgets WHERE id = $4) AS remaining`
           : `WITH registration AS (
                INSERT INTO registrations (participant_id, programme_id, term_id, budget_id, contract_id, status,
                                           price_pence, registered_on, committed_pence, created_by)
                SELECT $1, $2, $3, $4, $5, 'waitlisted', $6, NULL, 0, $7
                 WHERE (SELECT amount_pence - committed_pence FROM personal_budgets WHERE id = $4) >= $6
-               RETURNING id)
-             SELECT (SELECT id FROM registration) AS id,
+               RETURNING *)
+             SELECT (SELECT to_jsonb(registration) FROM registration) AS registration,
+                    -- the statement does not see its own insert: those already waiting, plus this one
+                    (SELECT count(*) + 1 FROM registrations WHERE programme_id = $2 AND term_id = $3 AND status = 'waitlisted') AS waitlist_position,
                     (SELECT amount_pence - committed_pence FROM personal_budgets WHERE id = $4) AS remaining`,
         hasPlace ? [...values, r.registeredOn] : values,
       ),
@@ -114,8 +117,8 @@ export async function placeRegistration(
         conflict('already-registered', 'The participant already has an active registration for this programme and term'),
     },
   );
-  if (!row.id) throw insufficientBudget(row.remaining, r.pricePence);
-  return { id: row.id, status: hasPlace ? 'registered' : 'waitlisted' };
+  if (!row.registration) throw insufficientBudget(row.remaining, r.pricePence);
+  return registrationFromRow(row.registration, row.waitlist_position);
 }
 
 /**
@@ -127,7 +130,7 @@ export async function placeRegistration(
 export async function withdrawRegistration(
   em: Sql,
   w: { id: string; programmeId: string; termId: string; reason: string; effectiveOn?: string | null },
-): Promise<void> {
+): Promise<Registration> {
   await lockProgrammeTerm(em, w.programmeId, w.termId);
   const [r] = await em.query(
     `SELECT r.status, r.committed_pence, r.registered_on, t.starts_on, t.ends_on, t.census_date
@@ -139,13 +142,13 @@ export async function withdrawRegistration(
   const effectiveOn = withdrawalEffectiveOn(w.effectiveOn, r);
   // The money stays committed only when the term is billable for this registration: it counted at the census.
   const release = r.committed_pence > 0 && !countsAtCensus({ registeredOn: r.registered_on, withdrawalEffectiveOn: effectiveOn }, r.census_date);
-  await em.query(
+  const [row] = await em.query(
     `WITH withdrawn AS (
        UPDATE registrations
           SET status = 'withdrawn', withdrawn_at = now(), withdrawal_effective_on = $2, withdrawal_reason = $3,
               committed_pence = CASE WHEN $4 THEN 0 ELSE committed_pence END, updated_at = now()
         WHERE id = $1
-        RETURNING budget_id),
+        RETURNING *),
      released_money AS (
        UPDATE personal_budgets SET committed_pence = committed_pence - $5, updated_at = now()
         WHERE id = (SELECT budget_id FROM withdrawn) AND $4
@@ -156,11 +159,36 @@ export async function withdrawRegistration(
      unbooked AS (
        UPDATE sessions SET booked = booked - 1
         WHERE programme_id = $6 AND term_id = $7 AND $8)
-     SELECT count(*) FROM released_money`,
+     SELECT (SELECT to_jsonb(withdrawn) FROM withdrawn) AS registration`,
     [w.id, effectiveOn, w.reason, release, r.committed_pence, w.programmeId, w.termId, r.status === 'registered'],
   );
   // once the term is over there is nothing left to promote into
   if (r.status === 'registered' && todayInLondon() <= r.ends_on) await promoteFromWaitlist(em, w.programmeId, w.termId);
+  return registrationFromRow(row.registration, null);
+}
+
+/** A registration row as PostgreSQL's to_jsonb writes it (snake_case, timestamps as text). */
+function registrationFromRow(row: Record<string, unknown>, waitlistPosition: number | null): Registration {
+  return Object.assign(new Registration(), {
+    id: row.id as string,
+    participantId: row.participant_id as string,
+    programmeId: row.programme_id as string,
+    termId: row.term_id as string,
+    budgetId: row.budget_id as string,
+    contractId: row.contract_id as string,
+    status: row.status as Registration['status'],
+    pricePence: row.price_pence as number,
+    queueSeq: Number(row.queue_seq),
+    registeredOn: (row.registered_on as string | null) ?? null,
+    committedPence: row.committed_pence as number,
+    withdrawnAt: row.withdrawn_at ? new Date(row.withdrawn_at as string) : null,
+    withdrawalEffectiveOn: (row.withdrawal_effective_on as string | null) ?? null,
+    withdrawalReason: (row.withdrawal_reason as string | null) ?? null,
+    createdBy: (row.created_by as string | null) ?? null,
+    createdAt: new Date(row.created_at as string),
+    updatedAt: new Date(row.updated_at as string),
+    waitlistPosition: waitlistPosition === null ? null : Number(waitlistPosition),
+  });
 }
 
 /** A given date must lie within the term; the default (today in London) is moved into the term. */

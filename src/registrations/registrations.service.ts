@@ -28,7 +28,7 @@ export class RegistrationsService {
     const facts = await loadRegistrationFacts(this.dataSource, dto);
     this.checkEligibility(dto, facts);
     const registeredOn = this.registeredOn(dto.registeredOn, facts);
-    const { id } = await inTransaction(this.dataSource, (em) =>
+    const registration = await inTransaction(this.dataSource, (em) =>
       placeRegistration(em, {
         ...dto,
         contractId: facts.contract_id!,
@@ -37,13 +37,14 @@ export class RegistrationsService {
         createdBy: principal.id,
       }),
     );
-    return this.get(id);
+    return RegistrationResponse.of(registration);
   }
 
   async withdraw(id: string, dto: WithdrawRegistrationDto): Promise<RegistrationResponse> {
     const { programmeId, termId } = await this.find(id);
-    await inTransaction(this.dataSource, (em) => withdrawRegistration(em, { id, programmeId, termId, ...dto }));
-    return this.get(id);
+    return RegistrationResponse.of(
+      await inTransaction(this.dataSource, (em) => withdrawRegistration(em, { id, programmeId, termId, ...dto })),
+    );
   }
 
   async get(id: string): Promise<RegistrationResponse> {

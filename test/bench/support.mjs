@@ -48,10 +48,13 @@ export async function freshDatabase(adminUrl, label) {
   };
 }
 
-/** Starts the built service (`node dist/src/main.js <role>`) and waits until it is ready. */
-export async function startService(role, env) {
+/**
+ * Starts the built service (`node dist/src/main.js <role>`) and waits until it is ready. `nodeArgs`
+ * go to node itself (e.g. ['--cpu-prof'] to profile the service under the benchmark's load).
+ */
+export async function startService(role, env, nodeArgs = []) {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, ['dist/src/main.js', role], {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js', role], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
