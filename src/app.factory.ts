@@ -8,6 +8,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { BodyShapePipe, createValidationPipe } from './common/validation.js';
 import { setUpApiDocs } from './common/api-docs.js';
 import { assignRequestId } from './logging/logging.module.js';
+import { mountQueueBoard } from './billing/queue-board.js';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';
@@ -31,6 +32,7 @@ export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole
   });
   app.useGlobalPipes(new BodyShapePipe(), createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
+  mountQueueBoard(app);
   setUpApiDocs(app);
   return app;
 }

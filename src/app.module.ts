@@ -1,12 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AttendanceModule } from './attendance/attendance.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BillingModule } from './billing/billing.module.js';
+import { BillingWorkerModule } from './billing/billing-worker.module.js';
 import { BudgetsModule } from './budgets/budgets.module.js';
 import { CommissionersModule } from './commissioners/commissioners.module.js';
 import { AppConfig, type ProcessRole } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ContractsModule } from './contracts/contracts.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { FinanceExportsModule } from './finance-exports/finance-exports.module.js';
 import { HeadcountsModule } from './headcounts/headcounts.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
@@ -34,10 +37,12 @@ const FEATURE_MODULES = [
   RegistrationsModule,
   AttendanceModule,
   HeadcountsModule,
+  BillingModule,
+  FinanceExportsModule,
 ];
 
 /** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */
-const WORKER_MODULES: Array<DynamicModule | (new () => unknown)> = [];
+const WORKER_MODULES: Array<DynamicModule | (new () => unknown)> = [BillingWorkerModule];
 
 /**
  * One codebase, two roles: `api` serves HTTP, `worker` consumes the Bull queues, `all` does both

@@ -31,11 +31,11 @@ export class PageResponse {
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function encodeCursor(id: string): string {
+export function encodeCursor(id: string): string {
   return Buffer.from(id, 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): string {
+export function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!UUID_PATTERN.test(id)) throw invalidField('cursor', 'is not a cursor this service issued');
   return id;
@@ -59,6 +59,15 @@ export async function paginate<E extends ObjectLiteral & { id: string }, R>(
     items: items.map(toResponse),
     nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null,
   };
+}
+
+/**
+ * Keyset paging for hand-written SQL: fetch `limit + 1` rows with `id > decodeCursor(cursor)` in id
+ * order, then hand them here.
+ */
+export function keysetPage<T extends { id: string }, R>(rows: T[], limit: number, toResponse: (row: T) => R): Page<R> {
+  const items = rows.slice(0, limit);
+  return { items: items.map(toResponse), nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
 }
 
 /** Pages an array already fetched in id order (for small derived lists). */
