@@ -184,7 +184,7 @@ export class InvoicesService {
          FROM owed o JOIN commissioners c ON c.id = o.commissioner_id
         WHERE o.outstanding > 0
         GROUP BY o.commissioner_id, c.name, c.code, o.recipient_type
-        ORDER BY c.name, o.commissioner_id, payer`,
+        ORDER BY c.name, o.commissioner_id, o.recipient_type = 'budget_holder'`,
       [asOf],
     );
     const commissioners: AgedDebtRow[] = rows.map((r) => ({
