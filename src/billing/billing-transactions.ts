@@ -88,19 +88,20 @@ export async function loadBillingFacts(sql: Sql, quarter: string, runOn: string)
     };
   });
   const ids = (pick: (r: BillingRegistration) => string) => [...new Set(registrations.map(pick))];
-  const [contracts, commissioners, programmes] = await Promise.all([
-    sql.query(
-      `SELECT id, commissioner_id AS "commissionerId", price_per_term_pence AS "pricePerTermPence",
-              po_number AS "poNumber", vat_rate_basis_points AS "vatRateBasisPoints"
-         FROM contracts WHERE id = ANY($1::uuid[])`,
-      [ids((r) => r.contractId)],
-    ) as Promise<BillingContract[]>,
-    sql.query(
-      `SELECT id, name, code, invoice_email AS "invoiceEmail", address, payment_terms_days AS "paymentTermsDays"
-         FROM commissioners WHERE id = ANY($1::uuid[])`,
-      [ids((r) => r.commissionerId)],
-    ) as Promise<BillingCommissioner[]>,
-    sql.query(`SELECT id, name FROM programmes WHERE id = ANY($1::uuid[])`, [ids((r) => r.programmeId)]) as Promise<BillingProgramme[]>,
+  // one connection (the transaction's): one statement at a time
+  const contracts: BillingContract[] = await sql.query(
+    `SELECT id, commissioner_id AS "commissionerId", price_per_term_pence AS "pricePerTermPence",
+            po_number AS "poNumber", vat_rate_basis_points AS "vatRateBasisPoints"
+       FROM contracts WHERE id = ANY($1::uuid[])`,
+    [ids((r) => r.contractId)],
+  );
+  const commissioners: BillingCommissioner[] = await sql.query(
+    `SELECT id, name, code, invoice_email AS "invoiceEmail", address, payment_terms_days AS "paymentTermsDays"
+       FROM commissioners WHERE id = ANY($1::uuid[])`,
+    [ids((r) => r.commissionerId)],
+  );
+  const programmes: BillingProgramme[] = await sql.query(`SELECT id, name FROM programmes WHERE id = ANY($1::uuid[])`, [
+    ids((r) => r.programmeId),
   ]);
   return { runOn, terms, programmes, contracts, commissioners, registrations };
 }
