@@ -18,7 +18,7 @@ export type BillingJobName = keyof BillingJobs;
 /** 02:00 Europe/London on the first day of January, April, July and October. */
 export const QUARTERLY_SCHEDULE = { cron: '0 2 1 1,4,7,10 *', tz: LONDON } as const;
 /** Fixed, so every worker registers the same repeatable job (Bull keys it by name, id, cron and zone). */
-export const SCHEDULE_JOB_ID = 'billing-schedule:quarterly';
+export const SCHEDULE_JOB_ID = 'billing-schedule-quarterly'; // no colons: Bull splits repeat keys on them
 
 /**
  * The Bull job of a run's dispatch generation: deterministic, so enqueuing twice (the request and the
