@@ -66,7 +66,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * at a time: memory stays constant whatever the size of the export. `sql` must be one connection inside
  * a transaction (the cursor lives until it ends); the consumer pulls, so a slow reader slows the reads.
  */
-export async function* financeExportCsv(sql: Sql, exportId: string, batchSize = 2000): AsyncGenerator<string> {
+export async function* financeExportCsv(sql: Sql, exportId: string, batchSize = 500): AsyncGenerator<string> {
   if (!UUID.test(exportId)) throw new RangeError(`Not an export id: ${exportId}`);
   // DECLARE takes no bind parameters: the id is a checked UUID literal.
   await sql.query(

@@ -61,6 +61,6 @@ export class FinanceExportsService {
         await runner.release();
       }
     }
-    return Readable.from(csv(), { objectMode: true, highWaterMark: 2 });
+    return Readable.from(csv(), { objectMode: true, highWaterMark: 1 });
   }
 }
