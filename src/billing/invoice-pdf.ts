@@ -11,7 +11,7 @@ export interface PdfContext {
 
 const MARGIN = 50;
 const WIDTH = 595.28 - 2 * MARGIN; // A4
-const COLUMNS = { description: 0, period: 215, quantity: 330, unit: 365, net: 425, vat: 485 };
+const COLUMNS = { description: 0, period: 180, quantity: 285, unit: 315, net: 380, vat: 440 };
 
 const longDate = (date: string) =>
   new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
@@ -72,14 +72,15 @@ export function renderInvoicePdf(document: InvoiceResponse, context: PdfContext)
   const header = pdf.y;
   pdf.font('Helvetica-Bold').fontSize(9);
   const row = (y: number, cells: Record<keyof typeof COLUMNS, string>) => {
-    pdf.text(cells.description, MARGIN + COLUMNS.description, y, { width: 205 });
-    const after = pdf.y;
-    pdf.text(cells.period, MARGIN + COLUMNS.period, y, { width: 110 });
-    pdf.text(cells.quantity, MARGIN + COLUMNS.quantity, y, { width: 30, align: 'right' });
-    pdf.text(cells.unit, MARGIN + COLUMNS.unit, y, { width: 55, align: 'right' });
+    pdf.text(cells.description, MARGIN + COLUMNS.description, y, { width: 172 });
+    let bottom = pdf.y;
+    pdf.text(cells.period, MARGIN + COLUMNS.period, y, { width: 100 });
+    bottom = Math.max(bottom, pdf.y);
+    pdf.text(cells.quantity, MARGIN + COLUMNS.quantity, y, { width: 25, align: 'right' });
+    pdf.text(cells.unit, MARGIN + COLUMNS.unit, y, { width: 60, align: 'right' });
     pdf.text(cells.net, MARGIN + COLUMNS.net, y, { width: 55, align: 'right' });
     pdf.text(cells.vat, MARGIN + COLUMNS.vat, y, { width: WIDTH - COLUMNS.vat, align: 'right' });
-    pdf.y = Math.max(after, pdf.y) + 4;
+    pdf.y = Math.max(bottom, pdf.y) + 4;
   };
   row(header, { description: 'Description', period: 'Period', quantity: 'Qty', unit: 'Unit price', net: 'Net', vat: 'VAT' });
   pdf.moveTo(MARGIN, pdf.y).lineTo(MARGIN + WIDTH, pdf.y).stroke();
@@ -125,8 +126,19 @@ export function renderInvoicePdf(document: InvoiceResponse, context: PdfContext)
   pdf.font('Helvetica').fontSize(9);
   document.lines.forEach((line, i) => {
     if (pdf.y > 740) pdf.addPage();
-    pdf.moveDown(0.5).font('Helvetica-Bold').text(`Line ${i + 1}: ${line.description}`, MARGIN, pdf.y, { width: WIDTH });
-    pdf.font('Helvetica').text(line.budgetReferences.join(', '), { width: WIDTH });
+    pdf.moveDown(0.5).font('Helvetica-Bold').text(`Line ${i + 1}: ${line.description} (${line.quantity})`, MARGIN, pdf.y, { width: WIDTH });
+    pdf.font('Helvetica');
+    // a grid of references, never broken across lines
+    const perRow = 4;
+    const cell = WIDTH / perRow;
+    for (let start = 0; start < line.budgetReferences.length; start += perRow) {
+      if (pdf.y > 770) pdf.addPage();
+      const y = pdf.y;
+      line.budgetReferences.slice(start, start + perRow).forEach((reference, k) => {
+        pdf.text(reference, MARGIN + k * cell, y, { width: cell - 6, lineBreak: false, ellipsis: true });
+      });
+      pdf.y = y + 12;
+    }
   });
 
   pdf.end();

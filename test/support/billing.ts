@@ -30,7 +30,7 @@ export async function allDocuments(t: TestApp, query: Record<string, string> = {
   const items: Json[] = [];
   let cursor: string | null = null;
   do {
-    const res = await t.api().get('/api/v1/invoices').query({ ...query, limit: 200, ...(cursor ? { cursor } : {}) }).set(bearer(t.adminToken));
+    const res: { status: number; body: Json } = await t.api().get(`/api/v1/invoices`).query({ ...query, limit: 200, ...(cursor ? { cursor } : {}) }).set(bearer(t.adminToken));
     if (res.status !== 200) throw new Error(`GET /invoices answered ${res.status}: ${JSON.stringify(res.body)}`);
     items.push(...res.body.items);
     cursor = res.body.nextCursor;
