@@ -9,6 +9,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { BodyShapePipe, createValidationPipe } from './common/validation.js';
 import { setUpApiDocs } from './common/api-docs.js';
 import { assignRequestId, logRefusedBody } from './logging/logging.module.js';
+import { mountQueueBoard } from './billing/queue-board.js';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';
@@ -34,6 +35,7 @@ export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole
   app.useGlobalPipes(new BodyShapePipe(), createValidationPipe());
   const problems = new ProblemDetailsFilter();
   app.useGlobalFilters(problems);
+  mountQueueBoard(app);
   setUpApiDocs(app);
   await app.init();
   // Nest answers unknown paths under the global prefix; any other path would get Express's HTML 404.

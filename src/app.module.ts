@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AttendanceModule } from './attendance/attendance.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BillingModule } from './billing/billing.module.js';
+import { BillingWorkerModule } from './billing/billing-worker.module.js';
 import { BudgetsModule } from './budgets/budgets.module.js';
 import { CaseNotesModule } from './case-notes/case-notes.module.js';
 import { CommissionersModule } from './commissioners/commissioners.module.js';
@@ -11,6 +13,7 @@ import { ContractsModule } from './contracts/contracts.module.js';
 import { DataProtectionWorkerModule } from './data-protection/data-protection-worker.module.js';
 import { DataProtectionModule } from './data-protection/data-protection.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { FinanceExportsModule } from './finance-exports/finance-exports.module.js';
 import { HeadcountsModule } from './headcounts/headcounts.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
@@ -44,10 +47,12 @@ const FEATURE_MODULES = [
   CaseNotesModule,
   SafeguardingAlertsModule,
   DataProtectionModule,
+  BillingModule,
+  FinanceExportsModule,
 ];
 
 /** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */
-const WORKER_MODULES: Array<DynamicModule | (new () => unknown)> = [SafeguardingAlertsWorkerModule, DataProtectionWorkerModule];
+const WORKER_MODULES: Array<DynamicModule | (new () => unknown)> = [SafeguardingAlertsWorkerModule, DataProtectionWorkerModule, BillingWorkerModule];
 
 /**
  * One codebase, two roles: `api` serves HTTP, `worker` consumes the Bull queues, `all` does both

@@ -63,6 +63,15 @@ export async function paginate<E extends ObjectLiteral & { id: string }, R>(
   };
 }
 
+/**
+ * Keyset paging for hand-written SQL: fetch `limit + 1` rows with `id > decodeCursor(cursor)` in id
+ * order, then hand them here.
+ */
+export function keysetPage<T extends { id: string }, R>(rows: T[], limit: number, toResponse: (row: T) => R): Page<R> {
+  const items = rows.slice(0, limit);
+  return { items: items.map(toResponse), nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
+}
+
 /** Pages an array already fetched in id order (for small derived lists). */
 export function pageOf<T extends { id: string }>(rows: T[], page: PageQuery): Page<T> {
   const limit = page.limit ?? DEFAULT_PAGE_SIZE;

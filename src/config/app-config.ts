@@ -106,6 +106,41 @@ class EnvDto {
 
   @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
   INTEGRATION_RATE_LIMIT_PER_MINUTE: number = 600;
+  @IsString() @MinLength(1) @MaxLength(200)
+  PROVIDER_NAME: string = 'Short Breaks Provider';
+
+  @IsOptional() @IsString() @MaxLength(500)
+  PROVIDER_ADDRESS?: string;
+
+  @IsOptional() @IsString() @MaxLength(50)
+  PROVIDER_PHONE?: string;
+
+  @IsOptional() @IsString() @MaxLength(30)
+  PROVIDER_VAT_NUMBER?: string;
+
+  @IsOptional() @IsString() @MaxLength(300)
+  PROVIDER_PAYMENT_DETAILS?: string;
+
+  @IsIn(['on', 'off'], { message: 'BILLING_SCHEDULE must be on or off' })
+  BILLING_SCHEDULE: 'on' | 'off' = 'on';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  BILLING_RUN_ATTEMPTS: number = 5;
+
+  @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000)
+  BILLING_RUN_BACKOFF_MS: number = 5000;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  BILLING_DISPATCH_INTERVAL_MS: number = 5000;
+
+  @Transform(toInt) @IsInt() @Min(50) @Max(60_000)
+  BILLING_ENQUEUE_TIMEOUT_MS: number = 1000;
+
+  @Transform(toInt) @IsInt() @Min(500) @Max(3_600_000)
+  BULL_LOCK_DURATION_MS: number = 30000;
+
+  @Transform(toInt) @IsInt() @Min(500) @Max(3_600_000)
+  BULL_STALLED_INTERVAL_MS: number = 30000;
 }
 
 export type ProcessRole = 'all' | 'api' | 'worker';
@@ -140,6 +175,25 @@ export class AppConfig {
   readonly retentionYears: number;
   /** Requests per minute one integration key may make. */
   readonly integrationRateLimitPerMinute: number;
+  /** Who issues the invoices: printed on every PDF. */
+  readonly provider: {
+    name: string;
+    addressLines: string[];
+    email?: string;
+    phone?: string;
+    vatNumber?: string;
+    paymentDetails?: string;
+  };
+  readonly billing: {
+    schedule: boolean;
+    runAttempts: number;
+    runBackoffMs: number;
+    dispatchIntervalMs: number;
+    enqueueTimeoutMs: number;
+  };
+  /** Bull's job lock (renewed at half of it) and how often workers look for stalled jobs. */
+  readonly bullLockDurationMs: number;
+  readonly bullStalledIntervalMs: number;
 
   constructor(env: EnvDto) {
     this.env = env.NODE_ENV;
@@ -166,6 +220,23 @@ export class AppConfig {
     };
     this.retentionYears = env.RETENTION_YEARS;
     this.integrationRateLimitPerMinute = env.INTEGRATION_RATE_LIMIT_PER_MINUTE;
+    this.provider = {
+      name: env.PROVIDER_NAME,
+      addressLines: (env.PROVIDER_ADDRESS ?? '').split(/\s*[|\n]\s*/).filter((line) => line.length > 0),
+      email: env.PROVIDER_EMAIL,
+      phone: env.PROVIDER_PHONE,
+      vatNumber: env.PROVIDER_VAT_NUMBER,
+      paymentDetails: env.PROVIDER_PAYMENT_DETAILS,
+    };
+    this.billing = {
+      schedule: env.BILLING_SCHEDULE === 'on',
+      runAttempts: env.BILLING_RUN_ATTEMPTS,
+      runBackoffMs: env.BILLING_RUN_BACKOFF_MS,
+      dispatchIntervalMs: env.BILLING_DISPATCH_INTERVAL_MS,
+      enqueueTimeoutMs: env.BILLING_ENQUEUE_TIMEOUT_MS,
+    };
+    this.bullLockDurationMs = env.BULL_LOCK_DURATION_MS;
+    this.bullStalledIntervalMs = env.BULL_STALLED_INTERVAL_MS;
   }
 
   get isProduction(): boolean {
@@ -189,7 +260,19 @@ export class ConfigError extends Error {
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(new EnvDto());
   const picked: Record<string, unknown> = {};
-  const optional = ['DATABASE_URL', 'BOOTSTRAP_ADMIN_TOKEN', 'PUBLIC_BASE_URL', 'PROVIDER_EMAIL', 'SAFEGUARDING_WEBHOOK_URL', 'SAFEGUARDING_WEBHOOK_SECRET'];
+  // settings without a default are not own keys of a fresh EnvDto: name them here
+  const optional = [
+    'DATABASE_URL',
+    'BOOTSTRAP_ADMIN_TOKEN',
+    'PUBLIC_BASE_URL',
+    'PROVIDER_EMAIL',
+    'PROVIDER_ADDRESS',
+    'PROVIDER_PHONE',
+    'PROVIDER_VAT_NUMBER',
+    'PROVIDER_PAYMENT_DETAILS',
+    'SAFEGUARDING_WEBHOOK_URL',
+    'SAFEGUARDING_WEBHOOK_SECRET',
+  ];
   for (const key of [...known, ...optional]) {
     if (source[key] !== undefined && source[key] !== '') picked[key] = source[key]; // empty means unset
   }

@@ -18,8 +18,13 @@ export class HeadcountsService {
   async headcount(programmeId: string, termId: string): Promise<HeadcountResponse> {
     const census = await this.census(programmeId, termId);
     const headcount = headcountAtCensus(census.censusDate, census.registrations, census.contracts);
-    // Nothing is invoiced before billing exists: billing (issue 4) freezes the billed census.
-    return { programmeId, termId, censusDate: census.censusDate, ...headcount, frozen: false };
+    // Frozen once the census has been invoiced: from then on changes reach it only as credit notes and
+    // supplementary invoices of later billing runs.
+    const [billed] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM billing_ledger WHERE programme_id = $1 AND term_id = $2) AS frozen`,
+      [programmeId, termId],
+    );
+    return { programmeId, termId, censusDate: census.censusDate, ...headcount, frozen: billed.frozen };
   }
 
   /** What a coordinator watches before the census: places, take-up, the minimum and the income it implies. */

@@ -1,0 +1,271 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Principal } from '../auth/principal.js';
+import { todayInLondon } from '../common/london-calendar.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page } from '../common/pagination.js';
+import { conflict, notFound } from '../common/problem.js';
+import { inTransaction } from '../database/transaction.js';
+import type { PlannedDocument } from './billing-lines.js';
+import { BillingQueue } from './billing-queue.js';
+import { executeBillingRun, previewBilling } from './billing-transactions.js';
+import type { BillingPreviewResponse, BillingRunQuery, BillingRunResponse, BillingRunStatus } from './dto/billing-run.dto.js';
+import type { PlannedDocumentResponse } from './dto/invoice.dto.js';
+import { toRecipientResponse } from './document-responses.js';
+import { previousQuarter } from './quarter.js';
+
+const UNIQUE_VIOLATION = '23505';
+const isUniqueViolation = (error: unknown) =>
+  ((error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code) === UNIQUE_VIOLATION;
+
+/** How long a queued run may sit with its job supposedly in Redis before the dispatcher adds it again (harmless: same job id). */
+const REDISPATCH_AFTER = '2 minutes';
+
+interface RunRow {
+  id: string;
+  quarter: string;
+  status: BillingRunStatus;
+  trigger: string;
+  run_on: string | null;
+  attempts: number;
+  error: string | null;
+  invoice_count: number;
+  credit_note_count: number;
+  total_pence: number;
+  dispatch_generation: number;
+  invoice_ids: string[];
+  credit_note_ids: string[];
+  created_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+}
+
+const RUN_COLUMNS = `r.id, r.quarter, r.status, r.trigger, r.run_on, r.attempts, r.error, r.invoice_count, r.credit_note_count,
+  r.total_pence, r.dispatch_generation, r.created_at, r.started_at, r.completed_at,
+  ARRAY(SELECT d.id FROM documents d WHERE d.billing_run_id = r.id AND d.kind = 'invoice' ORDER BY d.seq) AS invoice_ids,
+  ARRAY(SELECT d.id FROM documents d WHERE d.billing_run_id = r.id AND d.kind = 'credit_note' ORDER BY d.seq) AS credit_note_ids`;
+
+export function toPlannedDocumentResponse(d: PlannedDocument): PlannedDocumentResponse {
+  return {
+    kind: d.kind,
+    recipient: toRecipientResponse(d.recipient),
+    issueDate: d.issueDate,
+    dueDate: d.dueDate,
+    poNumber: d.poNumber,
+    lines: d.lines.map(({ entries: _entries, ...line }) => line),
+    netPence: d.netPence,
+    vatPence: d.vatPence,
+    totalPence: d.totalPence,
+    creditedDocumentId: d.creditedDocumentId,
+    reason: d.reason,
+  };
+}
+
+/**
+ * Billing runs (rule 5). A request commits the run row first and only then enqueues its Bull job (an
+ * outbox): when Redis is down the request still succeeds and the dispatcher enqueues the run later. The
+ * worker executes a run in one transaction under the quarter's advisory lock; the billing ledger's
+ * unique (registration, version) makes a second execution from the same state impossible to commit.
+ */
+@Injectable()
+export class BillingRunsService {
+  private readonly logger = new Logger('BillingRuns');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly billingQueue: BillingQueue,
+  ) {}
+
+  /** POST /billing-runs: the active run of the quarter (created: false) or a new queued one. */
+  async request(quarter: string, principal: Principal | null): Promise<{ created: boolean; run: BillingRunResponse }> {
+    const { created, id } = await this.createOrFindActive(quarter, principal ? 'api' : 'schedule', principal?.id ?? null);
+    if (created) await this.dispatch(id);
+    return { created, run: await this.get(id) };
+  }
+
+  /** What a run of the quarter would issue today: the same loading and arithmetic, read-only, nothing numbered. */
+  async preview(quarter: string): Promise<BillingPreviewResponse> {
+    const runOn = todayInLondon();
+    const documents = await this.dataSource.transaction('REPEATABLE READ', async (em) => {
+      await em.query('SET TRANSACTION READ ONLY');
+      return previewBilling(em, quarter, runOn);
+    });
+    return {
+      quarter,
+      dryRun: true,
+      runOn,
+      documents: documents.map(toPlannedDocumentResponse),
+      invoiceCount: documents.filter((d) => d.kind === 'invoice').length,
+      creditNoteCount: documents.filter((d) => d.kind === 'credit_note').length,
+      totalPence: documents.reduce((sum, d) => sum + (d.kind === 'invoice' ? d.totalPence : -d.totalPence), 0),
+    };
+  }
+
+  async get(id: string): Promise<BillingRunResponse> {
+    const [row]: RunRow[] = await this.dataSource.query(`SELECT ${RUN_COLUMNS} FROM billing_runs r WHERE r.id = $1`, [id]);
+    if (!row) throw notFound('billing run', id);
+    return toRunResponse(row);
+  }
+
+  async list(query: BillingRunQuery): Promise<Page<BillingRunResponse>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows: RunRow[] = await this.dataSource.query(
+      `SELECT ${RUN_COLUMNS} FROM billing_runs r
+        WHERE ($1::uuid IS NULL OR r.id > $1) AND ($2::text IS NULL OR r.quarter = $2) AND ($3::text IS NULL OR r.status = $3)
+        ORDER BY r.id LIMIT $4`,
+      [query.cursor ? decodeCursor(query.cursor) : null, query.quarter ?? null, query.status ?? null, limit + 1],
+    );
+    return keysetPage(rows, limit, toRunResponse);
+  }
+
+  /** POST /billing-runs/:id/retry: a failed run goes back to the queue under a new job id. */
+  async retry(id: string): Promise<BillingRunResponse> {
+    let rows: Array<{ id: string }>;
+    try {
+      rows = await this.dataSource.query(
+        `WITH requeued AS (
+           UPDATE billing_runs SET status = 'queued', dispatch_generation = dispatch_generation + 1, enqueued_at = NULL, updated_at = now()
+            WHERE id = $1 AND status = 'failed' RETURNING id)
+         SELECT id FROM requeued`,
+        [id],
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('billing-run-active', 'Another run of this quarter is queued or running: wait for it instead');
+      throw error;
+    }
+    if (rows.length === 0) {
+      const run = await this.get(id);
+      throw conflict('billing-run-not-failed', `Only a failed run can be retried; this one is ${run.status}`);
+    }
+    await this.dispatch(id);
+    return this.get(id);
+  }
+
+  /**
+   * Executes a run (the Bull job's work). Claiming it counts the attempt; a completed run is left alone,
+   * so a redelivered or duplicated job is harmless. On failure the run is marked failed with the error
+   * (in its own transaction) and the error is rethrown for Bull to retry with backoff.
+   */
+  async execute(runId: string): Promise<void> {
+    let claimed: Array<{ quarter: string }>;
+    try {
+      claimed = await this.dataSource.query(
+        `WITH claimed AS (
+           UPDATE billing_runs SET status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now()
+            WHERE id = $1 AND status <> 'completed' RETURNING quarter)
+         SELECT quarter FROM claimed`,
+        [runId],
+      );
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // A failed run came back from Bull's backoff while a newer run of its quarter is active: that one bills.
+      await this.markFailed(runId, 'Superseded: another run of this quarter was queued meanwhile and bills the quarter');
+      return;
+    }
+    if (claimed.length === 0) return;
+    const started = Date.now();
+    try {
+      const outcome = await inTransaction(this.dataSource, (em) => executeBillingRun(em, runId, todayInLondon()));
+      if (outcome.executed) {
+        this.logger.log(
+          { runId, quarter: claimed[0].quarter, documents: outcome.issued.length, ms: Date.now() - started },
+          'Billing run completed',
+        );
+      }
+    } catch (error) {
+      await this.markFailed(runId, (error as Error)?.message ?? String(error)).catch((e) =>
+        this.logger.error({ err: e, runId }, 'Could not record the failure of a billing run'),
+      );
+      throw error;
+    }
+  }
+
+  /** The scheduled job: the previous quarter's run (or its active one), enqueued. */
+  async scheduleQuarter(today = todayInLondon()): Promise<BillingRunResponse> {
+    return (await this.request(previousQuarter(today), null)).run;
+  }
+
+  /**
+   * The outbox dispatcher: every queued run whose job is not known to be in Redis (or was added a while
+   * ago, in case Redis lost it) is enqueued again. Idempotent: the job id is deterministic.
+   */
+  async dispatchPending(): Promise<number> {
+    const pending: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM billing_runs
+        WHERE status = 'queued' AND (enqueued_at IS NULL OR enqueued_at < now() - interval '${REDISPATCH_AFTER}')
+        ORDER BY created_at LIMIT 100`,
+    );
+    let dispatched = 0;
+    for (const { id } of pending) {
+      if (!(await this.dispatch(id))) break; // Redis still down: try again next tick
+      dispatched += 1;
+    }
+    return dispatched;
+  }
+
+  /** Adds the run's job and records that it is in Redis; false (logged) when Redis did not answer. */
+  private async dispatch(id: string): Promise<boolean> {
+    const [run] = await this.dataSource.query(`SELECT dispatch_generation FROM billing_runs WHERE id = $1`, [id]);
+    if (!run) return true;
+    try {
+      await this.billingQueue.enqueueRun(id, run.dispatch_generation);
+    } catch (error) {
+      this.logger.warn({ runId: id, err: (error as Error).message }, 'Could not enqueue a billing run yet; the dispatcher will retry');
+      return false;
+    }
+    await this.dataSource.query(
+      `WITH marked AS (
+         UPDATE billing_runs SET enqueued_at = now() WHERE id = $1 AND dispatch_generation = $2 RETURNING id)
+       SELECT id FROM marked`,
+      [id, run.dispatch_generation],
+    );
+    return true;
+  }
+
+  private async createOrFindActive(quarter: string, trigger: 'api' | 'schedule', requestedBy: string | null): Promise<{ created: boolean; id: string }> {
+    for (let attempt = 1; ; attempt++) {
+      const inserted: Array<{ id: string }> = await this.dataSource.query(
+        `INSERT INTO billing_runs (quarter, trigger, requested_by) VALUES ($1, $2, $3)
+         ON CONFLICT (quarter) WHERE status IN ('queued', 'running') DO NOTHING
+         RETURNING id`,
+        [quarter, trigger, requestedBy],
+      );
+      if (inserted.length) return { created: true, id: inserted[0].id };
+      const [active] = await this.dataSource.query(
+        `SELECT id FROM billing_runs WHERE quarter = $1 AND status IN ('queued', 'running')`,
+        [quarter],
+      );
+      if (active) return { created: false, id: active.id };
+      if (attempt >= 5) throw conflict('billing-run-busy', `Runs of ${quarter} keep finishing as this request arrives: try again`);
+    }
+  }
+
+  private async markFailed(runId: string, message: string): Promise<void> {
+    await this.dataSource.query(
+      `WITH failed AS (
+         UPDATE billing_runs SET status = 'failed', error = left($2, 2000), updated_at = now()
+          WHERE id = $1 AND status <> 'completed' RETURNING id)
+       SELECT id FROM failed`,
+      [runId, message],
+    );
+  }
+}
+
+function toRunResponse(r: RunRow): BillingRunResponse {
+  return {
+    id: r.id,
+    quarter: r.quarter,
+    status: r.status,
+    invoiceIds: r.invoice_ids,
+    creditNoteIds: r.credit_note_ids,
+    totalPence: Number(r.total_pence),
+    error: r.error,
+    runOn: r.run_on,
+    attempts: r.attempts,
+    trigger: r.trigger,
+    invoiceCount: r.invoice_count,
+    creditNoteCount: r.credit_note_count,
+    createdAt: r.created_at.toISOString(),
+    startedAt: r.started_at?.toISOString() ?? null,
+    completedAt: r.completed_at?.toISOString() ?? null,
+  };
+}

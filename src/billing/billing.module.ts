@@ -1,0 +1,32 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { BillingDispatcher } from './billing-dispatcher.js';
+import { BILLING_QUEUE, BillingQueue } from './billing-queue.js';
+import { BillingRunsController } from './billing-runs.controller.js';
+import { BillingRunsService } from './billing-runs.service.js';
+import { InvoicesController } from './invoices.controller.js';
+import { InvoicesService } from './invoices.service.js';
+import { ReportsController } from './reports.controller.js';
+
+/** Billing runs, invoices, credit notes, payments and aged debt; the billing queue's producer and outbox dispatcher. */
+@Module({
+  imports: [
+    BullModule.registerQueueAsync({
+      name: BILLING_QUEUE,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        settings: {
+          lockDuration: config.bullLockDurationMs,
+          lockRenewTime: Math.floor(config.bullLockDurationMs / 2),
+          stalledInterval: config.bullStalledIntervalMs,
+          maxStalledCount: 2,
+        },
+      }),
+    }),
+  ],
+  controllers: [BillingRunsController, InvoicesController, ReportsController],
+  providers: [BillingQueue, BillingRunsService, InvoicesService, BillingDispatcher],
+  exports: [BillingQueue, BillingRunsService, BullModule],
+})
+export class BillingModule {}

@@ -1,0 +1,128 @@
+import type { Recipient } from './billing-lines.js';
+import type { DocumentLineResponse, DocumentStatus, InvoiceResponse, RecipientResponse } from './dto/invoice.dto.js';
+
+/** Rows of documents and document_lines as the invoice queries select them. */
+export interface DocumentRow {
+  id: string;
+  number: string;
+  kind: 'invoice' | 'credit_note';
+  billing_run_id: string | null;
+  recipient_type: 'commissioner' | 'budget_holder';
+  commissioner_id: string;
+  budget_id: string | null;
+  recipient_name: string;
+  recipient_email: string | null;
+  recipient_address: string | null;
+  customer_code: string;
+  issue_date: string;
+  due_date: string;
+  po_number: string | null;
+  net_pence: number;
+  vat_pence: number;
+  total_pence: number;
+  credited_document_id: string | null;
+  reason: string | null;
+  created_at: Date;
+  paid_pence: number;
+  credited_pence: number;
+}
+
+export interface LineRow {
+  document_id: string;
+  line: number;
+  description: string;
+  programme_id: string;
+  term_id: string;
+  contract_id: string;
+  period_start: string;
+  period_end: string;
+  quantity: number;
+  unit_pence: number;
+  amount_pence: number;
+  vat_unit_pence: number;
+  vat_pence: number;
+  budget_references: string[];
+}
+
+/** The documents' columns, with what has been paid and credited against each. */
+export const DOCUMENT_COLUMNS = `d.id, d.number, d.kind, d.billing_run_id, d.recipient_type, d.commissioner_id, d.budget_id,
+  d.recipient_name, d.recipient_email, d.recipient_address, d.customer_code, d.issue_date, d.due_date, d.po_number,
+  d.net_pence, d.vat_pence, d.total_pence, d.credited_document_id, d.reason, d.created_at,
+  (SELECT coalesce(sum(p.amount_pence), 0) FROM payments p WHERE p.document_id = d.id) AS paid_pence,
+  (SELECT coalesce(sum(l.amount_pence + l.vat_pence), 0) FROM billing_ledger l WHERE l.reverses_document_id = d.id) AS credited_pence`;
+
+export function toRecipientResponse(r: Recipient): RecipientResponse {
+  return {
+    type: r.type,
+    commissionerId: r.commissionerId,
+    ...(r.budgetId ? { budgetId: r.budgetId } : {}),
+    name: r.name,
+    ...(r.email ? { email: r.email } : {}),
+    ...(r.address ? { address: r.address } : {}),
+    customerCode: r.customerCode,
+  };
+}
+
+/** Derived, never stored: credited when credits cover it, paid when payments settle what credits left. */
+export function documentStatus(d: Pick<DocumentRow, 'kind' | 'total_pence' | 'paid_pence' | 'credited_pence'>): DocumentStatus {
+  if (d.kind !== 'invoice') return 'issued';
+  const total = Number(d.total_pence);
+  const credited = Number(d.credited_pence);
+  const paid = Number(d.paid_pence);
+  if (credited >= total && total > 0) return 'credited';
+  if (paid > 0 && paid >= total - credited) return 'paid';
+  return 'issued';
+}
+
+export function balanceOf(d: Pick<DocumentRow, 'kind' | 'total_pence' | 'paid_pence' | 'credited_pence'>): number {
+  return d.kind === 'invoice' ? Number(d.total_pence) - Number(d.credited_pence) - Number(d.paid_pence) : 0;
+}
+
+export function toLineResponse(l: LineRow): DocumentLineResponse {
+  return {
+    description: l.description,
+    programmeId: l.programme_id,
+    termId: l.term_id,
+    contractId: l.contract_id,
+    periodStart: l.period_start,
+    periodEnd: l.period_end,
+    quantity: l.quantity,
+    unitPence: l.unit_pence,
+    amountPence: Number(l.amount_pence),
+    vatUnitPence: l.vat_unit_pence,
+    vatPence: Number(l.vat_pence),
+    budgetReferences: l.budget_references,
+  };
+}
+
+export function toInvoiceResponse(d: DocumentRow, lines: LineRow[]): InvoiceResponse {
+  return {
+    id: d.id,
+    number: d.number,
+    kind: d.kind,
+    billingRunId: d.billing_run_id,
+    recipient: toRecipientResponse({
+      type: d.recipient_type,
+      commissionerId: d.commissioner_id,
+      budgetId: d.budget_id,
+      name: d.recipient_name,
+      email: d.recipient_email,
+      address: d.recipient_address,
+      customerCode: d.customer_code,
+    }),
+    issueDate: d.issue_date,
+    dueDate: d.due_date,
+    poNumber: d.po_number,
+    lines: lines.map(toLineResponse),
+    netPence: Number(d.net_pence),
+    vatPence: Number(d.vat_pence),
+    totalPence: Number(d.total_pence),
+    creditedDocumentId: d.credited_document_id,
+    reason: d.reason,
+    status: documentStatus(d),
+    paidPence: Number(d.paid_pence),
+    creditedPence: Number(d.credited_pence),
+    balancePence: balanceOf(d),
+    createdAt: d.created_at.toISOString(),
+  };
+}

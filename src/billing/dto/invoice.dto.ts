@@ -1,0 +1,129 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { PageQuery, PageResponse } from '../../common/pagination.js';
+import { IsCalendarDate, IsId, IsPence } from '../../common/validation.js';
+
+export const DOCUMENT_KINDS = ['invoice', 'credit_note'] as const;
+export const DOCUMENT_STATUSES = ['issued', 'paid', 'credited'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+export class RecipientResponse {
+  @ApiProperty({ enum: ['commissioner', 'budget_holder'] }) type: 'commissioner' | 'budget_holder';
+  @ApiProperty({ description: 'The commissioner invoiced, or (for a budget holder) the commissioner of the budget' }) commissionerId: string;
+  @ApiPropertyOptional({ description: 'For a budget holder: the direct-payment budget' }) budgetId?: string;
+  @ApiProperty({ description: 'Snapshot taken when the document was issued' }) name: string;
+  @ApiPropertyOptional() email?: string;
+  @ApiPropertyOptional({ description: "The council's address (snapshot)" }) address?: string;
+  @ApiProperty({ description: "The finance ledger's customer code" }) customerCode: string;
+}
+
+export class DocumentLineResponse {
+  @ApiProperty() description: string;
+  @ApiProperty() programmeId: string;
+  @ApiProperty() termId: string;
+  @ApiProperty() contractId: string;
+  @ApiProperty({ format: 'date' }) periodStart: string;
+  @ApiProperty({ format: 'date' }) periodEnd: string;
+  @ApiProperty({ description: 'Participants (one budget reference each)' }) quantity: number;
+  @ApiProperty({ description: "The contract's price per participant per term" }) unitPence: number;
+  @ApiProperty({ description: 'quantity × unitPence, before VAT' }) amountPence: number;
+  @ApiProperty({ description: 'VAT per participant: the contract rate, rounded half up to whole pence' }) vatUnitPence: number;
+  @ApiProperty({ description: 'quantity × vatUnitPence' }) vatPence: number;
+  @ApiProperty({ type: [String], description: "Each participant's personal-budget reference" }) budgetReferences: string[];
+}
+
+export class PlannedDocumentResponse {
+  @ApiProperty({ enum: DOCUMENT_KINDS }) kind: 'invoice' | 'credit_note';
+  @ApiProperty({ type: RecipientResponse }) recipient: RecipientResponse;
+  @ApiProperty({ format: 'date' }) issueDate: string;
+  @ApiProperty({ format: 'date', description: "issueDate + the commissioner's paymentTermsDays (a credit note: its issue date)" })
+  dueDate: string;
+  @ApiProperty({ type: String, nullable: true, description: "The contract's purchase order" }) poNumber: string | null;
+  @ApiProperty({ type: [DocumentLineResponse] }) lines: DocumentLineResponse[];
+  @ApiProperty({ description: 'Before VAT' }) netPence: number;
+  @ApiProperty() vatPence: number;
+  @ApiProperty({ description: 'netPence + vatPence' }) totalPence: number;
+  @ApiProperty({ type: String, nullable: true, description: 'A credit note: the invoice it credits, when it credits one only' })
+  creditedDocumentId: string | null;
+  @ApiProperty({ type: String, nullable: true }) reason: string | null;
+}
+
+export class InvoiceResponse extends PlannedDocumentResponse {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'INV-000001', description: 'INV-nnnnnn or CN-nnnnnn, gapless per series' }) number: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null for a credit note issued by POST /invoices/:id/credit-notes' })
+  billingRunId: string | null;
+  @ApiProperty({
+    enum: DOCUMENT_STATUSES,
+    description: 'issued; paid (payments settle what credit notes left); credited (credit notes cover the whole invoice). Credit notes are always issued.',
+  })
+  status: DocumentStatus;
+  @ApiProperty({ description: 'Payments recorded against it' }) paidPence: number;
+  @ApiProperty({ description: 'Credited by credit notes (full credits and backdated withdrawals)' }) creditedPence: number;
+  @ApiProperty({ description: 'totalPence − creditedPence − paidPence (0 for a credit note)' }) balancePence: number;
+  @ApiProperty() createdAt: string;
+}
+
+export class InvoicePage extends PageResponse {
+  @ApiProperty({ type: [InvoiceResponse] }) items: InvoiceResponse[];
+}
+
+export class InvoiceQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsId() billingRunId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsId() commissionerId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsId() budgetId?: string;
+  @ApiPropertyOptional({ enum: DOCUMENT_KINDS }) @IsOptional() @IsIn(DOCUMENT_KINDS) kind?: 'invoice' | 'credit_note';
+}
+
+export class CreateCreditNoteDto {
+  @ApiProperty({ example: 'Wrong purchase order number: reissued' })
+  @IsString() @MinLength(1) @MaxLength(1000)
+  reason: string;
+}
+
+export class CreatePaymentDto {
+  @ApiProperty({ example: 45000, description: 'At most the balance still owed' }) @IsPence(1) amountPence: number;
+  @ApiProperty({ format: 'date', description: 'Not in the future' }) @IsCalendarDate() receivedOn: string;
+  @ApiProperty({ example: 'BACS 2026-12-01 CCC' }) @IsString() @MinLength(1) @MaxLength(200) reference: string;
+}
+
+export class PaymentResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() invoiceId: string;
+  @ApiProperty() amountPence: number;
+  @ApiProperty({ format: 'date' }) receivedOn: string;
+  @ApiProperty() reference: string;
+  @ApiProperty() createdAt: string;
+  @ApiProperty({ enum: DOCUMENT_STATUSES, description: "The invoice's status after this payment" }) invoiceStatus: DocumentStatus;
+  @ApiProperty({ description: "The invoice's balance after this payment" }) balancePence: number;
+}
+
+export class AgedDebtQuery {
+  @ApiPropertyOptional({ format: 'date', description: 'Age the debt as at this London date (default today)' })
+  @IsOptional() @IsCalendarDate()
+  asOf?: string;
+}
+
+export class AgedDebtRow {
+  @ApiProperty() commissionerId: string;
+  @ApiProperty() commissionerName: string;
+  @ApiProperty() commissionerCode: string;
+  @ApiProperty({
+    enum: ['commissioner', 'budget_holders'],
+    description: "commissioner: what the council owes; budget_holders: what the holders of its direct-payment budgets owe",
+  })
+  payer: 'commissioner' | 'budget_holders';
+  @ApiProperty({ description: 'Invoices with something outstanding' }) invoiceCount: number;
+  @ApiProperty({ description: 'Issued 0–30 days before asOf' }) days0To30Pence: number;
+  @ApiProperty({ description: 'Issued 31–60 days before asOf' }) days31To60Pence: number;
+  @ApiProperty({ description: 'Issued 61–90 days before asOf' }) days61To90Pence: number;
+  @ApiProperty({ description: 'Issued more than 90 days before asOf' }) over90DaysPence: number;
+  @ApiProperty() outstandingPence: number;
+}
+
+export class AgedDebtResponse {
+  @ApiProperty({ format: 'date' }) asOf: string;
+  @ApiProperty({ enum: ['issueDate'], description: 'Debt is aged from each invoice’s issue date' }) agedFrom: 'issueDate';
+  @ApiProperty({ type: [AgedDebtRow] }) commissioners: AgedDebtRow[];
+  @ApiProperty({ description: 'Everything outstanding' }) outstandingPence: number;
+}

@@ -1,0 +1,66 @@
+import { Body, Controller, Get, Header, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../auth/decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { ParseIdPipe } from '../common/validation.js';
+import { CreateCreditNoteDto, CreatePaymentDto, InvoicePage, InvoiceQuery, InvoiceResponse, PaymentResponse } from './dto/invoice.dto.js';
+import { InvoicesService } from './invoices.service.js';
+
+@ApiTags('invoices')
+@Controller('invoices')
+export class InvoicesController {
+  constructor(private readonly invoices: InvoicesService) {}
+
+  @Get()
+  @Roles('finance', 'coordinator')
+  @ApiOperation({ summary: 'Invoices and credit notes', description: 'Filter by billing run, commissioner (of the recipient), budget or kind' })
+  @ApiOkResponse({ type: InvoicePage })
+  list(@Query() query: InvoiceQuery) {
+    return this.invoices.list(query);
+  }
+
+  @Get(':id')
+  @Roles('finance', 'coordinator')
+  @ApiOkResponse({ type: InvoiceResponse })
+  get(@Param('id', ParseIdPipe) id: string): Promise<InvoiceResponse> {
+    return this.invoices.get(id);
+  }
+
+  @Get(':id/pdf')
+  @Roles('finance', 'coordinator')
+  @Header('Content-Type', 'application/pdf')
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({ description: 'The document as a PDF', schema: { type: 'string', format: 'binary' } })
+  async pdf(@Param('id', ParseIdPipe) id: string): Promise<StreamableFile> {
+    const { filename, content } = await this.invoices.pdf(id);
+    return new StreamableFile(content, { type: 'application/pdf', disposition: `inline; filename="${filename}"` });
+  }
+
+  @Post(':id/credit-notes')
+  @Roles('finance')
+  @ApiOperation({
+    summary: 'Credit an invoice in full',
+    description:
+      'Issues a credit note mirroring the invoice for every participant it still bills (participants already credited by a run are not credited twice). ' +
+      'A later billing run may invoice those participants again. 409 when nothing on the invoice is left to credit; 422 for a credit note.',
+  })
+  @ApiCreatedResponse({ type: InvoiceResponse, description: 'The credit note' })
+  credit(@Param('id', ParseIdPipe) id: string, @Body() dto: CreateCreditNoteDto, @CurrentPrincipal() principal: Principal): Promise<InvoiceResponse> {
+    return this.invoices.credit(id, dto.reason, principal);
+  }
+
+  @Post(':id/payments')
+  @Roles('finance')
+  @ApiOperation({ summary: 'Record a payment', description: 'The invoice is paid once payments settle what credit notes left; more than the balance → 422' })
+  @ApiCreatedResponse({ type: PaymentResponse })
+  pay(@Param('id', ParseIdPipe) id: string, @Body() dto: CreatePaymentDto, @CurrentPrincipal() principal: Principal): Promise<PaymentResponse> {
+    return this.invoices.pay(id, dto, principal);
+  }
+
+  @Get(':id/payments')
+  @Roles('finance')
+  @ApiOkResponse({ type: [PaymentResponse] })
+  payments(@Param('id', ParseIdPipe) id: string): Promise<PaymentResponse[]> {
+    return this.invoices.payments(id);
+  }
+}

@@ -1,0 +1,14 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PageResponse } from '../../common/pagination.js';
+
+export class FinanceExportResponse {
+  @ApiProperty() id: string;
+  @ApiProperty({ description: 'Documents in this export (each document is in exactly one export)' }) documentCount: number;
+  @ApiProperty({ description: 'Invoices minus credit notes, VAT included' }) totalPence: number;
+  @ApiProperty({ description: 'Rows of the CSV file below its header: one per document line per budget reference' }) rowCount: number;
+  @ApiProperty() createdAt: string;
+}
+
+export class FinanceExportPage extends PageResponse {
+  @ApiProperty({ type: [FinanceExportResponse] }) items: FinanceExportResponse[];
+}

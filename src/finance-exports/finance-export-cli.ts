@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { DataSource } from 'typeorm';
+import { formatSterling } from '../common/money.js';
+import { loadConfig } from '../config/app-config.js';
+import { dataSourceOptions } from '../database/data-source-options.js';
+import { resolveDatabase } from '../database/database-url.js';
+import { migrateUnderLock } from '../database/migrate.js';
+import { inTransaction } from '../database/transaction.js';
+import { createFinanceExport, type ExportSummary, financeExportCsv, findFinanceExport } from './finance-export-transactions.js';
+
+const USAGE = `Usage: npm run finance:export -- --out FILE [--id EXPORT_ID]
+
+Creates a finance export of every issued invoice and credit note not yet exported and writes its CSV to
+FILE (written to FILE.partial, then renamed). With --id, writes the CSV of an existing export again
+(nothing new is exported). Uses DATABASE_URL (or the embedded database when it is unset).
+Exit status: 0 on success, 1 on failure, 2 on bad arguments.`;
+
+/** The finance team's scheduled export: POST /finance-exports and GET /finance-exports/:id/file in one command. */
+async function main(): Promise<number> {
+  let args: { out?: string; id?: string; help?: boolean };
+  try {
+    args = parseArgs({ options: { out: { type: 'string' }, id: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!args.out) {
+    process.stderr.write(`--out FILE is required\n\n${USAGE}\n`);
+    return 2;
+  }
+
+  const { config, embedded } = await resolveDatabase(loadConfig(), () => undefined);
+  const dataSource = new DataSource(dataSourceOptions(config.databaseUrl!, 2));
+  await dataSource.initialize();
+  let summary: ExportSummary | undefined;
+  const partial = `${args.out}.partial`;
+  try {
+    await migrateUnderLock(dataSource);
+    if (args.id) {
+      summary = await findFinanceExport(dataSource.manager, args.id);
+      if (!summary) throw new Error(`No finance export with id ${args.id}`);
+    } else {
+      summary = await inTransaction(dataSource, (em) => createFinanceExport(em, 'cli', null));
+    }
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    let rows = -1; // the header
+    try {
+      await runner.startTransaction('REPEATABLE READ');
+      const out = createWriteStream(partial);
+      const failed = once(out, 'error').then(([e]) => Promise.reject(e));
+      failed.catch(() => undefined);
+      for await (const chunk of financeExportCsv(runner, summary.id)) {
+        rows += chunk.split('\r\n').length - 1;
+        if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
+      }
+      out.end();
+      await Promise.race([finished(out), failed]);
+      await runner.commitTransaction();
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+    }
+    await rename(partial, args.out);
+    process.stdout.write(
+      `Finance export ${summary.id}: ${summary.documentCount} documents, ${rows} rows, total ${formatSterling(summary.totalPence)} → ${args.out}\n`,
+    );
+    return 0;
+  } catch (error) {
+    await rm(partial, { force: true });
+    const again = summary && !args.id ? ` (export ${summary.id} was created: write its file with --id ${summary.id})` : '';
+    process.stderr.write(`Finance export failed: ${(error as Error).message}${again}\n`);
+    return 1;
+  } finally {
+    await dataSource.destroy();
+    await embedded?.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`Finance export failed: ${(error as Error)?.message ?? error}\n`);
+    process.exit(1);
+  },
+);

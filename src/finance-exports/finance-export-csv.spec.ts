@@ -1,0 +1,46 @@
+import { CSV_HEADER_LINE, csvField, type ExportUnit, exportRow } from './finance-export-csv.js';
+
+const unit = (overrides: Partial<ExportUnit> = {}): ExportUnit => ({
+  document_number: 'INV-000001',
+  document_type: 'invoice',
+  issue_date: '2026-11-26',
+  due_date: '2026-12-26',
+  customer_code: 'CAMBS',
+  customer_name: 'Cambridgeshire County Council',
+  po_number: 'PO-1',
+  budget_reference: 'PB-1',
+  description: 'Arts Pioneers, Autumn 2026',
+  quantity: 1,
+  unit_pence: 45000,
+  net_pence: 45000,
+  vat_pence: 9000,
+  ...overrides,
+});
+
+describe('the finance export CSV', () => {
+  it('has the ledger’s header', () => {
+    expect(CSV_HEADER_LINE).toBe(
+      'document_number,document_type,issue_date,due_date,customer_code,customer_name,po_number,budget_reference,description,quantity,unit_price,net_amount,vat_amount,gross_amount\r\n',
+    );
+  });
+
+  it('writes amounts in pounds with two decimals', () => {
+    expect(exportRow(unit())).toBe(
+      'INV-000001,invoice,2026-11-26,2026-12-26,CAMBS,Cambridgeshire County Council,PO-1,PB-1,"Arts Pioneers, Autumn 2026",1,450.00,450.00,90.00,540.00\r\n',
+    );
+  });
+
+  it('makes a credit note’s amounts negative', () => {
+    expect(exportRow(unit({ document_number: 'CN-000001', document_type: 'credit_note', po_number: null, vat_pence: 5 }))).toBe(
+      'CN-000001,credit_note,2026-11-26,2026-12-26,CAMBS,Cambridgeshire County Council,,PB-1,"Arts Pioneers, Autumn 2026",1,-450.00,-450.00,-0.05,-450.05\r\n',
+    );
+  });
+
+  it('quotes commas, quotes and line breaks', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField(null)).toBe('');
+  });
+});

@@ -1,0 +1,70 @@
+import { formatPounds } from '../common/money.js';
+
+/** The finance ledger's import format: one row per document line per budget reference. */
+export const FINANCE_EXPORT_HEADER = [
+  'document_number',
+  'document_type',
+  'issue_date',
+  'due_date',
+  'customer_code',
+  'customer_name',
+  'po_number',
+  'budget_reference',
+  'description',
+  'quantity',
+  'unit_price',
+  'net_amount',
+  'vat_amount',
+  'gross_amount',
+] as const;
+
+/** One participant unit of a document line, as the export query selects it (amounts in pence). */
+export interface ExportUnit {
+  document_number: string;
+  document_type: 'invoice' | 'credit_note';
+  issue_date: string;
+  due_date: string;
+  customer_code: string;
+  customer_name: string;
+  po_number: string | null;
+  budget_reference: string;
+  description: string;
+  quantity: number;
+  unit_pence: number;
+  net_pence: number;
+  vat_pence: number;
+}
+
+/** RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled. */
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvLine(fields: Array<string | number | null>): string {
+  return `${fields.map(csvField).join(',')}\r\n`;
+}
+
+export const CSV_HEADER_LINE = csvLine([...FINANCE_EXPORT_HEADER]);
+
+/** A row of the export: amounts in pounds with two decimals, negative for a credit note (quantity stays positive). */
+export function exportRow(u: ExportUnit): string {
+  const sign = u.document_type === 'credit_note' ? -1 : 1;
+  return csvLine([
+    u.document_number,
+    u.document_type,
+    u.issue_date,
+    u.due_date,
+    u.customer_code,
+    u.customer_name,
+    u.po_number,
+    u.budget_reference,
+    u.description,
+    u.quantity,
+    formatPounds(sign * u.unit_pence),
+    formatPounds(sign * u.net_pence),
+    formatPounds(sign * u.vat_pence),
+    formatPounds(sign * (u.net_pence + u.vat_pence)),
+  ]);
+}

@@ -1,0 +1,93 @@
+import type { Sql } from '../database/sql.js';
+import { CSV_HEADER_LINE, type ExportUnit, exportRow } from './finance-export-csv.js';
+
+export interface ExportSummary {
+  id: string;
+  documentCount: number;
+  rowCount: number;
+  totalPence: number;
+  createdAt: Date;
+}
+
+/**
+ * Creates an export of every issued document not yet exported, in the caller's transaction. Each
+ * document can be claimed by one export only (finance_export_documents.document_id is unique): when two
+ * exports race, the second waits on the first's claims and skips what it took.
+ */
+export async function createFinanceExport(sql: Sql, source: 'api' | 'cli', createdBy: string | null): Promise<ExportSummary> {
+  const [created] = await sql.query(`INSERT INTO finance_exports (source, created_by) VALUES ($1, $2) RETURNING id`, [source, createdBy]);
+  await sql.query(
+    `WITH claimed AS (
+       INSERT INTO finance_export_documents (export_id, document_id)
+       SELECT $1, d.id FROM documents d
+        WHERE NOT EXISTS (SELECT 1 FROM finance_export_documents x WHERE x.document_id = d.id)
+        ORDER BY d.id
+       ON CONFLICT (document_id) DO NOTHING
+       RETURNING 1)
+     SELECT count(*) AS claimed FROM claimed`,
+    [created.id],
+  );
+  const [summary] = await sql.query(
+    `WITH totals AS (
+       SELECT count(*)::int AS documents,
+              coalesce(sum((SELECT sum(l.quantity) FROM document_lines l WHERE l.document_id = d.id)), 0)::int AS rows,
+              coalesce(sum(CASE WHEN d.kind = 'invoice' THEN d.total_pence ELSE -d.total_pence END), 0)::bigint AS total
+         FROM finance_export_documents x JOIN documents d ON d.id = x.document_id
+        WHERE x.export_id = $1),
+     summed AS (
+       UPDATE finance_exports e SET document_count = t.documents, row_count = t.rows, total_pence = t.total
+         FROM totals t WHERE e.id = $1
+       RETURNING e.id, e.document_count, e.row_count, e.total_pence, e.created_at)
+     SELECT * FROM summed`,
+    [created.id],
+  );
+  return toSummary(summary);
+}
+
+export async function findFinanceExport(sql: Sql, id: string): Promise<ExportSummary | undefined> {
+  const [row] = await sql.query(`SELECT id, document_count, row_count, total_pence, created_at FROM finance_exports WHERE id = $1`, [id]);
+  return row ? toSummary(row) : undefined;
+}
+
+function toSummary(row: { id: string; document_count: number; row_count: number; total_pence: number; created_at: Date }): ExportSummary {
+  return {
+    id: row.id,
+    documentCount: row.document_count,
+    rowCount: row.row_count,
+    totalPence: Number(row.total_pence),
+    createdAt: row.created_at,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The export's CSV, header first, as chunks of rows read through a server-side cursor `batchSize` rows
+ * at a time: memory stays constant whatever the size of the export. `sql` must be one connection inside
+ * a transaction (the cursor lives until it ends); the consumer pulls, so a slow reader slows the reads.
+ */
+export async function* financeExportCsv(sql: Sql, exportId: string, batchSize = 500): AsyncGenerator<string> {
+  if (!UUID.test(exportId)) throw new RangeError(`Not an export id: ${exportId}`);
+  // DECLARE takes no bind parameters: the id is a checked UUID literal.
+  await sql.query(
+    `DECLARE finance_export_rows NO SCROLL CURSOR FOR
+     SELECT d.number AS document_number, d.kind AS document_type, d.issue_date::text, d.due_date::text, d.customer_code,
+            d.recipient_name AS customer_name, d.po_number, r.reference AS budget_reference, l.description,
+            1 AS quantity, l.unit_pence, l.unit_pence AS net_pence, l.vat_unit_pence AS vat_pence
+       FROM finance_export_documents x
+       JOIN documents d ON d.id = x.document_id
+       JOIN document_lines l ON l.document_id = d.id
+       CROSS JOIN LATERAL unnest(l.budget_references) WITH ORDINALITY AS r(reference, n)
+      WHERE x.export_id = '${exportId.toLowerCase()}'
+      ORDER BY d.series DESC, d.seq, l.line, r.n`,
+  );
+  yield CSV_HEADER_LINE;
+  for (;;) {
+    const rows: ExportUnit[] = await sql.query(`FETCH ${Math.max(1, Math.floor(batchSize))} FROM finance_export_rows`);
+    if (rows.length === 0) break;
+    let chunk = '';
+    for (const row of rows) chunk += exportRow(row);
+    yield chunk;
+  }
+  await sql.query(`CLOSE finance_export_rows`);
+}

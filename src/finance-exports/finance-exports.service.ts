@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import type { Principal } from '../auth/principal.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page, type PageQuery } from '../common/pagination.js';
+import { notFound } from '../common/problem.js';
+import { inTransaction } from '../database/transaction.js';
+import type { FinanceExportResponse } from './dto/finance-export.dto.js';
+import { createFinanceExport, type ExportSummary, financeExportCsv, findFinanceExport } from './finance-export-transactions.js';
+
+const toResponse = (s: ExportSummary): FinanceExportResponse => ({
+  id: s.id,
+  documentCount: s.documentCount,
+  totalPence: s.totalPence,
+  rowCount: s.rowCount,
+  createdAt: s.createdAt.toISOString(),
+});
+
+/** Finance exports: batches of issued documents for the finance ledger, each document exported once. */
+@Injectable()
+export class FinanceExportsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(principal: Principal): Promise<FinanceExportResponse> {
+    return toResponse(await inTransaction(this.dataSource, (em) => createFinanceExport(em, 'api', principal.id)));
+  }
+
+  async get(id: string): Promise<FinanceExportResponse> {
+    const found = await findFinanceExport(this.dataSource.manager, id);
+    if (!found) throw notFound('finance export', id);
+    return toResponse(found);
+  }
+
+  async list(query: PageQuery): Promise<Page<FinanceExportResponse>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.dataSource.query(
+      `SELECT id, document_count, row_count, total_pence, created_at FROM finance_exports
+        WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
+      [query.cursor ? decodeCursor(query.cursor) : null, limit + 1],
+    );
+    return keysetPage(rows, limit, (r: { id: string; document_count: number; row_count: number; total_pence: number; created_at: Date }) =>
+      toResponse({ id: r.id, documentCount: r.document_count, rowCount: r.row_count, totalPence: Number(r.total_pence), createdAt: r.created_at }),
+    );
+  }
+
+  /**
+   * The export's CSV as a stream: a server-side cursor on its own connection, read a batch at a time as
+   * the client takes the bytes (backpressure), released when the stream ends or the client goes away.
+   */
+  async file(id: string): Promise<Readable> {
+    await this.get(id);
+    const runner = this.dataSource.createQueryRunner();
+    async function* csv(): AsyncGenerator<string> {
+      await runner.connect();
+      try {
+        await runner.startTransaction('REPEATABLE READ');
+        yield* financeExportCsv(runner, id);
+        await runner.commitTransaction();
+      } finally {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        await runner.release();
+      }
+    }
+    return Readable.from(csv(), { objectMode: true, highWaterMark: 1 });
+  }
+}
