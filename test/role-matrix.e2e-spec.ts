@@ -88,6 +88,22 @@ const ROUTES: RouteRule[] = [
   { method: 'post',   path: '/api/v1/participants/:id/erase',       allowed: [] },
   { method: 'get',    path: '/api/v1/safeguarding-alerts',          allowed: [] },
   { method: 'get',    path: '/api/v1/safeguarding-alerts/:id',      allowed: [] },
+  // billing, invoices and the finance export: finance's; coordinators read invoices
+  { method: 'post',   path: '/api/v1/billing-runs',                 allowed: ['finance'] },
+  { method: 'get',    path: '/api/v1/billing-runs',                 allowed: ['finance'] },
+  { method: 'get',    path: '/api/v1/billing-runs/:id',             allowed: ['finance'] },
+  { method: 'post',   path: '/api/v1/billing-runs/:id/retry',       allowed: ['finance'] },
+  { method: 'get',    path: '/api/v1/invoices',                     allowed: ['finance', 'coordinator'] },
+  { method: 'get',    path: '/api/v1/invoices/:id',                 allowed: ['finance', 'coordinator'] },
+  { method: 'get',    path: '/api/v1/invoices/:id/pdf',             allowed: ['finance', 'coordinator'] },
+  { method: 'post',   path: '/api/v1/invoices/:id/credit-notes',    allowed: ['finance'] },
+  { method: 'post',   path: '/api/v1/invoices/:id/payments',        allowed: ['finance'] },
+  { method: 'get',    path: '/api/v1/invoices/:id/payments',        allowed: ['finance'] },
+  { method: 'get',    path: '/api/v1/reports/aged-debt',            allowed: ['finance'] },
+  { method: 'post',   path: '/api/v1/finance-exports',              allowed: ['finance'] },
+  { method: 'get',    path: '/api/v1/finance-exports',              allowed: ['finance'] },
+  { method: 'get',    path: '/api/v1/finance-exports/:id',          allowed: ['finance'] },
+  { method: 'get',    path: '/api/v1/finance-exports/:id/file',     allowed: ['finance'] },
 ];
 
 /** Open to everyone, token or not. */

@@ -78,8 +78,10 @@ export class BillingRunsService {
   /** POST /billing-runs: the active run of the quarter (created: false) or a new queued one. */
   async request(quarter: string, principal: Principal | null): Promise<{ created: boolean; run: BillingRunResponse }> {
     const { created, id } = await this.createOrFindActive(quarter, principal ? 'api' : 'schedule', principal?.id ?? null);
+    // read before enqueueing: a new run answers as created (queued), whatever a quick worker does next
+    const run = await this.get(id);
     if (created) await this.dispatch(id);
-    return { created, run: await this.get(id) };
+    return { created, run };
   }
 
   /** What a run of the quarter would issue today: the same loading and arithmetic, read-only, nothing numbered. */
@@ -136,8 +138,9 @@ export class BillingRunsService {
       const run = await this.get(id);
       throw conflict('billing-run-not-failed', `Only a failed run can be retried; this one is ${run.status}`);
     }
+    const run = await this.get(id); // answered as re-queued, whatever a quick worker does next
     await this.dispatch(id);
-    return this.get(id);
+    return run;
   }
 
   /**
