@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
-/** Deadlock and serialization failures: the transaction did nothing and may simply be run again. */
+/** Deadlock and serialization failures: the work did nothing and may simply be run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
 
 function sqlState(error: unknown): string | undefined {
@@ -9,17 +9,22 @@ function sqlState(error: unknown): string | undefined {
 }
 
 /**
- * Runs `work` in one transaction, retrying it (a few times, with jitter) when PostgreSQL aborted it
- * for a deadlock or serialization failure. `work` must use only the manager it is given.
+ * Runs `work` again (a few times, with jitter) when PostgreSQL aborted it for a deadlock or a
+ * serialization failure. `work` must be one transaction or one statement, so an abort left nothing.
  */
-export async function inTransaction<T>(dataSource: DataSource, work: (em: EntityManager) => Promise<T>, attempts = 4): Promise<T> {
+export async function retryingAborts<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await dataSource.transaction(work);
+      return await work();
     } catch (error) {
       const code = sqlState(error);
       if (attempt >= attempts || !code || !RETRYABLE.has(code)) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
     }
   }
+}
+
+/** Runs `work` in one transaction, retried when aborted; `work` must use only the manager it is given. */
+export function inTransaction<T>(dataSource: DataSource, work: (em: EntityManager) => Promise<T>, attempts = 4): Promise<T> {
+  return retryingAborts(() => dataSource.transaction(work), attempts);
 }

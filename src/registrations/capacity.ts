@@ -20,18 +20,10 @@ export interface ProgrammeTermCount {
 
 /**
  * Locks the programme-term's row (creating it on first use) until the transaction ends, in one
- * statement, and returns its count.
+ * statement (the database function lock_programme_term), and returns its count.
  */
 export async function lockProgrammeTerm(em: Sql, programmeId: string, termId: string): Promise<ProgrammeTermCount> {
-  const [row] = await em.query(
-    `INSERT INTO programme_terms (programme_id, term_id, places)
-     SELECT p.id, $2, LEAST(p.capacity, COALESCE((SELECT min(s.capacity) FROM sessions s
-                                                 WHERE s.programme_id = p.id AND s.term_id = $2), p.capacity))
-       FROM programmes p WHERE p.id = $1
-     ON CONFLICT (programme_id, term_id) DO UPDATE SET places = programme_terms.places
-     RETURNING places, registered`,
-    [programmeId, termId],
-  );
+  const [row] = await em.query(`SELECT places, registered FROM lock_programme_term($1, $2)`, [programmeId, termId]);
   return row;
 }
 

@@ -1,16 +1,13 @@
 import { withConstraints } from '../common/constraints.js';
 import { isWithin, todayInLondon } from '../common/london-calendar.js';
-import { conflict, ruleBroken, ruleBrokenOn } from '../common/problem.js';
-import { countsAtCensus } from '../headcounts/headcount.js';
-import { lockProgrammeTerm } from './capacity.js';
+import { conflict, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { insufficientBudget } from './eligibility.js';
-import { promoteFromWaitlist } from './waitlist.js';
 import { Registration } from './registration.entity.js';
 import type { Sql } from '../database/sql.js';
 
 /*
- * The statements of registering and withdrawing, each run inside one transaction by the caller.
- * They need only `em.query`, so the benchmark's baseline runs exactly the same SQL through `pg`.
+ * The statements of registering and withdrawing. They need only `em.query`, so the benchmark's
+ * baseline runs exactly the same SQL through `pg`. Each writes in one statement (atomic on its own).
  */
 export interface RegistrationFacts {
   participant_id: string | null;
@@ -65,53 +62,29 @@ export async function loadRegistrationFacts(em: Sql, r: RegistrationRequest): Pr
 }
 
 /**
- * With the programme-term's row locked: when a place is free, one statement commits the price against
- * the budget (only if the money is there), takes the place on the programme-term and on each of its
- * sessions, and inserts the registration; otherwise it joins the waitlist, committing nothing. Keeping
- * the work under the lock to few round trips keeps waiting short when many register at once.
+ * Places a registration, in one statement (the database function place_registration): with the
+ * programme-term's row locked, a free place goes first to someone already waiting who can now pay;
+ * then, if a place is still free, the price is committed against the budget (only if the money is
+ * there), the place taken on the programme-term and on each of its sessions, and the registration
+ * inserted as registered; otherwise it joins the waitlist, committing nothing.
  */
 export async function placeRegistration(
   em: Sql,
   r: RegistrationRequest & { contractId: string; pricePence: number; registeredOn: string; createdBy: string },
 ): Promise<Registration> {
-  const count = await lockProgrammeTerm(em, r.programmeId, r.termId);
-  // A free place goes to someone already waiting who can now pay before it goes to a newcomer.
-  const promoted = count.registered < count.places ? await promoteFromWaitlist(em, r.programmeId, r.termId) : [];
-  const hasPlace = count.registered + promoted.length < count.places;
-  const values = [r.participantId, r.programmeId, r.termId, r.budgetId, r.contractId, r.pricePence, r.createdBy];
   const [row] = await withConstraints(
     () =>
-      em.query(
-        hasPlace
-          ? `WITH budget AS (
-               UPDATE personal_budgets SET committed_pence = committed_pence + $6, updated_at = now()
-                WHERE id = $4 AND amount_pence - committed_pence >= $6
-                RETURNING id),
-             programme_term AS (
-               UPDATE programme_terms SET registered = registered + 1
-                WHERE programme_id = $2 AND term_id = $3 AND EXISTS (SELECT 1 FROM budget)),
-             booked AS (
-               UPDATE sessions SET booked = booked + 1
-                WHERE programme_id = $2 AND term_id = $3 AND EXISTS (SELECT 1 FROM budget)),
-             registration AS (
-               INSERT INTO registrations (participant_id, programme_id, term_id, budget_id, contract_id, status,
-                                          price_pence, registered_on, committed_pence, created_by)
-               SELECT $1, $2, $3, $4, $5, 'registered', $6, $8, $6, $7 WHERE EXISTS (SELECT 1 FROM budget)
-               RETURNING *)
-             SELECT (SELECT to_jsonb(registration) FROM registration) AS registration, NULL AS waitlist_position,
-                    (SELECT amount_pence - committed_pence FROM personal_budgets WHERE id = $4) AS remaining`
-          : `WITH registration AS (
-               INSERT INTO registrations (participant_id, programme_id, term_id, budget_id, contract_id, status,
-                                          price_pence, registered_on, committed_pence, created_by)
-               SELECT $1, $2, $3, $4, $5, 'waitlisted', $6, NULL, 0, $7
-                WHERE (SELECT amount_pence - committed_pence FROM personal_budgets WHERE id = $4) >= $6
-               RETURNING *)
-             SELECT (SELECT to_jsonb(registration) FROM registration) AS registration,
-                    -- the statement does not see its own insert: those already waiting, plus this one
-                    (SELECT count(*) + 1 FROM registrations WHERE programme_id = $2 AND term_id = $3 AND status = 'waitlisted') AS waitlist_position,
-                    (SELECT amount_pence - committed_pence FROM personal_budgets WHERE id = $4) AS remaining`,
-        hasPlace ? [...values, r.registeredOn] : values,
-      ),
+      em.query(`SELECT registration, waitlist_position, remaining FROM place_registration($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+        r.participantId,
+        r.programmeId,
+        r.termId,
+        r.budgetId,
+        r.contractId,
+        r.pricePence,
+        r.registeredOn,
+        r.createdBy,
+        todayInLondon(),
+      ]),
     {
       registrations_one_active: () =>
         conflict('already-registered', 'The participant already has an active registration for this programme and term'),
@@ -122,48 +95,31 @@ export async function placeRegistration(
 }
 
 /**
- * Withdraws a registration. A registered one frees its place, which goes in the same transaction to
- * the earliest eligible waitlisted registration. Its money is released unless the term is billable
- * for it: released when the withdrawal takes effect on or before the census date (or it took its
- * place after the census, so it never counted); kept when it counted at the census.
+ * Withdraws a registration, in one statement (the database function withdraw_registration) once the
+ * date is settled. A registered one frees its place, which goes at once to the earliest eligible
+ * waitlisted registration (unless the term is over). Its money is released unless the term is billable
+ * for it: released when the withdrawal takes effect on or before the census date (or it took its place
+ * after the census, so it never counted); kept when it counted at the census (counts_at_census, the
+ * census rule of headcount.ts).
  */
 export async function withdrawRegistration(
   em: Sql,
-  w: { id: string; programmeId: string; termId: string; reason: string; effectiveOn?: string | null },
+  w: { id: string; reason: string; effectiveOn?: string | null },
 ): Promise<Registration> {
-  await lockProgrammeTerm(em, w.programmeId, w.termId);
-  const [r] = await em.query(
-    `SELECT r.status, r.committed_pence, r.registered_on, t.starts_on, t.ends_on, t.census_date
-       FROM registrations r JOIN terms t ON t.id = r.term_id
-      WHERE r.id = $1 FOR UPDATE OF r`,
+  const [term] = await em.query(
+    `SELECT t.starts_on, t.ends_on FROM registrations r JOIN terms t ON t.id = r.term_id WHERE r.id = $1`,
     [w.id],
   );
-  if (r.status === 'withdrawn') throw ruleBroken('already-withdrawn', 'The registration is already withdrawn');
-  const effectiveOn = withdrawalEffectiveOn(w.effectiveOn, r);
-  // The money stays committed only when the term is billable for this registration: it counted at the census.
-  const release = r.committed_pence > 0 && !countsAtCensus({ registeredOn: r.registered_on, withdrawalEffectiveOn: effectiveOn }, r.census_date);
-  const [row] = await em.query(
-    `WITH withdrawn AS (
-       UPDATE registrations
-          SET status = 'withdrawn', withdrawn_at = now(), withdrawal_effective_on = $2, withdrawal_reason = $3,
-              committed_pence = CASE WHEN $4 THEN 0 ELSE committed_pence END, updated_at = now()
-        WHERE id = $1
-        RETURNING *),
-     released_money AS (
-       UPDATE personal_budgets SET committed_pence = committed_pence - $5, updated_at = now()
-        WHERE id = (SELECT budget_id FROM withdrawn) AND $4
-        RETURNING id),
-     released_place AS (
-       UPDATE programme_terms SET registered = registered - 1
-        WHERE programme_id = $6 AND term_id = $7 AND $8),
-     unbooked AS (
-       UPDATE sessions SET booked = booked - 1
-        WHERE programme_id = $6 AND term_id = $7 AND $8)
-     SELECT (SELECT to_jsonb(withdrawn) FROM withdrawn) AS registration`,
-    [w.id, effectiveOn, w.reason, release, r.committed_pence, w.programmeId, w.termId, r.status === 'registered'],
-  );
-  // once the term is over there is nothing left to promote into
-  if (r.status === 'registered' && todayInLondon() <= r.ends_on) await promoteFromWaitlist(em, w.programmeId, w.termId);
+  if (!term) throw notFound('registration', w.id);
+  const effectiveOn = withdrawalEffectiveOn(w.effectiveOn, term);
+  const [row] = await em.query(`SELECT outcome, registration FROM withdraw_registration($1, $2, $3, $4)`, [
+    w.id,
+    effectiveOn,
+    w.reason,
+    todayInLondon(),
+  ]);
+  if (row.outcome === 'not-found') throw notFound('registration', w.id);
+  if (row.outcome === 'already-withdrawn') throw ruleBroken('already-withdrawn', 'The registration is already withdrawn');
   return registrationFromRow(row.registration, null);
 }
 

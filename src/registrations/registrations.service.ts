@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import { todayInLondon } from '../common/london-calendar.js';
 import { type Page, paginate } from '../common/pagination.js';
 import { notFound, ruleBrokenOn } from '../common/problem.js';
-import { inTransaction } from '../database/transaction.js';
+import { retryingAborts } from '../database/transaction.js';
 import { CreateRegistrationDto, RegistrationQuery, RegistrationResponse, WithdrawRegistrationDto } from './dto/registration.dto.js';
 import { eligibilityProblem } from './eligibility.js';
 import { Registration } from './registration.entity.js';
@@ -28,8 +28,8 @@ export class RegistrationsService {
     const facts = await loadRegistrationFacts(this.dataSource, dto);
     this.checkEligibility(dto, facts);
     const registeredOn = this.registeredOn(dto.registeredOn, facts);
-    const registration = await inTransaction(this.dataSource, (em) =>
-      placeRegistration(em, {
+    const registration = await retryingAborts(() =>
+      placeRegistration(this.dataSource, {
         ...dto,
         contractId: facts.contract_id!,
         pricePence: facts.price_per_term_pence,
@@ -41,10 +41,7 @@ export class RegistrationsService {
   }
 
   async withdraw(id: string, dto: WithdrawRegistrationDto): Promise<RegistrationResponse> {
-    const { programmeId, termId } = await this.find(id);
-    return RegistrationResponse.of(
-      await inTransaction(this.dataSource, (em) => withdrawRegistration(em, { id, programmeId, termId, ...dto })),
-    );
+    return RegistrationResponse.of(await retryingAborts(() => withdrawRegistration(this.dataSource, { id, ...dto })));
   }
 
   async get(id: string): Promise<RegistrationResponse> {

@@ -14,7 +14,7 @@ import {
   withdrawRegistration,
 } from '../../../dist/src/registrations/registration-transactions.js';
 import { todayInLondon } from '../../../dist/src/common/london-calendar.js';
-import { benchServer, call, concurrently, fmt, freshDatabase, percentile, pgTransaction, startService } from '../support.mjs';
+import { benchServer, call, concurrently, fmt, freshDatabase, percentile, startService } from '../support.mjs';
 
 const PROGRAMMES = Number(process.env.BENCH_PROGRAMMES ?? 60); // × 12 places = uncontended registrations
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
@@ -101,19 +101,17 @@ function viaPg(pool) {
         contract: facts.contract_id ? { pricePerTermPence: facts.price_per_term_pence } : undefined,
       });
       if (problem) throw problem;
-      const { id } = await pgTransaction(pool, (em) =>
-        placeRegistration(em, {
-          ...r,
-          contractId: facts.contract_id,
-          pricePence: facts.price_per_term_pence,
-          registeredOn: todayInLondon(),
-          createdBy: '00000000-0000-0000-0000-000000000000',
-        }),
-      );
+      const { id } = await placeRegistration(sql, {
+        ...r,
+        contractId: facts.contract_id,
+        pricePence: facts.price_per_term_pence,
+        registeredOn: todayInLondon(),
+        createdBy: '00000000-0000-0000-0000-000000000000',
+      });
       return id;
     },
-    async withdraw(id, programmeId, termId) {
-      await pgTransaction(pool, (em) => withdrawRegistration(em, { id, programmeId, termId, reason: 'bench' }));
+    async withdraw(id) {
+      await withdrawRegistration(sql, { id, reason: 'bench' });
     },
   };
 }
