@@ -320,15 +320,8 @@ export function planBilling(facts: BillingFacts): PlannedDocument[] {
 }
 
 /** An issued invoice line and the ledger entries (+1) still open on it, for a full credit. */
-export interface CreditableLine {
-  description: string;
-  programmeId: string;
-  termId: string;
-  contractId: string;
-  periodStart: string;
-  periodEnd: string;
-  unitPence: number;
-  vatUnitPence: number;
+export interface CreditableLine
+  extends Pick<PlannedLine, 'description' | 'programmeId' | 'termId' | 'contractId' | 'periodStart' | 'periodEnd' | 'unitPence' | 'vatUnitPence'> {
   /** The invoice's entries on this line whose registration is still billed by this invoice. */
   open: Array<{ registrationId: string; version: number; budgetReference: string }>;
 }

@@ -1,7 +1,7 @@
 import { withConstraints } from '../common/constraints.js';
 import { isWithin, todayInLondon } from '../common/london-calendar.js';
-import { conflict, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
-import { insufficientBudget } from './eligibility.js';
+import { conflict, notFound, type ProblemError, ruleBroken, ruleBrokenOn } from '../common/problem.js';
+import { eligibilityProblem, insufficientBudget } from './eligibility.js';
 import { Registration } from './registration.entity.js';
 import type { Sql } from '../database/sql.js';
 
@@ -59,6 +59,30 @@ export async function loadRegistrationFacts(em: Sql, r: RegistrationRequest): Pr
     [r.participantId, r.programmeId, r.termId, r.budgetId],
   );
   return facts;
+}
+
+/**
+ * Why the facts refuse a registration, if they do: an unknown reference (naming the field), then the
+ * eligibility rules of eligibility.ts (naming the rule).
+ */
+export function refusalOf(r: RegistrationRequest, facts: RegistrationFacts): ProblemError | undefined {
+  if (!facts.participant_id) return ruleBrokenOn('unknown-participant', 'participantId', `no participant with id ${r.participantId}`);
+  if (!facts.programme_id) return ruleBrokenOn('unknown-programme', 'programmeId', `no programme with id ${r.programmeId}`);
+  if (!facts.term_id) return ruleBrokenOn('unknown-term', 'termId', `no term with id ${r.termId}`);
+  if (!facts.budget_id) return ruleBrokenOn('unknown-budget', 'budgetId', `no budget with id ${r.budgetId}`);
+  return eligibilityProblem({
+    participant: { id: facts.participant_id, dateOfBirth: facts.date_of_birth, erased: facts.erased },
+    programme: { minAge: facts.min_age, maxAge: facts.max_age },
+    term: { startsOn: facts.starts_on, endsOn: facts.ends_on },
+    budget: {
+      participantId: facts.budget_participant_id,
+      validFrom: facts.valid_from,
+      validTo: facts.valid_to,
+      amountPence: facts.amount_pence,
+      committedPence: facts.committed_pence,
+    },
+    contract: facts.contract_id ? { pricePerTermPence: facts.price_per_term_pence } : undefined,
+  });
 }
 
 /**

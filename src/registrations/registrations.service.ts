@@ -7,9 +7,8 @@ import { type Page, paginate } from '../common/pagination.js';
 import { notFound, ruleBrokenOn } from '../common/problem.js';
 import { retryingAborts } from '../database/transaction.js';
 import { CreateRegistrationDto, RegistrationQuery, RegistrationResponse, WithdrawRegistrationDto } from './dto/registration.dto.js';
-import { eligibilityProblem } from './eligibility.js';
 import { Registration } from './registration.entity.js';
-import { loadRegistrationFacts, placeRegistration, type RegistrationFacts, withdrawRegistration } from './registration-transactions.js';
+import { loadRegistrationFacts, placeRegistration, refusalOf, withdrawRegistration } from './registration-transactions.js';
 
 @Injectable()
 export class RegistrationsService {
@@ -26,7 +25,8 @@ export class RegistrationsService {
    */
   async register(dto: CreateRegistrationDto, principal: Principal): Promise<RegistrationResponse> {
     const facts = await loadRegistrationFacts(this.dataSource, dto);
-    this.checkEligibility(dto, facts);
+    const refusal = refusalOf(dto, facts);
+    if (refusal) throw refusal;
     const registeredOn = this.registeredOn(dto.registeredOn, facts);
     const registration = await retryingAborts(() =>
       placeRegistration(this.dataSource, {
@@ -61,28 +61,6 @@ export class RegistrationsService {
     const registration = await this.registrations.findOneBy({ id });
     if (!registration) throw notFound('registration', id);
     return registration;
-  }
-
-  /** Unknown references are refused naming the field; then the eligibility rules (422 naming the rule). */
-  private checkEligibility(dto: CreateRegistrationDto, facts: RegistrationFacts): void {
-    if (!facts.participant_id) throw ruleBrokenOn('unknown-participant', 'participantId', `no participant with id ${dto.participantId}`);
-    if (!facts.programme_id) throw ruleBrokenOn('unknown-programme', 'programmeId', `no programme with id ${dto.programmeId}`);
-    if (!facts.term_id) throw ruleBrokenOn('unknown-term', 'termId', `no term with id ${dto.termId}`);
-    if (!facts.budget_id) throw ruleBrokenOn('unknown-budget', 'budgetId', `no budget with id ${dto.budgetId}`);
-    const problem = eligibilityProblem({
-      participant: { id: facts.participant_id, dateOfBirth: facts.date_of_birth, erased: facts.erased },
-      programme: { minAge: facts.min_age, maxAge: facts.max_age },
-      term: { startsOn: facts.starts_on, endsOn: facts.ends_on },
-      budget: {
-        participantId: facts.budget_participant_id,
-        validFrom: facts.valid_from,
-        validTo: facts.valid_to,
-        amountPence: facts.amount_pence,
-        committedPence: facts.committed_pence,
-      },
-      contract: facts.contract_id ? { pricePerTermPence: facts.price_per_term_pence } : undefined,
-    });
-    if (problem) throw problem;
   }
 
   /** A correction may date the place earlier than today, but never in the future nor after the term. */

@@ -7,10 +7,10 @@
 //      withdrawing over and over (churn: every withdrawal promotes from the waitlist), p50/p99.
 // It prints the figures and the ratios. It asserts nothing: figures, not a timed test.
 import pg from 'pg';
-import { eligibilityProblem } from '../../../dist/src/registrations/eligibility.js';
 import {
   loadRegistrationFacts,
   placeRegistration,
+  refusalOf,
   withdrawRegistration,
 } from '../../../dist/src/registrations/registration-transactions.js';
 import { todayInLondon } from '../../../dist/src/common/london-calendar.js';
@@ -87,19 +87,7 @@ function viaPg(pool) {
   return {
     async register(r) {
       const facts = await loadRegistrationFacts(sql, r);
-      const problem = eligibilityProblem({
-        participant: { id: facts.participant_id, dateOfBirth: facts.date_of_birth, erased: facts.erased },
-        programme: { minAge: facts.min_age, maxAge: facts.max_age },
-        term: { startsOn: facts.starts_on, endsOn: facts.ends_on },
-        budget: {
-          participantId: facts.budget_participant_id,
-          validFrom: facts.valid_from,
-          validTo: facts.valid_to,
-          amountPence: facts.amount_pence,
-          committedPence: facts.committed_pence,
-        },
-        contract: facts.contract_id ? { pricePerTermPence: facts.price_per_term_pence } : undefined,
-      });
+      const problem = refusalOf(r, facts);
       if (problem) throw problem;
       const { id } = await placeRegistration(sql, {
         ...r,
