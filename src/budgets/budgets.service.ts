@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { withConstraints } from '../common/constraints.js';
 import { type Page, PageQuery, paginate } from '../common/pagination.js';
-import { conflict, notFound, ruleBrokenOn } from '../common/problem.js';
+import { conflict, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { BudgetResponse, CreateBudgetDto } from './dto/budget.dto.js';
 import { PersonalBudget } from './personal-budget.entity.js';
 
@@ -14,22 +14,38 @@ export class BudgetsService {
     private readonly dataSource: DataSource,
   ) {}
 
+  /**
+   * Adds a budget to a participant. The participant row is key-share locked while the budget is
+   * written, so an erasure (which locks it for update) cannot slip in between: no personal data (a
+   * direct-payment holder) is written for an erased participant.
+   */
   async create(participantId: string, dto: CreateBudgetDto): Promise<BudgetResponse> {
-    await this.requireParticipant(participantId);
     if (dto.validTo < dto.validFrom) throw ruleBrokenOn('budget-dates', 'validTo', 'must not be before validFrom');
-    const [commissioner] = await this.dataSource.query('SELECT 1 FROM commissioners WHERE id = $1', [dto.commissionerId]);
-    if (!commissioner) throw ruleBrokenOn('unknown-commissioner', 'commissionerId', `no commissioner with id ${dto.commissionerId}`);
-    const saved = await withConstraints(
-      () =>
-        this.budgets.save(
-          this.budgets.create({ ...dto, participantId, committedPence: 0, holderName: dto.holderName ?? null, holderEmail: dto.holderEmail ?? null }),
-        ),
-      {
-        personal_budgets_reference_key: () =>
-          conflict('duplicate-budget-reference', `The commissioner already has a budget with reference ${dto.reference}`),
-      },
-    );
-    return this.get(saved.id);
+    const id = await this.dataSource.transaction(async (em) => {
+      const [participant] = await em.query('SELECT erased_at FROM participants WHERE id = $1 FOR KEY SHARE', [participantId]);
+      if (!participant) throw notFound('participant', participantId);
+      if (participant.erased_at) throw ruleBroken('participant-erased', 'The participant record has been erased');
+      const [commissioner] = await em.query('SELECT 1 FROM commissioners WHERE id = $1', [dto.commissionerId]);
+      if (!commissioner) throw ruleBrokenOn('unknown-commissioner', 'commissionerId', `no commissioner with id ${dto.commissionerId}`);
+      const saved = await withConstraints(
+        () =>
+          em.save(
+            em.create(PersonalBudget, {
+              ...dto,
+              participantId,
+              committedPence: 0,
+              holderName: dto.holderName ?? null,
+              holderEmail: dto.holderEmail ?? null,
+            }),
+          ),
+        {
+          personal_budgets_reference_key: () =>
+            conflict('duplicate-budget-reference', `The commissioner already has a budget with reference ${dto.reference}`),
+        },
+      );
+      return saved.id;
+    });
+    return this.get(id);
   }
 
   async listForParticipant(participantId: string, page: PageQuery): Promise<Page<BudgetResponse>> {

@@ -183,6 +183,16 @@ describe('data protection', () => {
       expect(added.body.type).toMatch(/participant-erased$/);
       expect((await fx.amend(child.progress.id, staff.formTool.token, { body: 'Again', reason: 'x' })).status).toBe(422);
       expect((await t.api().patch(`/api/v1/participants/${id}`).set(bearer(staff.coordinator.token)).send({ firstName: 'Jamie' })).status).toBe(422);
+      const newBudget = await t
+        .api()
+        .post(`/api/v1/participants/${id}/budgets`)
+        .set(bearer(staff.coordinator.token))
+        .send({
+          type: 'direct_payment', commissionerId: budgetsBefore.rows[0].commissioner_id, reference: `PB-AFTER-${randomUUID()}`,
+          amountPence: 1000, validFrom: '2026-01-01', validTo: '2026-12-31', holderName: 'Alex Smith', holderEmail: 'alex@example.org',
+        });
+      expect(newBudget.status).toBe(422);
+      expect(newBudget.body.type).toMatch(/participant-erased$/);
 
       const [event] = (await fx.get(`/audit-events?subjectId=${id}&action=erase`, t.adminToken)).body.items;
       expect(event).toMatchObject({ actor: { kind: 'user', name: expect.any(String) }, subjectType: 'participant', detail: 'Right-to-erasure request from the family' });
