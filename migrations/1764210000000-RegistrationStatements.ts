@@ -22,13 +22,23 @@ export class RegistrationStatements1764210000000 implements MigrationInterface {
       $$
     `);
 
+    // Rule 1's places: every registration books every session of its programme-term, so the places are
+    // min(programme capacity, capacity of each of its sessions); with no session yet, the programme's.
+    await db.query(`
+      CREATE FUNCTION programme_term_places(p_programme uuid, p_term uuid)
+      RETURNS integer LANGUAGE sql STABLE AS $$
+        SELECT LEAST(p.capacity, COALESCE((SELECT min(s.capacity) FROM sessions s
+                                            WHERE s.programme_id = p.id AND s.term_id = p_term), p.capacity))
+          FROM programmes p WHERE p.id = p_programme
+      $$
+    `);
+
     // Locks the row that owns a programme-term's count (creating it on first use); returns the count.
     await db.query(`
       CREATE FUNCTION lock_programme_term(p_programme uuid, p_term uuid, OUT places integer, OUT registered integer)
       LANGUAGE sql AS $$
         INSERT INTO programme_terms (programme_id, term_id, places)
-        SELECT p.id, p_term, LEAST(p.capacity, COALESCE((SELECT min(s.capacity) FROM sessions s
-                                                         WHERE s.programme_id = p.id AND s.term_id = p_term), p.capacity))
+        SELECT p.id, p_term, programme_term_places(p.id, p_term)
           FROM programmes p WHERE p.id = p_programme
         ON CONFLICT (programme_id, term_id) DO UPDATE SET places = programme_terms.places
         RETURNING places, registered
@@ -186,6 +196,7 @@ export class RegistrationStatements1764210000000 implements MigrationInterface {
     await db.query(`DROP FUNCTION place_registration(uuid, uuid, uuid, uuid, uuid, integer, date, uuid, date)`);
     await db.query(`DROP FUNCTION promote_from_waitlist(uuid, uuid, date)`);
     await db.query(`DROP FUNCTION lock_programme_term(uuid, uuid)`);
+    await db.query(`DROP FUNCTION programme_term_places(uuid, uuid)`);
     await db.query(`DROP FUNCTION counts_at_census(date, date, date)`);
   }
 }

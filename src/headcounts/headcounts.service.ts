@@ -33,7 +33,7 @@ export class HeadcountsService {
     const today = todayInLondon();
     const soFar = headcountAtCensus(today < census.censusDate ? today : census.censusDate, census.registrations, census.contracts);
     const [counts] = await this.dataSource.query(
-      `SELECT LEAST(p.capacity, COALESCE((SELECT min(capacity) FROM sessions s WHERE s.programme_id = p.id AND s.term_id = $2), p.capacity)) AS places,
+      `SELECT programme_term_places(p.id, $2) AS places,
               (SELECT count(*) FROM registrations r WHERE r.programme_id = p.id AND r.term_id = $2 AND r.status = 'registered') AS registered,
               (SELECT count(*) FROM registrations r WHERE r.programme_id = p.id AND r.term_id = $2 AND r.status = 'waitlisted') AS waitlisted
          FROM programmes p WHERE p.id = $1`,

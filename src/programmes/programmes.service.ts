@@ -3,8 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { type Page, PageQuery, paginate } from '../common/pagination.js';
-import { invalidField, notFound, ruleBrokenOn } from '../common/problem.js';
-import { changeProgrammeCapacity } from '../registrations/capacity.js';
+import { notFound, ruleBrokenOn } from '../common/problem.js';
+import { assertWithinCapacityLimit, changeProgrammeCapacity } from '../registrations/capacity.js';
 import { promoteFromWaitlist } from '../registrations/waitlist.js';
 import { CreateProgrammeDto, ProgrammeResponse, UpdateProgrammeDto } from './dto/programme.dto.js';
 import { Programme } from './programme.entity.js';
@@ -55,8 +55,7 @@ export class ProgrammesService {
   }
 
   private checkRules(p: { minAge: number; maxAge: number; capacity: number }): void {
-    const limit = this.config.sessionCapacityLimit;
-    if (p.capacity < 1 || p.capacity > limit) throw invalidField('capacity', `must be between 1 and ${limit}`);
+    assertWithinCapacityLimit(p.capacity, this.config.sessionCapacityLimit);
     if (p.minAge > p.maxAge) throw ruleBrokenOn('age-range', 'maxAge', 'must not be below minAge');
   }
 }

@@ -1,17 +1,13 @@
-import { assertFits, placesFor } from './capacity.js';
+import { assertFits, assertWithinCapacityLimit } from './capacity.js';
 
-describe('places of a programme-term', () => {
-  it('is the programme capacity when there are no sessions yet', () => {
-    expect(placesFor(12, [])).toBe(12);
-  });
-  it('is the smallest session capacity when a session is smaller', () => {
-    expect(placesFor(12, [12, 8, 10])).toBe(8);
-  });
-  it('never exceeds the programme capacity', () => {
-    expect(placesFor(10, [12, 12])).toBe(10);
-  });
+describe('capacity rules', () => {
   it('refuses a capacity below the registered count, naming the field', () => {
     expect(() => assertFits({ places: 12, registered: 9 }, 8)).toThrow(/9 participants are registered/);
     expect(() => assertFits({ places: 12, registered: 9 }, 9)).not.toThrow();
+  });
+  it('keeps capacities within 1..SESSION_CAPACITY_LIMIT', () => {
+    expect(() => assertWithinCapacityLimit(0, 12)).toThrow(/between 1 and 12/);
+    expect(() => assertWithinCapacityLimit(13, 12)).toThrow(/between 1 and 12/);
+    expect(() => assertWithinCapacityLimit(12, 12)).not.toThrow();
   });
 });

@@ -1,17 +1,15 @@
 import type { Sql } from '../database/sql.js';
-import { ruleBrokenOn } from '../common/problem.js';
+import { invalidField, ruleBrokenOn } from '../common/problem.js';
 
-/**
+/*
  * Rule 1: no session ever holds more registered participants than its capacity.
  *
  * A registration takes a place on every session of its programme in its term, so a programme-term's
- * places = min(programme capacity, capacity of each of its sessions). The `programme_terms` row owns
- * the count: everything that registers, withdraws or changes a capacity locks that row first, and
+ * places = min(programme capacity, capacity of each of its sessions): the database function
+ * programme_term_places (migrations/1764210000000-RegistrationStatements.ts). The `programme_terms` row
+ * owns the count: everything that registers, withdraws or changes a capacity locks that row first, and
  * CHECK constraints (programme_terms.registered <= places, sessions.booked <= capacity) are the backstop.
  */
-export function placesFor(programmeCapacity: number, sessionCapacities: number[]): number {
-  return Math.min(programmeCapacity, ...sessionCapacities);
-}
 
 export interface ProgrammeTermCount {
   places: number;
@@ -30,13 +28,15 @@ export async function lockProgrammeTerm(em: Sql, programmeId: string, termId: st
 /** Recomputes a locked programme-term's places after a session or programme capacity changed. */
 export async function refreshPlaces(em: Sql, programmeId: string, termId: string): Promise<void> {
   await em.query(
-    `UPDATE programme_terms pt
-        SET places = LEAST(p.capacity, COALESCE((SELECT min(s.capacity) FROM sessions s
-                                                 WHERE s.programme_id = pt.programme_id AND s.term_id = pt.term_id), p.capacity))
-       FROM programmes p
-      WHERE p.id = pt.programme_id AND pt.programme_id = $1 AND pt.term_id = $2`,
+    `UPDATE programme_terms SET places = programme_term_places(programme_id, term_id)
+      WHERE programme_id = $1 AND term_id = $2`,
     [programmeId, termId],
   );
+}
+
+/** A programme or session capacity must lie in 1..SESSION_CAPACITY_LIMIT (400 naming the field otherwise). */
+export function assertWithinCapacityLimit(capacity: number, limit: number): void {
+  if (capacity < 1 || capacity > limit) throw invalidField('capacity', `must be between 1 and ${limit}`);
 }
 
 /** Refuses a capacity that would leave more registered participants than places. */

@@ -4,9 +4,9 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { withConstraints } from '../common/constraints.js';
 import { type Page, paginate } from '../common/pagination.js';
-import { conflict, invalidField, notFound, ruleBrokenOn } from '../common/problem.js';
+import { conflict, notFound, ruleBrokenOn } from '../common/problem.js';
 import { Programme } from '../programmes/programme.entity.js';
-import { assertFits, lockProgrammeTerm, refreshPlaces } from '../registrations/capacity.js';
+import { assertFits, assertWithinCapacityLimit, lockProgrammeTerm, refreshPlaces } from '../registrations/capacity.js';
 import { promoteFromWaitlist } from '../registrations/waitlist.js';
 import { CreateSessionDto, SessionQuery, SessionResponse, UpdateSessionDto } from './dto/session.dto.js';
 import { Session } from './session.entity.js';
@@ -29,7 +29,7 @@ export class SessionsService {
       const programme = await em.findOneBy(Programme, { id: programmeId });
       if (!programme) throw notFound('programme', programmeId);
       const capacity = dto.capacity ?? programme.capacity;
-      this.checkCapacityLimit(capacity);
+      assertWithinCapacityLimit(capacity, this.config.sessionCapacityLimit);
       this.checkTimes(dto.startTime, dto.endTime);
       const termId = await this.termContaining(em, dto.date);
       const count = await lockProgrammeTerm(em, programmeId, termId);
@@ -63,7 +63,7 @@ export class SessionsService {
     await inTransaction(this.dataSource, async (em) => {
       const session = await this.find(id, em);
       if (dto.capacity !== undefined && dto.capacity !== session.capacity) {
-        this.checkCapacityLimit(dto.capacity);
+        assertWithinCapacityLimit(dto.capacity, this.config.sessionCapacityLimit);
         assertFits(await lockProgrammeTerm(em, session.programmeId, session.termId), dto.capacity);
       }
       const next = { ...session, ...dto };
@@ -98,11 +98,6 @@ export class SessionsService {
     const [term] = await em.query('SELECT id FROM terms WHERE $1::date BETWEEN starts_on AND ends_on', [date]);
     if (!term) throw ruleBrokenOn('no-term-for-date', 'date', `no term contains ${date}`);
     return term.id;
-  }
-
-  private checkCapacityLimit(capacity: number): void {
-    const limit = this.config.sessionCapacityLimit;
-    if (capacity > limit) throw invalidField('capacity', `must be between 1 and ${limit}`);
   }
 
   private checkTimes(startTime: string, endTime: string): void {
