@@ -185,6 +185,46 @@ describe('budgets, waitlist and withdrawal', () => {
       expect((await registration(second.registration.id)).status).toBe('waitlisted');
       expect(await budget(second.budget.id)).toMatchObject({ committedPence: 0 });
     });
+
+    /**
+     * An ended term whose places (min(programme capacity, session capacity)) are all taken, and one
+     * registration waiting: every registration recorded as a correction (registeredOn).
+     */
+    async function endedTermFull(capacities: { programme: number; session: number }) {
+      const offer = await f.offer(pastTerm, { programme: { capacity: capacities.programme } });
+      const session = await f.session(offer.programme.id, { date: addDays(pastTerm.startsOn, 14), capacity: capacities.session });
+      const holder = await f.registered(pastTerm, offer.programme, offer.commissioner.id, { registration: { registeredOn: pastTerm.startsOn } });
+      const waiting = await f.registered(pastTerm, offer.programme, offer.commissioner.id, { registration: { registeredOn: pastTerm.startsOn } });
+      expect([holder.registration.status, waiting.registration.status]).toEqual(['registered', 'waitlisted']);
+      return { offer, session, holder, waiting };
+    }
+
+    const stillWaiting = async (waiting: { registration: { id: string }; budget: { id: string } }) => {
+      expect(await registration(waiting.registration.id)).toMatchObject({ status: 'waitlisted', registeredOn: null, committedPence: 0 });
+      expect(await budget(waiting.budget.id)).toMatchObject({ committedPence: 0 });
+    };
+
+    it('a registration recorded on an ended term takes the free place itself and promotes nobody (issue 8, item 11)', async () => {
+      const { offer, holder, waiting } = await endedTermFull({ programme: 1, session: 1 });
+      expect((await f.withdraw(holder.registration.id, { reason: 'Left', effectiveOn: pastTerm.startsOn })).status).toBe(200);
+      await stillWaiting(waiting);
+      const late = await f.registered(pastTerm, offer.programme, offer.commissioner.id, { registration: { registeredOn: pastTerm.censusDate } });
+      expect(late.registration).toMatchObject({ status: 'registered', registeredOn: pastTerm.censusDate });
+      // the waiting one is not given a place dated after the term, nor its budget charged for a place never billed
+      await stillWaiting(waiting);
+    });
+
+    it.each([
+      ['the programme', 'programme', { programme: 1, session: 2 }],
+      ['the session', 'session', { programme: 2, session: 1 }],
+    ] as const)('a larger capacity of %s on an ended term promotes nobody', async (_what, which, capacities) => {
+      const { offer, session, waiting } = await endedTermFull(capacities);
+      const path = which === 'programme' ? `/api/v1/programmes/${offer.programme.id}` : `/api/v1/sessions/${session.id}`;
+      const res = await t.api().patch(path).set('Authorization', `Bearer ${t.adminToken}`).send({ capacity: 2 });
+      expect(res.status).toBe(200);
+      await stillWaiting(waiting);
+      expect((await f.get(`/programmes/${offer.programme.id}/terms/${pastTerm.id}/uptake`)).body).toMatchObject({ places: 2, registered: 1, waitlisted: 1 });
+    });
   });
 
   describe('the waitlist', () => {

@@ -38,10 +38,18 @@ export class ProgrammesService {
     return ProgrammeResponse.of(programme);
   }
 
-  /** A capacity change is refused (422) when a term already has more registered participants than the new places. */
+  /**
+   * A capacity change is refused (422) when a term already has more registered participants than the new
+   * places. It locks the programme row FOR UPDATE first: every registration, withdrawal and session change
+   * holds that row FOR KEY SHARE (lock_programme_term), so the change runs alone on the programme and a
+   * first registration on a new term reads the new capacity (the lock order of
+   * migrations/1764320000000-RegistrationLockOrder.ts). Other changes lock it FOR NO KEY UPDATE, which
+   * registrations do not wait for.
+   */
   async update(id: string, dto: UpdateProgrammeDto): Promise<ProgrammeResponse> {
     await inTransaction(this.dataSource, async (em) => {
-      const programme = await em.findOne(Programme, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const mode = dto.capacity !== undefined ? 'pessimistic_write' : 'for_no_key_update';
+      const programme = await em.findOne(Programme, { where: { id }, lock: { mode } });
       if (!programme) throw notFound('programme', id);
       const next = { ...programme, ...dto };
       this.checkRules(next);

@@ -7,7 +7,9 @@ import { invalidField, ruleBrokenOn } from '../common/problem.js';
  * A registration takes a place on every session of its programme in its term, so a programme-term's
  * places = min(programme capacity, capacity of each of its sessions): the database function
  * programme_term_places (migrations/1764210000000-RegistrationStatements.ts). The `programme_terms` row
- * owns the count: everything that registers, withdraws or changes a capacity locks that row first, and
+ * owns the count: everything that registers, withdraws or changes a session locks the programme row
+ * (FOR KEY SHARE) and then that row; a programme capacity change locks the programme row FOR UPDATE and
+ * then all its programme_terms rows — the lock order of migrations/1764320000000-RegistrationLockOrder.ts.
  * CHECK constraints (programme_terms.registered <= places, sessions.booked <= capacity) are the backstop.
  */
 
@@ -17,8 +19,9 @@ export interface ProgrammeTermCount {
 }
 
 /**
- * Locks the programme-term's row (creating it on first use) until the transaction ends, in one
- * statement (the database function lock_programme_term), and returns its count.
+ * Locks the programme row (FOR KEY SHARE) and then the programme-term's row (creating it on first use,
+ * with places computed after the programme lock) until the transaction ends, in one statement (the
+ * database function lock_programme_term), and returns its count.
  */
 export async function lockProgrammeTerm(em: Sql, programmeId: string, termId: string): Promise<ProgrammeTermCount> {
   const [row] = await em.query(`SELECT places, registered FROM lock_programme_term($1, $2)`, [programmeId, termId]);
@@ -51,8 +54,10 @@ export function assertFits(count: ProgrammeTermCount, capacity: number, field = 
 }
 
 /**
- * Changes a programme's capacity: every term of the programme is locked and checked, then their
- * places are recomputed. Called with the programme row already locked. Returns the terms touched.
+ * Changes a programme's capacity: every term of the programme is locked (in term_id order) and checked,
+ * then their places are recomputed. Called with the programme row already locked FOR UPDATE, so no
+ * registration, withdrawal or session change of the programme is under way, and none can create a
+ * programme-term row until this transaction ends. Returns the terms touched.
  */
 export async function changeProgrammeCapacity(em: Sql, programmeId: string, capacity: number): Promise<string[]> {
   const terms: Array<{ term_id: string; registered: number; places: number }> = await em.query(

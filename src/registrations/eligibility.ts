@@ -20,14 +20,17 @@ export const RegistrationRule = {
   ParticipantErased: 'participant-erased',
 } as const;
 
+/** An erased participant cannot register (checked again under the participant's lock by place_registration). */
+export function participantErased(): ProblemError {
+  return ruleBrokenOn(RegistrationRule.ParticipantErased, 'participantId', 'the participant record has been erased');
+}
+
 /**
  * The first eligibility rule a registration breaks, or undefined when it may register.
  * Money is checked here for a clear message; the conditional update that commits it is the guard.
  */
 export function eligibilityProblem(f: EligibilityFacts): ProblemError | undefined {
-  if (f.participant.erased) {
-    return ruleBrokenOn(RegistrationRule.ParticipantErased, 'participantId', 'the participant record has been erased');
-  }
+  if (f.participant.erased) return participantErased();
   const age = ageOn(f.participant.dateOfBirth, f.term.startsOn);
   if (age < f.programme.minAge || age > f.programme.maxAge) {
     return ruleBrokenOn(

@@ -1,7 +1,7 @@
 import { withConstraints } from '../common/constraints.js';
 import { isWithin, todayInLondon } from '../common/london-calendar.js';
 import { conflict, notFound, type ProblemError, ruleBroken, ruleBrokenOn } from '../common/problem.js';
-import { eligibilityProblem, insufficientBudget } from './eligibility.js';
+import { eligibilityProblem, insufficientBudget, participantErased } from './eligibility.js';
 import { Registration } from './registration.entity.js';
 import type { Sql } from '../database/sql.js';
 
@@ -87,10 +87,13 @@ export function refusalOf(r: RegistrationRequest, facts: RegistrationFacts): Pro
 
 /**
  * Places a registration, in one statement (the database function place_registration): with the
- * programme-term's row locked, a free place goes first to someone already waiting who can now pay;
- * then, if a place is still free, the price is committed against the budget (only if the money is
- * there), the place taken on the programme-term and on each of its sessions, and the registration
- * inserted as registered; otherwise it joins the waitlist, committing nothing.
+ * programme and programme-term locked, then the participant (the lock order of
+ * migrations/1764320000000-RegistrationLockOrder.ts), an erased participant is refused (an erasure may
+ * have committed since the facts were read); a free place goes first to someone already waiting who can
+ * now pay (not once the term has ended); then, if a place is still free, the price is committed against
+ * the budget (only if the money is there), the place taken on the programme-term and on each of its
+ * sessions, and the registration inserted as registered; otherwise it joins the waitlist, committing
+ * nothing.
  */
 export async function placeRegistration(
   em: Sql,
@@ -112,6 +115,7 @@ export async function placeRegistration(
     {
       registrations_one_active: () =>
         conflict('already-registered', 'The participant already has an active registration for this programme and term'),
+      registrations_participant_not_erased: participantErased,
     },
   );
   if (!row.registration) throw insufficientBudget(row.remaining, r.pricePence);
@@ -121,7 +125,8 @@ export async function placeRegistration(
 /**
  * Withdraws a registration, in one statement (the database function withdraw_registration) once the
  * date is settled. A registered one frees its place, which goes at once to the earliest eligible
- * waitlisted registration (unless the term is over). Its money is released unless the term is billable
+ * waitlisted registration (unless the term is over). The reason of an erased participant's withdrawal
+ * is not kept (stored as '[erased]'). Its money is released unless the term is billable
  * for it: released when the withdrawal takes effect on or before the census date (or it took its place
  * after the census, so it never counted); kept when it counted at the census (counts_at_census, the
  * census rule of headcount.ts).

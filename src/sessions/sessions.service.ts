@@ -23,10 +23,13 @@ export class SessionsService {
   /**
    * The term is the one containing the date (422 when none). The session books every participant
    * already registered for the programme-term, so a capacity that would not fit them is refused (422).
+   * The programme row is locked FOR KEY SHARE before the programme-term (the lock order of
+   * migrations/1764320000000-RegistrationLockOrder.ts), so the default capacity is the programme's
+   * current one and a concurrent capacity change waits for this session, or this session for it.
    */
   async create(programmeId: string, dto: CreateSessionDto): Promise<SessionResponse> {
     const id = await this.dataSource.transaction(async (em) => {
-      const programme = await em.findOneBy(Programme, { id: programmeId });
+      const programme = await em.findOne(Programme, { where: { id: programmeId }, lock: { mode: 'for_key_share' } });
       if (!programme) throw notFound('programme', programmeId);
       const capacity = dto.capacity ?? programme.capacity;
       assertWithinCapacityLimit(capacity, this.config.sessionCapacityLimit);
@@ -59,6 +62,7 @@ export class SessionsService {
     return this.get(id);
   }
 
+  /** A capacity change locks the programme and the programme-term first (lockProgrammeTerm), like a registration. */
   async update(id: string, dto: UpdateSessionDto): Promise<SessionResponse> {
     await inTransaction(this.dataSource, async (em) => {
       const session = await this.find(id, em);
