@@ -55,7 +55,15 @@ describe('anonymisation', () => {
     for (const financial of ['amount_pence', 'committed_pence', 'price_pence', 'reference', 'commissioner_id', 'budget_id', 'status', 'valid_from', 'valid_to']) {
       expect(touched).not.toContain(financial);
     }
-    expect(Object.keys(ERASURE_PLAN).sort()).toEqual(['attendance', 'case_note_versions', 'case_notes', 'participants', 'personal_budgets']);
+    expect(Object.keys(ERASURE_PLAN).sort()).toEqual(['attendance', 'case_note_versions', 'case_notes', 'participants', 'personal_budgets', 'registrations']);
+    expect(ERASURE_PLAN.registrations).toEqual({ withdrawal_reason: 'placeholder-if-present' });
+  });
+
+  it("replaces a registration's withdrawal reason, keeping its status, dates and money", () => {
+    const withdrawn = { status: 'withdrawn', withdrawal_effective_on: '2026-10-02', committed_pence: 45000, withdrawal_reason: 'hospital admission' };
+    expect(eraseRow('registrations', withdrawn)).toEqual({ ...withdrawn, withdrawal_reason: ERASED_TEXT });
+    const registered = { status: 'registered', withdrawal_effective_on: null, committed_pence: 45000, withdrawal_reason: null };
+    expect(eraseRow('registrations', registered)).toEqual(registered);
   });
 
   it('writes the plan as SQL', () => {

@@ -1,7 +1,16 @@
 /**
  * Erasure (UK GDPR art. 17) of a child's record: personal and health data are anonymised; financial
  * records stay (registrations, amounts, budget references and money documents are kept six years for
- * the council's audit). ERASURE_PLAN is the whole list of what changes: nothing outside it is touched.
+ * the council's audit). ERASURE_PLAN is the whole list of the columns anonymised; besides them, erasure
+ * withdraws the child's waitlisted registrations (ERASURE_WITHDRAWAL_REASON; they hold no money and no
+ * place) so that none is ever promoted — src/registrations/registration.repository.ts.
+ *
+ * Free text checked and left alone, with why: audit_events.detail (fixed words, and the erasure's own
+ * reason, given by an administrator for the record; the table is append-only); case_notes.author_name and
+ * users (staff, not the child); safeguarding_alerts.last_error (the receiver's answer; alerts never carry
+ * a note body); idempotency_keys.request_hash (a SHA-256, not the text); documents' recipient name, email,
+ * address and credit-note reason, document lines and payments (money documents, kept six years and
+ * immutable); billing_runs.error (a failure's message).
  *
  * ERASED_TEXT is also written into the triggers of migration 1764190000000-CaseNotes: erasure is the
  * only change a case note version may undergo.
@@ -32,7 +41,12 @@ export const ERASURE_PLAN = {
   case_notes: { reported_author_name: 'null' },
   case_note_versions: { body: 'placeholder', reason: 'placeholder-if-present', reported_author_name: 'null' },
   attendance: { note: 'null' },
+  // why a registration was withdrawn is free text about the child ("hospital admission")
+  registrations: { withdrawal_reason: 'placeholder-if-present' },
 } as const satisfies Record<string, Record<string, Erasure>>;
+
+/** The reason given to a waitlisted registration withdrawn by erasure (written also by migration 1764320000000). */
+export const ERASURE_WITHDRAWAL_REASON = 'Withdrawn because the participant record was erased';
 
 export type ErasedTable = keyof typeof ERASURE_PLAN;
 

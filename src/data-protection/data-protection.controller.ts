@@ -31,9 +31,11 @@ export class DataProtectionController {
     summary: "Erase a child's personal data (admin)",
     description:
       'Anonymises names (and keeps only the year of birth), guardians, emergency contacts, needs, medical notes, photo consent, ' +
-      'direct-payment holder names and emails, every case note body, amendment reason and reported author name, and attendance ' +
-      'notes; sets erasedAt. Registrations, amounts, budget references and money documents are kept (six years). Recorded in the ' +
-      'audit trail (action erase, with the reason). Erasing again changes nothing and answers alreadyErased: true.',
+      'direct-payment holder names and emails, every case note body, amendment reason and reported author name, attendance ' +
+      'notes and withdrawal reasons; withdraws waitlisted registrations (never promoted afterwards); sets erasedAt. Registered ' +
+      'places, amounts, budget references and money documents are kept (six years). Recorded in the audit trail (action erase, ' +
+      'with the reason: do not put personal data in it, the audit trail is never changed). Erasing again changes nothing and ' +
+      'answers alreadyErased: true.',
   })
   @ApiOkResponse({ type: ErasureResponse })
   erase(@Param('id', ParseIdPipe) id: string, @Body() dto: EraseParticipantDto, @CurrentActor() actor: Actor): Promise<ErasureResponse> {

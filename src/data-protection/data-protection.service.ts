@@ -15,6 +15,7 @@ import { notFound } from '../common/problem.js';
 import { AppConfig } from '../config/app-config.js';
 import { ParticipantResponse } from '../participants/dto/participant.dto.js';
 import { Participant } from '../participants/participant.entity.js';
+import { eraseRegistrationsOf } from '../registrations/registration.repository.js';
 import { SafeguardingAlertResponse } from '../safeguarding-alerts/dto/safeguarding-alert.dto.js';
 import { SafeguardingAlert } from '../safeguarding-alerts/safeguarding-alert.entity.js';
 import { ERASED_TEXT, erasureSetClause } from './anonymisation.js';
@@ -143,9 +144,12 @@ export class DataProtectionService {
   }
 
   /**
-   * Touches only: the participant's personal fields, budget holder name and email, case note bodies,
-   * reasons and reported author names (and the stored idempotent responses that repeat them), and
-   * attendance notes. Registrations, amounts, budget references and money documents stay as they are.
+   * Touches only: the participant's personal fields, registrations' withdrawal reasons and waitlisted
+   * registrations (withdrawn, so never promoted), budget holder name and email, case note bodies, reasons
+   * and reported author names (and the stored idempotent responses that repeat them), and attendance
+   * notes. Registered places, amounts, budget references and money documents stay as they are.
+   * Called with the participant row locked FOR UPDATE; the registrations come before the budgets (the
+   * lock order of migrations/1764320000000-RegistrationLockOrder.ts).
    */
   private async anonymise(em: EntityManager, participantId: string): Promise<{ erasedAt: Date; anonymised: AnonymisedCounts }> {
     const [[{ erased_at: erasedAt }]] = await em.query(
@@ -153,6 +157,7 @@ export class DataProtectionService {
         WHERE id = $1 RETURNING erased_at`,
       [participantId],
     );
+    await eraseRegistrationsOf(em, participantId, todayInLondon());
     const [, budgets] = await em.query(
       `UPDATE personal_budgets SET ${erasureSetClause('personal_budgets')}
         WHERE participant_id = $1 AND (holder_name IS NOT NULL OR holder_email IS NOT NULL)`,

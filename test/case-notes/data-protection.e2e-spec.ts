@@ -7,7 +7,7 @@ import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 import { aNote, caseNoteFixtures, type Staff } from './fixtures.js';
 
 /** Tables erasure may change; every other table (money documents included, when they exist) must stay identical. */
-const ERASABLE = ['participants', 'personal_budgets', 'case_notes', 'case_note_versions', 'attendance', 'idempotency_keys', 'audit_events'];
+const ERASABLE = ['participants', 'registrations', 'personal_budgets', 'case_notes', 'case_note_versions', 'attendance', 'idempotency_keys', 'audit_events'];
 
 /**
  * Data protection for children's records: subject access export, erasure that keeps the financial
