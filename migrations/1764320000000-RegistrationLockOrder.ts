@@ -19,7 +19,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   3. per participant involved, one participant after another:
  *        a. the participant row   FOR KEY SHARE when placing, withdrawing or promoting; FOR UPDATE by
  *                                 erasure and by a participant PATCH
- *        b. that participant's registration(s)
+ *        b. that participant's registration(s)   FOR NO KEY UPDATE (no registration key ever changes, and
+ *                                 a billing run's ledger rows key-share-lock the registrations they bill
+ *                                 for the whole run: a withdrawal must not wait for it)
  *        c. that participant's budget(s)
  *
  * The sessions of a programme-term (booked, capacity) and its programme_terms counts are written only
@@ -102,7 +104,7 @@ export class RegistrationLockOrder1764320000000 implements MigrationInterface {
           PERFORM 1 FROM participants WHERE id = c.participant_id AND erased_at IS NULL FOR KEY SHARE;
           CONTINUE WHEN NOT FOUND;
           -- 3b
-          PERFORM 1 FROM registrations WHERE id = c.id AND status = 'waitlisted' FOR UPDATE;
+          PERFORM 1 FROM registrations WHERE id = c.id AND status = 'waitlisted' FOR NO KEY UPDATE;
           CONTINUE WHEN NOT FOUND;
           -- 3c: the conditional update is the money guard
           UPDATE personal_budgets SET committed_pence = committed_pence + c.price_pence, updated_at = now()
@@ -198,7 +200,7 @@ export class RegistrationLockOrder1764320000000 implements MigrationInterface {
         END IF;
         PERFORM lock_programme_term(r.programme_id, r.term_id);
         SELECT erased_at IS NOT NULL INTO v_erased FROM participants WHERE id = r.participant_id FOR KEY SHARE;
-        SELECT * INTO r FROM registrations WHERE id = p_registration FOR UPDATE;
+        SELECT * INTO r FROM registrations WHERE id = p_registration FOR NO KEY UPDATE;
         IF r.status = 'withdrawn' THEN
           outcome := 'already-withdrawn';
           RETURN;

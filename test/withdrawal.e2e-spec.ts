@@ -357,4 +357,22 @@ describe('budgets, waitlist and withdrawal', () => {
       expect(await registration(r.id)).toMatchObject({ withdrawalReason: 'first', withdrawalEffectiveOn: term.censusDate });
     });
   });
+
+  describe('locks', () => {
+    it("does not wait for a billing run that holds the registration (the ledger's key-share lock)", async () => {
+      const offer = await f.offer(term);
+      const { registration: r } = await f.registered(term, offer.programme, offer.commissioner.id);
+      const billing = await t.db.connect();
+      try {
+        await billing.query('BEGIN');
+        // what inserting a billing_ledger row referencing the registration holds until the run commits
+        await billing.query('SELECT 1 FROM registrations WHERE id = $1 FOR KEY SHARE', [r.id]);
+        const res = await f.withdraw(r.id).timeout(15_000);
+        expect(res.status).toBe(200);
+      } finally {
+        await billing.query('COMMIT');
+        billing.release();
+      }
+    });
+  });
 });
