@@ -16,16 +16,21 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   2. its programme_terms rows  one, by lock_programme_term (creating it on first use, its places read
  *                               after 1, so they include any capacity change committed before); a
  *                               capacity change takes all of the programme's, in term_id order.
- *   3. per participant involved, one participant after another:
+ *   3. a participant's rows, each participant's in this order:
  *        a. the participant row   FOR KEY SHARE when placing, withdrawing or promoting; FOR UPDATE by
  *                                 erasure and by a participant PATCH
- *        b. that participant's registration(s)   FOR NO KEY UPDATE (no registration key ever changes, and
- *                                 a billing run's ledger rows key-share-lock the registrations they bill
- *                                 for the whole run: a withdrawal must not wait for it)
- *        c. that participant's budget(s)
+ *        b. its registrations     FOR NO KEY UPDATE (no registration key ever changes, and a billing
+ *                                 run's ledger rows key-share-lock the registrations they bill for the
+ *                                 whole run: a withdrawal must not wait for that)
+ *        c. its budgets
+ *      A participant's registrations and budgets are written only by a transaction that took 3a first.
+ *      Between participants there is no order (placing locks its own participant, then promotes others,
+ *      then commits its own budget): only erasure locks a participant exclusively, and it touches no
+ *      other participant's rows, so it cannot close a cycle.
  *
  * The sessions of a programme-term (booked, capacity) and its programme_terms counts are written only
- * while holding 2, so no one waits for them in another order. The term row only ever gets FOR KEY SHARE.
+ * while holding 2, so no one waits for them in another order (a session edit that changes no capacity
+ * locks its own row and nothing else). The term row only ever gets FOR KEY SHARE (foreign-key checks).
  * Erasure takes 3 for its one participant and never 1 or 2: withdrawing a waitlisted registration changes
  * no count and frees no place.
  *
