@@ -60,7 +60,7 @@ describe('fault drill: Redis down when a billing run is requested', () => {
       env: {
         REDIS_URL: redis.url,
         BILLING_SCHEDULE: 'off',
-        BILLING_DISPATCH_INTERVAL_MS: '300',
+        OUTBOX_SWEEP_INTERVAL_MS: '300',
         BILLING_ENQUEUE_TIMEOUT_MS: '500',
       },
     });
