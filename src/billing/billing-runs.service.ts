@@ -133,17 +133,16 @@ export class BillingRunsService {
   async retry(id: string): Promise<BillingRunResponse> {
     const current = await this.get(id);
     let requeued: InFlightRun | undefined;
+    let refusal: string = current.status;
     try {
       if (current.status === 'failed') requeued = await this.repository.requeueFailed(id);
-      else if (current.status === 'running') requeued = await this.requeueStuck(id);
+      else if (current.status === 'running') ({ requeued, refusal } = await this.requeueStuck(id));
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('billing-run-active', 'Another run of this quarter is queued or running: wait for it instead');
       throw error;
     }
     if (!requeued) {
-      const run = await this.get(id);
-      const why = run.status === 'running' ? 'running, and its worker is alive: wait for it' : run.status;
-      throw conflict('billing-run-not-failed', `Only a failed run, or a running one whose worker has gone, can be retried; this one is ${why}`);
+      throw conflict('billing-run-not-failed', `Only a failed run, or a running one whose worker has gone, can be retried; this one is ${refusal}`);
     }
     const run = await this.get(id); // answered as re-queued, whatever a quick worker does next
     await this.dispatch(id);
@@ -151,9 +150,9 @@ export class BillingRunsService {
   }
 
   /** A running run whose job will not run (Redis must say so) and that nobody executes: back to queued. */
-  private async requeueStuck(id: string): Promise<InFlightRun | undefined> {
+  private async requeueStuck(id: string): Promise<{ requeued?: InFlightRun; refusal: string }> {
     const entry = await this.outbox.find(id);
-    if (entry?.status !== 'running') return undefined;
+    if (entry?.status !== 'running') return { refusal: entry?.status ?? 'no longer running' };
     let liveness;
     try {
       liveness = await withTimeout(jobLiveness(this.outbox.queue, entry.jobId), LIVENESS_TIMEOUT_MS, 'Redis');
@@ -162,9 +161,11 @@ export class BillingRunsService {
         'Retry-After': '10',
       });
     }
-    if (liveness === 'live') return undefined;
+    if (liveness === 'live') return { refusal: 'running, and its worker is alive: wait for it' };
     const outcome = await this.repository.requeueStuck(id, entry.generation);
-    return outcome.outcome === 'requeued' ? outcome.run : undefined;
+    if (outcome.outcome === 'requeued') return { requeued: outcome.run, refusal: '' };
+    if (outcome.outcome === 'busy') return { refusal: 'running, and a transaction of its quarter is still open (a worker that died a moment ago): try again shortly' };
+    return { refusal: 'no longer stuck' };
   }
 
   /**

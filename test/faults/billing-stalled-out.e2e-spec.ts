@@ -14,20 +14,21 @@ const NO_SWEEP = { OUTBOX_SWEEP_INTERVAL_MS: '600000' };
  */
 describe('fault drill: a billing run whose workers keep dying', () => {
   let t: TestApp;
+  let w: Awaited<ReturnType<typeof billingWorld>>;
   const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
     t = await createTestApp({ role: 'api', env: { BILLING_SCHEDULE: 'off', ...NO_SWEEP } });
+    w = await billingWorld(t);
   });
   afterAll(async () => {
-    for (const w of workers) await w.kill();
+    for (const worker of workers) await worker.kill();
     await t?.close();
   });
 
   const runRow = async (id: string) => (await t.db.query(`SELECT status, attempts FROM billing_runs WHERE id = $1`, [id])).rows[0];
 
   it('goes back to the queue once Bull gives up on its job, and is completed once by a live worker', async () => {
-    const w = await billingWorld(t);
     await w.place();
     await w.place({ commissionerId: w.essex.id });
     const fast = await slowBillingRuns(t, 2);
@@ -71,4 +72,47 @@ describe('fault drill: a billing run whose workers keep dying', () => {
       await fast();
     }
   }, 300_000);
+
+  it('POST /billing-runs/:id/retry takes a run stuck running whose worker is gone (409 while it is alive)', async () => {
+    for (const worker of workers) await worker.kill(); // only the one started below
+    await w.place({ registeredOn: '2026-09-20' });
+    const fast = await slowBillingRuns(t, 3);
+    try {
+      const worker = await startWorker(t, NO_SWEEP);
+      workers.push(worker);
+      const res = await t.api().post('/api/v1/billing-runs').set(bearer(t.adminToken)).send({ quarter: Q });
+      const runId = res.body.id;
+      await eventually(async () => (await runRow(runId))?.status === 'running', 60_000, 'the run to start');
+      const retry = () => t.api().post(`/api/v1/billing-runs/${runId}/retry`).set(bearer(t.adminToken));
+
+      const alive = await retry();
+      expect(alive.status).toBe(409);
+      expect(alive.body.detail).toContain('its worker is alive');
+
+      await worker.kill(); // no worker left: nothing would ever pick the job up again
+      await fast();
+      // once its lock (2 s) has expired and PostgreSQL has ended the dead worker's transaction (after the
+      // statement it was in, here a 3 s sleep), the run can be retried; 409 until then
+      const stuck = await eventually(async () => {
+        const res = await retry();
+        if (res.status !== 202) expect(res.status).toBe(409);
+        return res.status === 202 && res;
+      }, 20_000, 'the stuck run to be retryable');
+      expect(stuck.body).toMatchObject({ id: runId, status: 'queued' });
+
+      workers.push(await startWorker(t, NO_SWEEP));
+      const run: Json = await eventually(
+        async () => {
+          const body = (await t.api().get(`/api/v1/billing-runs/${runId}`).set(bearer(t.adminToken))).body;
+          return body.status === 'completed' && body;
+        },
+        60_000,
+        'the retried run to complete',
+      );
+      expect(run.invoiceIds).toHaveLength(1);
+      expect(sorted((await allDocuments(t)).map((d) => d.number))).toEqual(series('INV', 3));
+    } finally {
+      await fast();
+    }
+  }, 180_000);
 });
