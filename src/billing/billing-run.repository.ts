@@ -55,15 +55,24 @@ export type Interruption =
 export class BillingRunRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Queued and running runs (all of them, or run `id`), oldest first. */
-  async inFlight(limit: number, id: string | null = null): Promise<InFlightRun[]> {
+  /** Queued and running runs, oldest first (ids are time-ordered): `limit` of them after run `after`. */
+  async inFlight(limit: number, after: string | null = null): Promise<InFlightRun[]> {
     const rows: InFlightRow[] = await this.dataSource.query(
       `SELECT ${IN_FLIGHT_COLUMNS} FROM billing_runs
-        WHERE status IN ('queued', 'running') AND ($2::uuid IS NULL OR id = $2)
-        ORDER BY created_at LIMIT $1`,
-      [limit, id],
+        WHERE status IN ('queued', 'running') AND ($2::uuid IS NULL OR id > $2)
+        ORDER BY id LIMIT $1`,
+      [limit, after],
     );
     return rows.map(toInFlightRun);
+  }
+
+  /** Run `id` if it is queued or running. */
+  async findInFlight(id: string): Promise<InFlightRun | undefined> {
+    const [row]: InFlightRow[] = await this.dataSource.query(
+      `SELECT ${IN_FLIGHT_COLUMNS} FROM billing_runs WHERE id = $1 AND status IN ('queued', 'running')`,
+      [id],
+    );
+    return row && toInFlightRun(row);
   }
 
   /** The job of `generation` is in Redis. */

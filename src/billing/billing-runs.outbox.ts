@@ -41,12 +41,12 @@ export class BillingRunsOutbox implements Outbox<BillingRunEntry>, OnModuleInit 
     return this.billingQueue.queue;
   }
 
-  async inFlight(limit: number): Promise<BillingRunEntry[]> {
-    return (await this.runs.inFlight(limit)).map(entryOf);
+  async inFlight(limit: number, after?: string): Promise<BillingRunEntry[]> {
+    return (await this.runs.inFlight(limit, after ?? null)).map(entryOf);
   }
 
   async find(id: string): Promise<BillingRunEntry | undefined> {
-    const [run] = await this.runs.inFlight(1, id);
+    const run = await this.runs.findInFlight(id);
     return run && entryOf(run);
   }
 

@@ -98,6 +98,23 @@ describe('OutboxSweeper', () => {
     expect(checked).toBe(1);
   });
 
+  it('looks at every in-flight row, page by page, not only the oldest', async () => {
+    const ids = Array.from({ length: 450 }, (_, i) => `row-${String(i).padStart(3, '0')}`);
+    const enqueued: string[] = [];
+    const outbox: Outbox = {
+      name: 'many rows',
+      queue: fakeQueue({}),
+      inFlight: async (limit, after) => ids.filter((id) => after === undefined || id > after).slice(0, limit).map((id) => ({ id, jobId: id, enqueued: false })),
+      find: async () => undefined,
+      enqueue: async (entry) => void enqueued.push(entry.id),
+      renew: async () => undefined,
+    };
+    const sweeper = new OutboxSweeper(config, noSchedules, redis);
+    sweeper.register(outbox);
+    await sweeper.sweep();
+    expect(enqueued).toEqual(ids);
+  });
+
   it('settles one row by the same rule (a job Bull has just failed for good)', async () => {
     const { outbox, calls } = fakeOutbox(fakeQueue({ 'job-1': 'failed' }), [{ id: 'one', jobId: 'job-1', enqueued: true }]);
     await new OutboxSweeper(config, noSchedules, redis).reconcile(outbox, 'one');

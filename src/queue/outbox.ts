@@ -25,8 +25,11 @@ export interface Outbox<E extends OutboxEntry = OutboxEntry> {
   /** Names the outbox in logs. */
   readonly name: string;
   readonly queue: Queue;
-  /** Rows that must have a live job: not yet enqueued, or enqueued and not finished. Oldest first. */
-  inFlight(limit: number): Promise<E[]>;
+  /**
+   * Rows that must have a live job (not yet enqueued, or enqueued and not finished), in id order: `limit`
+   * of them after row `after` (the sweeper pages through all of them).
+   */
+  inFlight(limit: number, after?: string): Promise<E[]>;
   /** Row `id` if it is in flight. */
   find(id: string): Promise<E | undefined>;
   /** Adds the row's job and records that it is in Redis; rejects when Redis does not take it in time. */
@@ -40,7 +43,7 @@ export interface Outbox<E extends OutboxEntry = OutboxEntry> {
   renew(entry: E, job: Exclude<JobLiveness, 'live'>): Promise<E | undefined>;
 }
 
-/** Rows looked at per outbox and pass (the oldest first; the rest wait for the next pass). */
+/** Rows read per query (a pass reads every in-flight row, page by page). */
 const BATCH = 200;
 /** How long one look at a job waits for Redis. */
 const REDIS_TIMEOUT_MS = 2000;
@@ -134,7 +137,9 @@ export class OutboxSweeper implements OnApplicationBootstrap, BeforeApplicationS
 
   private async sweepOutbox(outbox: Outbox): Promise<void> {
     const counts: Record<Outcome, number> = { live: 0, enqueued: 0, renewed: 0, left: 0 };
-    for (const entry of await outbox.inFlight(BATCH)) counts[await this.settle(outbox, entry)] += 1;
+    for (let page = await outbox.inFlight(BATCH); page.length > 0; page = page.length < BATCH ? [] : await outbox.inFlight(BATCH, page.at(-1)!.id)) {
+      for (const entry of page) counts[await this.settle(outbox, entry)] += 1;
+    }
     if (counts.enqueued || counts.renewed) {
       this.logger.log({ outbox: outbox.name, enqueued: counts.enqueued, renewed: counts.renewed }, 'Outbox sweep dispatched rows whose job was not in Redis');
     }

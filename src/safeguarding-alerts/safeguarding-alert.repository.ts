@@ -28,18 +28,28 @@ export class SafeguardingAlertRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Alerts not yet delivered nor failed (all, or alert `id`), oldest first. A pending alert younger than
-   * `graceSeconds` is left to the request that wrote it, which is queueing it.
+   * Alerts not yet delivered nor failed, oldest first (ids are time-ordered): `limit` of them after alert
+   * `after`. A pending alert younger than `graceSeconds` is left to the request that wrote it, which is
+   * queueing it.
    */
-  async inFlight(limit: number, graceSeconds: number, id: string | null = null): Promise<InFlightAlert[]> {
+  async inFlight(limit: number, graceSeconds: number, after: string | null = null): Promise<InFlightAlert[]> {
     const rows: InFlightRow[] = await this.dataSource.query(
       `SELECT ${IN_FLIGHT_COLUMNS} FROM safeguarding_alerts
-        WHERE status IN ('pending', 'queued', 'retrying') AND ($3::uuid IS NULL OR id = $3)
-          AND ($3::uuid IS NOT NULL OR status <> 'pending' OR created_at < now() - make_interval(secs => $2))
-        ORDER BY created_at LIMIT $1`,
-      [limit, graceSeconds, id],
+        WHERE status IN ('pending', 'queued', 'retrying') AND ($3::uuid IS NULL OR id > $3)
+          AND (status <> 'pending' OR created_at < now() - make_interval(secs => $2))
+        ORDER BY id LIMIT $1`,
+      [limit, graceSeconds, after],
     );
     return rows.map(toInFlightAlert);
+  }
+
+  /** Alert `id` if it is not yet delivered nor failed. */
+  async findInFlight(id: string): Promise<InFlightAlert | undefined> {
+    const [row]: InFlightRow[] = await this.dataSource.query(
+      `SELECT ${IN_FLIGHT_COLUMNS} FROM safeguarding_alerts WHERE id = $1 AND status IN ('pending', 'queued', 'retrying')`,
+      [id],
+    );
+    return row && toInFlightAlert(row);
   }
 
   /** The job of `generation` is in Redis: a pending alert is now queued. */

@@ -39,12 +39,12 @@ export class SafeguardingAlertsOutbox implements Outbox<AlertEntry>, OnModuleIni
     this.sweeper.register(this);
   }
 
-  async inFlight(limit: number): Promise<AlertEntry[]> {
-    return (await this.alerts.inFlight(limit, DISPATCH_GRACE_SECONDS)).map(entryOf);
+  async inFlight(limit: number, after?: string): Promise<AlertEntry[]> {
+    return (await this.alerts.inFlight(limit, DISPATCH_GRACE_SECONDS, after ?? null)).map(entryOf);
   }
 
   async find(id: string): Promise<AlertEntry | undefined> {
-    const [alert] = await this.alerts.inFlight(1, DISPATCH_GRACE_SECONDS, id);
+    const alert = await this.alerts.findInFlight(id);
     return alert && entryOf(alert);
   }
 
