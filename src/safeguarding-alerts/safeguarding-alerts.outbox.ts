@@ -9,7 +9,7 @@ import { type InFlightAlert, SafeguardingAlertRepository } from './safeguarding-
 import { alertJobId, SAFEGUARDING_ALERTS_QUEUE, type SafeguardingAlertJobs } from './safeguarding-alerts.queue.js';
 
 /** How long a request waits for Redis to accept an alert before leaving it to the sweeper. */
-export const ENQUEUE_TIMEOUT_MS = 2000;
+const ENQUEUE_TIMEOUT_MS = 2000;
 /** Pending alerts younger than this may still be being queued by the request that wrote them. */
 const DISPATCH_GRACE_SECONDS = ENQUEUE_TIMEOUT_MS / 1000 + 1;
 

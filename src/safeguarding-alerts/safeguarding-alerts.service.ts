@@ -50,7 +50,7 @@ export class SafeguardingAlertsService {
 
   /** Queues a delivery (after the commit). Never throws: an alert left pending is queued by the outbox sweeper. */
   async enqueue(alertId: string): Promise<boolean> {
-    const entry = await this.outbox.find(alertId);
+    const entry = await this.outbox.find(alertId).catch(() => undefined);
     return entry ? this.sweeper.dispatch(this.outbox, entry) : false;
   }
 
