@@ -80,7 +80,9 @@ describe('fault drill: Redis stopped under a running service', () => {
     await child.waitForOutput(/"msg":"Redis is back"/, 30_000);
     const outageMs = Date.now() - stopped;
 
-    const stdout = child.stdout().slice(stdoutBefore);
+    // the outage's window: from Redis stopping to the "Redis is back" line (what follows is recovery)
+    const all = child.stdout().slice(stdoutBefore);
+    const stdout = all.slice(0, all.indexOf('\n', all.indexOf('"msg":"Redis is back"')) + 1);
     const stderr = child.stderr().slice(stderrBefore);
     const lines = stdout.split('\n').filter((l) => l.trim() !== '');
     const parsed = logLines(stdout);

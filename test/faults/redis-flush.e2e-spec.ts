@@ -100,8 +100,8 @@ describe('fault drill: Redis flushed while the service runs', () => {
     expect(await schedules()).toEqual([]);
     await eventually(async () => JSON.stringify(await schedules()) === JSON.stringify(EXPECTED), 30_000, 'the schedules to come back');
     const elapsed = Date.now() - flushed;
-    // one interval, plus the pass itself on a busy machine
-    expect(elapsed).toBeLessThan(SWEEP_INTERVAL_MS + 3000);
+    // one interval, plus the pass itself on a busy machine (nothing else would ever bring them back)
+    expect(elapsed).toBeLessThan(SWEEP_INTERVAL_MS + 4000);
     const [quarterly] = await t.app.get<Queue>(getQueueToken('billing')).getRepeatableJobs();
     expect(quarterly).toMatchObject({ cron: '0 2 1 1,4,7,10 *', tz: 'Europe/London' });
   }, 60_000);
