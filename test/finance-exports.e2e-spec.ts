@@ -48,7 +48,7 @@ describe('finance export', () => {
   const Q = '2026-Q4';
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { BILLING_DISPATCH_INTERVAL_MS: '500' } });
+    t = await createTestApp({ env: { OUTBOX_SWEEP_INTERVAL_MS: '500' } });
     w = await billingWorld(t);
     finance = await w.f.user('finance');
   });

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { tooManyRequests } from '../common/problem.js';
 import { AppConfig } from '../config/app-config.js';
+import { RedisHealth } from '../redis/redis-health.js';
 import { REDIS } from '../redis/redis.module.js';
 
 export const RATE_LIMIT_WINDOW_MS = 60_000;
@@ -44,13 +45,12 @@ return count`;
  */
 @Injectable()
 export class IntegrationRateLimiter {
-  private readonly logger = new Logger(IntegrationRateLimiter.name);
-
   private readonly count: (key: string, ttlMs: string) => Promise<number>;
 
   constructor(
     @Inject(REDIS) redis: Redis,
     private readonly config: AppConfig,
+    private readonly redisHealth: RedisHealth,
   ) {
     // Sent once, then called by its SHA (ioredis reloads it if Redis forgot it).
     if (!(COUNT_COMMAND in redis)) redis.defineCommand(COUNT_COMMAND, { numberOfKeys: 1, lua: COUNT_SCRIPT });
@@ -66,7 +66,8 @@ export class IntegrationRateLimiter {
     try {
       count = Number(await this.count(key, String(window.remainingMs + 1000)));
     } catch (error) {
-      this.logger.warn({ reason: (error as Error).message }, 'Rate limit not checked: Redis did not answer');
+      // logged as part of the Redis outage (once), not once per request
+      this.redisHealth.commandFailed(error, 'Rate limit not checked: Redis did not answer');
       return undefined;
     }
     const decision = rateLimitDecision(count, this.config.integrationRateLimitPerMinute, window.remainingMs);

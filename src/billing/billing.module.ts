@@ -1,15 +1,16 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { BillingDispatcher } from './billing-dispatcher.js';
 import { BILLING_QUEUE, BillingQueue } from './billing-queue.js';
+import { BillingRunRepository } from './billing-run.repository.js';
+import { BillingRunsOutbox } from './billing-runs.outbox.js';
 import { BillingRunsController } from './billing-runs.controller.js';
 import { BillingRunsService } from './billing-runs.service.js';
 import { InvoicesController } from './invoices.controller.js';
 import { InvoicesService } from './invoices.service.js';
 import { ReportsController } from './reports.controller.js';
 
-/** Billing runs, invoices, credit notes, payments and aged debt; the billing queue's producer and outbox dispatcher. */
+/** Billing runs, invoices, credit notes, payments and aged debt; the billing queue's producer and the runs' outbox. */
 @Module({
   imports: [
     BullModule.registerQueueAsync({
@@ -26,7 +27,7 @@ import { ReportsController } from './reports.controller.js';
     }),
   ],
   controllers: [BillingRunsController, InvoicesController, ReportsController],
-  providers: [BillingQueue, BillingRunsService, InvoicesService, BillingDispatcher],
-  exports: [BillingQueue, BillingRunsService, BullModule],
+  providers: [BillingQueue, BillingRunRepository, BillingRunsOutbox, BillingRunsService, InvoicesService],
+  exports: [BillingQueue, BillingRunsOutbox, BillingRunsService, BullModule],
 })
 export class BillingModule {}

@@ -69,7 +69,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.instance = request?.originalUrl?.split('?')[0];
     const id = (request as { id?: unknown } | undefined)?.id;
     problem.requestId = id !== undefined ? String(id) : undefined;
-    if (problem.status >= 500) {
+    // A ProblemError is an answer the code chose (a 503 naming what is down), not an unhandled error
+    if (problem.status >= 500 && !(exception instanceof ProblemError)) {
       this.logger.error({ error: loggable(exception), requestId: problem.requestId }, 'Unhandled error');
     }
     if (response.headersSent) return;

@@ -98,9 +98,6 @@ class EnvDto {
   @Transform(toInt) @IsInt() @Min(100) @Max(120_000)
   SAFEGUARDING_WEBHOOK_TIMEOUT_MS: number = 10_000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
-  SAFEGUARDING_DISPATCH_INTERVAL_SECONDS: number = 60;
-
   @Transform(toInt) @IsInt() @Min(1) @Max(100)
   RETENTION_YEARS: number = 6;
 
@@ -130,9 +127,6 @@ class EnvDto {
   @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000)
   BILLING_RUN_BACKOFF_MS: number = 5000;
 
-  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
-  BILLING_DISPATCH_INTERVAL_MS: number = 5000;
-
   @Transform(toInt) @IsInt() @Min(50) @Max(60_000)
   BILLING_ENQUEUE_TIMEOUT_MS: number = 1000;
 
@@ -141,6 +135,12 @@ class EnvDto {
 
   @Transform(toInt) @IsInt() @Min(500) @Max(3_600_000)
   BULL_STALLED_INTERVAL_MS: number = 30000;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  OUTBOX_SWEEP_INTERVAL_MS: number = 5000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  OUTAGE_LOG_INTERVAL_SECONDS: number = 60;
 }
 
 export type ProcessRole = 'all' | 'api' | 'worker';
@@ -169,7 +169,6 @@ export class AppConfig {
     attempts: number;
     backoffMs: number;
     timeoutMs: number;
-    dispatchIntervalSeconds: number;
   };
   /** Participants with no activity for this many years are anonymised by the daily retention job. */
   readonly retentionYears: number;
@@ -188,12 +187,18 @@ export class AppConfig {
     schedule: boolean;
     runAttempts: number;
     runBackoffMs: number;
-    dispatchIntervalMs: number;
     enqueueTimeoutMs: number;
   };
   /** Bull's job lock (renewed at half of it) and how often workers look for stalled jobs. */
   readonly bullLockDurationMs: number;
   readonly bullStalledIntervalMs: number;
+  /**
+   * How often every process sweeps the outboxes (enqueues rows whose Bull job is missing, puts back runs
+   * whose job was lost) and registers missing repeatable jobs.
+   */
+  readonly outboxSweepIntervalMs: number;
+  /** While a dependency stays unreachable, how often a reminder is logged (one line when it fails, one when it is back). */
+  readonly outageLogIntervalMs: number;
 
   constructor(env: EnvDto) {
     this.env = env.NODE_ENV;
@@ -216,7 +221,6 @@ export class AppConfig {
       attempts: env.SAFEGUARDING_WEBHOOK_ATTEMPTS,
       backoffMs: env.SAFEGUARDING_WEBHOOK_BACKOFF_MS,
       timeoutMs: env.SAFEGUARDING_WEBHOOK_TIMEOUT_MS,
-      dispatchIntervalSeconds: env.SAFEGUARDING_DISPATCH_INTERVAL_SECONDS,
     };
     this.retentionYears = env.RETENTION_YEARS;
     this.integrationRateLimitPerMinute = env.INTEGRATION_RATE_LIMIT_PER_MINUTE;
@@ -232,11 +236,12 @@ export class AppConfig {
       schedule: env.BILLING_SCHEDULE === 'on',
       runAttempts: env.BILLING_RUN_ATTEMPTS,
       runBackoffMs: env.BILLING_RUN_BACKOFF_MS,
-      dispatchIntervalMs: env.BILLING_DISPATCH_INTERVAL_MS,
       enqueueTimeoutMs: env.BILLING_ENQUEUE_TIMEOUT_MS,
     };
     this.bullLockDurationMs = env.BULL_LOCK_DURATION_MS;
     this.bullStalledIntervalMs = env.BULL_STALLED_INTERVAL_MS;
+    this.outboxSweepIntervalMs = env.OUTBOX_SWEEP_INTERVAL_MS;
+    this.outageLogIntervalMs = env.OUTAGE_LOG_INTERVAL_SECONDS * 1000;
   }
 
   get isProduction(): boolean {
