@@ -6,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { AppConfig, type ProcessRole } from './config/app-config.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
-import { BodyShapePipe, createValidationPipe } from './common/validation.js';
+import { BodyShapePipe, createValidationPipe, refuseExcessiveJson } from './common/validation.js';
 import { setUpApiDocs } from './common/api-docs.js';
 import { assignRequestId, logRefusedBody } from './logging/logging.module.js';
 import { mountQueueBoard } from './billing/queue-board.js';
@@ -22,7 +22,9 @@ export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole
   });
   app.useLogger(app.get(Logger));
   app.use(assignRequestId);
-  app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  // Nest's types leave out body-parser's `verify` (it uses it for rawBody, which is off here)
+  const json = { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], verify: refuseExcessiveJson };
+  app.useBodyParser('json', json);
   app.use(logRefusedBody(app.get(Logger)));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');

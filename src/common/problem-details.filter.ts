@@ -80,6 +80,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown): ProblemBody {
+    // a ProblemError thrown by body-parser's verify hook reaches the filter wrapped by Nest's Express adapter
+    if (exception instanceof HttpException && exception.cause instanceof ProblemError) exception = exception.cause;
     if (exception instanceof ProblemError) {
       return {
         type: PROBLEM_TYPE_BASE + exception.code,
