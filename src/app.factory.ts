@@ -8,6 +8,8 @@ import { AppConfig, type ProcessRole } from './config/app-config.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { BodyShapePipe, createValidationPipe, refuseExcessiveJson } from './common/validation.js';
 import { setUpApiDocs } from './common/api-docs.js';
+import { AbandonTimedOutRequests, requestDeadline } from './common/request-deadline.js';
+import { DependencyMonitor } from './health/dependency-monitor.js';
 import { assignRequestId, logRefusedBody } from './logging/logging.module.js';
 import { mountQueueBoard } from './billing/queue-board.js';
 
@@ -21,7 +23,9 @@ export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  const problems = new ProblemDetailsFilter(app.get(DependencyMonitor));
   app.use(assignRequestId);
+  app.use(requestDeadline(config.requestTimeoutMs, (req, res, error) => problems.send(req as Request, res as Response, error)));
   // Nest's types leave out body-parser's `verify` (it uses it for rawBody, which is off here)
   const json = { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], verify: refuseExcessiveJson };
   app.useBodyParser('json', json);
@@ -35,7 +39,7 @@ export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole
     ],
   });
   app.useGlobalPipes(new BodyShapePipe(), createValidationPipe());
-  const problems = new ProblemDetailsFilter();
+  app.useGlobalInterceptors(new AbandonTimedOutRequests());
   app.useGlobalFilters(problems);
   mountQueueBoard(app);
   setUpApiDocs(app);

@@ -1,0 +1,109 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
+import pg from 'pg';
+import { AppConfig } from '../config/app-config.js';
+import { type Dependency, type OutageLine, OutageLog, type PostgresFailure } from '../common/outages.js';
+
+const PROBE_TIMEOUT_MS = 2000;
+/** How often PostgreSQL is probed while it is down, to log (and know) when it is back. */
+const PROBE_INTERVAL_MS = 1000;
+
+/**
+ * What the HTTP layer knows of PostgreSQL and Redis being down, and the only place that logs it: a line
+ * when an outage starts, a reminder every OUTAGE_LOG_INTERVAL_SECONDS while requests keep being refused,
+ * a line when it ends. Requests refused meanwhile are answered 503 with Retry-After, not logged one by one.
+ */
+@Injectable()
+export class DependencyMonitor implements OnApplicationShutdown {
+  private readonly logger = new Logger('Dependencies');
+  private readonly outages: OutageLog;
+  private probing?: Promise<boolean>;
+  private lastProbe?: { at: number; reachable: boolean };
+  private watch?: NodeJS.Timeout;
+  /** Made outside any request: the watcher's lines must not carry the id of the request that started it. */
+  private readonly background = new AsyncResource('DependencyMonitor');
+
+  constructor(private readonly config: AppConfig) {
+    this.outages = new OutageLog(config.outageLogIntervalMs);
+  }
+
+  /**
+   * A request failed with a PostgreSQL connection failure: is PostgreSQL down? A refused connection says so
+   * at once; a connection lost under a query or a pool that gave no connection in time may be one ended
+   * session or a busy pool on a healthy server, so a fresh connection outside the pool decides.
+   */
+  async postgresDown(failure: PostgresFailure, reason: string): Promise<boolean> {
+    if (failure !== 'unreachable' && !this.outages.isDown('postgres') && (await this.probePostgres())) return false;
+    this.failed('postgres', reason);
+    this.watchPostgres();
+    return true;
+  }
+
+  /** A request could not use Redis. */
+  redisFailed(reason: string): void {
+    this.failed('redis', reason);
+  }
+
+  /** Redis answered a request (after an outage, logs that it is back). */
+  redisAnswered(): void {
+    this.log(this.outages.answered('redis'));
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.watch);
+    this.watch = undefined;
+  }
+
+  private failed(dependency: Dependency, reason: string): void {
+    this.log(this.outages.failed(dependency, reason));
+  }
+
+  private log(line: OutageLine | undefined): void {
+    if (!line) return;
+    if (line.level === 'error') this.logger.error(line.fields, line.message);
+    else if (line.level === 'warn') this.logger.warn(line.fields, line.message);
+    else this.logger.log(line.fields, line.message);
+  }
+
+  /** While PostgreSQL is down, probe it every second, so that its return is logged even if no request comes. */
+  private watchPostgres(): void {
+    if (this.watch) return;
+    this.watch = this.background.runInAsyncScope(() => setInterval(() => {
+      void this.probePostgres(true).then((reachable) => {
+        if (!reachable || !this.watch) return;
+        clearInterval(this.watch);
+        this.watch = undefined;
+        this.log(this.outages.answered('postgres'));
+      });
+    }, PROBE_INTERVAL_MS));
+    this.watch.unref();
+  }
+
+  /** One probe at a time, and its answer reused for a second, however many requests ask. */
+  private probePostgres(fresh = false): Promise<boolean> {
+    if (this.probing) return this.probing;
+    if (!fresh && this.lastProbe && Date.now() - this.lastProbe.at < PROBE_INTERVAL_MS) return Promise.resolve(this.lastProbe.reachable);
+    this.probing = (async () => {
+      const client = new pg.Client({
+        connectionString: this.config.databaseUrl,
+        connectionTimeoutMillis: PROBE_TIMEOUT_MS,
+        application_name: 'short-breaks-probe',
+      });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      } finally {
+        void client.end().catch(() => undefined);
+      }
+    })().then((reachable) => {
+      this.lastProbe = { at: Date.now(), reachable };
+      this.probing = undefined;
+      return reachable;
+    });
+    return this.probing;
+  }
+}
