@@ -1,4 +1,5 @@
 import { factories } from '../factories.js';
+import { freePort } from '../support/child-service.js';
 import { PrivateRedis } from '../support/private-redis.js';
 import { expectProblem } from '../support/problem.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
@@ -10,17 +11,18 @@ import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
  * the keys work again as soon as Redis is back.
  */
 describe('fault drill: Redis down under the integration rate limiter', () => {
-  const redis = new PrivateRedis();
+  let redis: PrivateRedis;
   let t: TestApp;
 
   beforeAll(async () => {
+    redis = new PrivateRedis(await freePort()); // a port nothing listens on
     await redis.start();
     t = await createTestApp({ env: { REDIS_URL: redis.url, BILLING_SCHEDULE: 'off' } });
   });
   afterAll(async () => {
-    await redis.start().catch(() => undefined); // let the app close cleanly
+    await redis?.start().catch(() => undefined); // let the app close cleanly
     await t?.close();
-    await redis.stop();
+    await redis?.stop();
   });
 
   it('answers integration keys 503 with Retry-After while Redis is down, and recovers without a restart', async () => {
