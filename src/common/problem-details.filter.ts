@@ -89,8 +89,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const failure = this.dependencies ? postgresFailure(exception) : undefined;
     if (!failure) return this.answer(request, response, exception);
     const reason = exception instanceof Error ? exception.message : String(exception);
-    void this.dependencies!.postgresDown(failure, reason).then(
-      (down) => this.answer(request, response, down ? dependencyUnavailable('The database') : exception),
+    void this.dependencies!.postgresState(failure, reason).then(
+      (state) =>
+        this.answer(
+          request,
+          response,
+          state === 'down' ? dependencyUnavailable('The database') : state === 'busy' ? dependencyUnavailable('The database (every connection is busy)') : exception,
+        ),
       () => this.answer(request, response, exception),
     );
   }

@@ -20,6 +20,8 @@ export class DependencyMonitor implements OnApplicationShutdown {
   private probing?: Promise<boolean>;
   private lastProbe?: { at: number; reachable: boolean };
   private watch?: NodeJS.Timeout;
+  private lastBusyLine = 0;
+  private busyRequests = 0;
   /** Made outside any request: the watcher's lines must not carry the id of the request that started it. */
   private readonly background = new AsyncResource('DependencyMonitor');
 
@@ -30,13 +32,31 @@ export class DependencyMonitor implements OnApplicationShutdown {
   /**
    * A request failed with a PostgreSQL connection failure: is PostgreSQL down? A refused connection says so
    * at once; a connection lost under a query or a pool that gave no connection in time may be one ended
-   * session or a busy pool on a healthy server, so a fresh connection outside the pool decides.
+   * session or a busy pool on a healthy server, so a fresh connection outside the pool decides:
+   * `down` (answer 503, the outage is logged), `busy` (the pool had no connection in time while PostgreSQL
+   * answers: 503 too, logged at most once per interval) or `up` (an ordinary failure of this request).
    */
-  async postgresDown(failure: PostgresFailure, reason: string): Promise<boolean> {
-    if (failure !== 'unreachable' && !this.outages.isDown('postgres') && (await this.probePostgres())) return false;
+  async postgresState(failure: PostgresFailure, reason: string): Promise<'down' | 'busy' | 'up'> {
+    if (failure !== 'unreachable' && !this.outages.isDown('postgres') && (await this.probePostgres())) {
+      if (failure !== 'pool-timeout') return 'up';
+      this.poolBusy();
+      return 'busy';
+    }
     this.failed('postgres', reason);
     this.watchPostgres();
-    return true;
+    return 'down';
+  }
+
+  private poolBusy(): void {
+    this.busyRequests++;
+    const now = Date.now();
+    if (now - this.lastBusyLine < this.config.outageLogIntervalMs) return;
+    this.logger.warn(
+      { dependency: 'postgres', requests: this.busyRequests, poolSize: this.config.databasePoolSize, waitedMs: this.config.requestTimeoutMs },
+      'No pooled PostgreSQL connection came free in time: answering 503',
+    );
+    this.lastBusyLine = now;
+    this.busyRequests = 0;
   }
 
   /** A request could not use Redis. */
