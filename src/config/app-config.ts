@@ -71,6 +71,12 @@ class EnvDto {
   @Transform(toInt) @IsInt() @Min(1000) @Max(120000)
   SHUTDOWN_TIMEOUT_MS: number = 10000;
 
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  REQUEST_TIMEOUT_MS: number = 30000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  OUTAGE_LOG_INTERVAL_SECONDS: number = 60;
+
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
   PUBLIC_BASE_URL?: string;
 
@@ -138,9 +144,6 @@ class EnvDto {
 
   @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
   OUTBOX_SWEEP_INTERVAL_MS: number = 5000;
-
-  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
-  OUTAGE_LOG_INTERVAL_SECONDS: number = 60;
 }
 
 export type ProcessRole = 'all' | 'api' | 'worker';
@@ -159,6 +162,10 @@ export class AppConfig {
   readonly databasePoolSize: number;
   readonly bullPrefix: string;
   readonly shutdownTimeoutMs: number;
+  /** A request still unanswered after this long is answered 503 and abandoned where it can be. */
+  readonly requestTimeoutMs: number;
+  /** While PostgreSQL or Redis is down, how often the log is reminded of it (once at the start, once at the end). */
+  readonly outageLogIntervalMs: number;
   readonly publicBaseUrl: string;
   /** How long an Idempotency-Key is remembered (at least 24 h), and how often expired keys are pruned. */
   readonly idempotency: { keyTtlHours: number; pruneIntervalMinutes: number };
@@ -197,9 +204,6 @@ export class AppConfig {
    * whose job was lost) and registers missing repeatable jobs.
    */
   readonly outboxSweepIntervalMs: number;
-  /** While a dependency stays unreachable, how often a reminder is logged (one line when it fails, one when it is back). */
-  readonly outageLogIntervalMs: number;
-
   constructor(env: EnvDto) {
     this.env = env.NODE_ENV;
     this.port = env.PORT;
@@ -213,6 +217,8 @@ export class AppConfig {
     this.databasePoolSize = env.DATABASE_POOL_SIZE;
     this.bullPrefix = env.BULL_PREFIX;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+    this.requestTimeoutMs = env.REQUEST_TIMEOUT_MS;
+    this.outageLogIntervalMs = env.OUTAGE_LOG_INTERVAL_SECONDS * 1000;
     this.publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
     this.idempotency = { keyTtlHours: env.IDEMPOTENCY_KEY_TTL_HOURS, pruneIntervalMinutes: env.IDEMPOTENCY_PRUNE_INTERVAL_MINUTES };
     this.safeguardingWebhook = {
@@ -241,7 +247,6 @@ export class AppConfig {
     this.bullLockDurationMs = env.BULL_LOCK_DURATION_MS;
     this.bullStalledIntervalMs = env.BULL_STALLED_INTERVAL_MS;
     this.outboxSweepIntervalMs = env.OUTBOX_SWEEP_INTERVAL_MS;
-    this.outageLogIntervalMs = env.OUTAGE_LOG_INTERVAL_SECONDS * 1000;
   }
 
   get isProduction(): boolean {

@@ -8,7 +8,7 @@ import { createConnection } from 'node:net';
  */
 export class PrivateRedis {
   private child?: ChildProcess;
-  readonly port = 30000 + Math.floor(Math.random() * 20000);
+  constructor(readonly port: number = 30000 + Math.floor(Math.random() * 20000)) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
