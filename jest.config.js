@@ -30,9 +30,19 @@ export default {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/timing/'],
       globalSetup: '<rootDir>/test/support/global-setup.js',
       globalTeardown: '<rootDir>/test/support/global-teardown.js',
       slowTestThreshold: 20,
+    },
+    {
+      // Tests that assert on latency (what a request costs the event loop): `npm test` runs them after the
+      // rest, one file at a time (--runInBand), so no other test file competes with them for the CPU.
+      ...common,
+      displayName: 'timing',
+      testMatch: ['<rootDir>/test/timing/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.js',
+      globalTeardown: '<rootDir>/test/support/global-teardown.js',
     },
   ],
 };

@@ -1,10 +1,10 @@
 import { jest } from '@jest/globals';
 import pg from 'pg';
 import { Agent, request } from 'undici';
-import { type ChildService, killAll, randomToken, spawnService } from './support/child-service.js';
-import { expectProblem } from './support/problem.js';
-import { bearer, createTestApp, type TestApp } from './support/test-app.js';
-import { createTestDatabase, dropTestDatabase } from './support/test-database.js';
+import { type ChildService, killAll, randomToken, spawnService } from '../support/child-service.js';
+import { expectProblem } from '../support/problem.js';
+import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
 
 /**
  * Issue 8, item 5: requests that freeze the service. One POST /participants with 250,000 empty
