@@ -47,8 +47,9 @@ async function main(): Promise<void> {
     if (prepared.createdBootstrapAdmin) log.info('Created the bootstrap administrator from BOOTSTRAP_ADMIN_TOKEN');
     if (!prepared.administratorExists) {
       log.warn(
-        'No administrator exists, so nobody can sign in: run "npm run admin:create -- --email you@example.org" ' +
-          '(prints an administrator token once), or restart with BOOTSTRAP_ADMIN_TOKEN set to a secret of 32 or more characters',
+        'No administrator exists, so nobody can create users or integration keys: run ' +
+          '"npm run admin:create -- --email you@example.org" (in the Docker image: "node dist/src/users/admin-cli.js --email ..."), ' +
+          'which prints an administrator token once, or restart with BOOTSTRAP_ADMIN_TOKEN set to a secret of 32 or more characters',
       );
     }
   } catch (error) {
