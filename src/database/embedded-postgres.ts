@@ -12,6 +12,12 @@ export interface EmbeddedPostgresOptions {
   port: number;
   database: string;
   log?: (line: string) => void;
+  /**
+   * Run the server in its own process group (default), so that Ctrl-C in a terminal reaches only this
+   * process, which stops the server when it is done with it. False for a process that does not handle
+   * SIGINT (the test runner): the server then stops with it on Ctrl-C.
+   */
+  ownProcessGroup?: boolean;
 }
 
 const SYSTEM_USER = 'postgres';
@@ -134,10 +140,9 @@ export class EmbeddedPostgres {
         '-c', 'log_error_verbosity=terse',
         '-c', 'log_min_error_statement=panic',
       ],
-      // its own process group, so Ctrl-C in a terminal reaches only the service, which stops this
-      // server once in-flight requests are done; and stopped (fast shutdown) if the service exits
-      // without doing so (a failed start, a crash)
-      { ...owner, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+      // see ownProcessGroup; and stopped (fast shutdown) if this process exits without stopping it
+      // (a failed start, a crash)
+      { ...owner, stdio: ['ignore', 'ignore', 'pipe'], detached: this.options.ownProcessGroup ?? true },
     );
     this.process = child;
     const stopOnExit = () => {

@@ -21,7 +21,7 @@ export class LocalRedisServer {
    * Starts one and waits until it answers. Resolves undefined when another process started one on
    * that port meanwhile (then that one is used); rejects with one readable line otherwise.
    */
-  static async start(options: { port: number; dir: string }): Promise<LocalRedisServer | undefined> {
+  static async start(options: { port: number; dir: string; ownProcessGroup?: boolean }): Promise<LocalRedisServer | undefined> {
     const dir = resolve(options.dir);
     mkdirSync(dir, { recursive: true });
     const url = `redis://127.0.0.1:${options.port}`;
@@ -35,9 +35,10 @@ export class LocalRedisServer {
         '--daemonize', 'no',
         '--save', '60 1',
       ],
-      // its own process group: Ctrl-C in the terminal reaches the service, which stops this server
-      // only after Bull has let go of it
-      { cwd: dir, stdio: 'ignore', detached: true },
+      // in its own process group (by default): Ctrl-C in a terminal reaches only the service, which
+      // stops this server after Bull has let go of it. The test runner, which does not handle SIGINT,
+      // keeps it in its group so that Ctrl-C stops it too.
+      { cwd: dir, stdio: 'ignore', detached: options.ownProcessGroup ?? true },
     );
     const spawned = await new Promise<NodeJS.ErrnoException | undefined>((done) => {
       child.once('spawn', () => done(undefined));
@@ -100,13 +101,16 @@ export class LocalRedisServer {
  * 127.0.0.1:EMBEDDED_REDIS_PORT, else a redis-server started here (development only). `local` is the
  * server this process started, if any: the caller stops it (it is also stopped when the process exits).
  */
-export async function resolveRedis(config: AppConfig): Promise<{ url: string; local?: LocalRedisServer }> {
+export async function resolveRedis(
+  config: AppConfig,
+  options: { ownProcessGroup?: boolean } = {},
+): Promise<{ url: string; local?: LocalRedisServer }> {
   const url = config.redisUrl;
   if (!config.embeddedRedis || (await answers(url))) {
     await assertRedisReachable(url);
     return { url };
   }
-  const local = await LocalRedisServer.start(config.embeddedRedis);
+  const local = await LocalRedisServer.start({ ...config.embeddedRedis, ...options });
   if (!local) await assertRedisReachable(url);
   return { url, local };
 }

@@ -13,7 +13,8 @@ import { resolveRedis } from '../../dist/src/redis/local-redis.js';
 
 export default async function globalSetup() {
   const config = loadConfig({ EMBEDDED_REDIS_DIR: resolve(process.cwd(), '.data/redis-test'), ...process.env });
-  const redis = await resolveRedis(config);
+  // Jest does not handle SIGINT: servers started here stay in its process group, so Ctrl-C stops them too
+  const redis = await resolveRedis(config, { ownProcessGroup: false });
   globalThis.__localTestRedis = redis.local;
   process.env.REDIS_URL = redis.url; // the test files and the services they spawn use this one
 
@@ -23,6 +24,7 @@ export default async function globalSetup() {
       dataDir: resolve(process.cwd(), '.data/postgres-test'),
       port: Number(process.env.SB_TEST_EMBEDDED_PORT ?? 54339),
       database: 'postgres',
+      ownProcessGroup: false,
     });
     admin = await embedded.start();
     globalThis.__embeddedTestPostgres = embedded;
