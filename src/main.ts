@@ -6,9 +6,9 @@ import { createHttpApp, createWorkerContext } from './app.factory.js';
 import { HttpDrain } from './common/http-drain.js';
 import { AppConfig, ConfigError, loadConfig, type ProcessRole } from './config/app-config.js';
 import { resolveDatabase } from './database/database-url.js';
-import { EmbeddedPostgres } from './database/embedded-postgres.js';
+import type { EmbeddedPostgres } from './database/embedded-postgres.js';
 import { prepareDatabase } from './database/prepare.js';
-import { assertRedisReachable } from './redis/redis.js';
+import { resolveRedis } from './redis/local-redis.js';
 
 const ROLES: ProcessRole[] = ['all', 'api', 'worker'];
 
@@ -30,7 +30,10 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   try {
-    await assertRedisReachable(config.redisUrl);
+    // REDIS_URL unset (development): a redis-server is started if none answers; it stops when this
+    // process exits, whichever way
+    const redis = await resolveRedis(config);
+    if (redis.local) log.info({ redis: redis.url, dir: config.embeddedRedis?.dir }, 'Started a local Redis (REDIS_URL is not set)');
   } catch (error) {
     fail((error as Error).message);
   }
@@ -44,6 +47,13 @@ async function main(): Promise<void> {
     const prepared = await prepareDatabase(config.databaseUrl!, config.bootstrapAdminToken);
     if (prepared.appliedMigrations.length) log.info({ migrations: prepared.appliedMigrations }, 'Applied migrations');
     if (prepared.createdBootstrapAdmin) log.info('Created the bootstrap administrator from BOOTSTRAP_ADMIN_TOKEN');
+    if (!prepared.administratorExists) {
+      log.warn(
+        'No administrator exists, so nobody can create users or integration keys: run ' +
+          '"npm run admin:create -- --email you@example.org" (in the Docker image: "node dist/src/users/admin-cli.js --email ..."), ' +
+          'which prints an administrator token once, or restart with BOOTSTRAP_ADMIN_TOKEN set to a secret of 32 or more characters',
+      );
+    }
   } catch (error) {
     await embedded?.stop();
     fail(`Could not prepare the database: ${(error as Error).message}`);

@@ -41,8 +41,15 @@ class EnvDto {
   @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
-  REDIS_URL: string = 'redis://127.0.0.1:6379';
+  /** Unset: the local Redis on 127.0.0.1:EMBEDDED_REDIS_PORT, started by the service in development if none answers. */
+  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_REDIS_PORT: number = 6379;
+
+  @IsString()
+  EMBEDDED_REDIS_DIR: string = './.data/redis';
 
   @IsOptional() @IsString() @MinLength(32, { message: 'BOOTSTRAP_ADMIN_TOKEN must be at least 32 characters' }) @MaxLength(512)
   BOOTSTRAP_ADMIN_TOKEN?: string;
@@ -154,6 +161,11 @@ export class AppConfig {
   readonly port: number;
   readonly databaseUrl?: string;
   readonly redisUrl: string;
+  /**
+   * Set when REDIS_URL is unset outside production: `redisUrl` is then 127.0.0.1:`port`, and when
+   * nothing answers there the service starts `redis-server` itself with its data in `dir`.
+   */
+  readonly embeddedRedis?: { port: number; dir: string };
   readonly bootstrapAdminToken?: string;
   readonly sessionCapacityLimit: number;
   readonly logLevel: LogLevel;
@@ -208,7 +220,9 @@ export class AppConfig {
     this.env = env.NODE_ENV;
     this.port = env.PORT;
     this.databaseUrl = env.DATABASE_URL;
-    this.redisUrl = env.REDIS_URL;
+    this.redisUrl = env.REDIS_URL ?? `redis://127.0.0.1:${env.EMBEDDED_REDIS_PORT}`;
+    this.embeddedRedis =
+      env.REDIS_URL === undefined && env.NODE_ENV !== 'production' ? { port: env.EMBEDDED_REDIS_PORT, dir: env.EMBEDDED_REDIS_DIR } : undefined;
     this.bootstrapAdminToken = env.BOOTSTRAP_ADMIN_TOKEN;
     this.sessionCapacityLimit = env.SESSION_CAPACITY_LIMIT;
     this.logLevel = env.LOG_LEVEL;
@@ -273,6 +287,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   // settings without a default are not own keys of a fresh EnvDto: name them here
   const optional = [
     'DATABASE_URL',
+    'REDIS_URL',
     'BOOTSTRAP_ADMIN_TOKEN',
     'PUBLIC_BASE_URL',
     'PROVIDER_EMAIL',
