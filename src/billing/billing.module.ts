@@ -7,9 +7,11 @@ import { BillingRunsController } from './billing-runs.controller.js';
 import { BillingRunsService } from './billing-runs.service.js';
 import { InvoicesController } from './invoices.controller.js';
 import { InvoicesService } from './invoices.service.js';
+import { PaymentsController } from './payments.controller.js';
+import { PaymentsService } from './payments.service.js';
 import { ReportsController } from './reports.controller.js';
 
-/** Billing runs, invoices, credit notes, payments and aged debt; the billing queue's producer and outbox dispatcher. */
+/** Billing runs, invoices, credit notes, payments and their receipts, aged debt; the billing queue's producer and outbox dispatcher. */
 @Module({
   imports: [
     BullModule.registerQueueAsync({
@@ -25,8 +27,8 @@ import { ReportsController } from './reports.controller.js';
       }),
     }),
   ],
-  controllers: [BillingRunsController, InvoicesController, ReportsController],
-  providers: [BillingQueue, BillingRunsService, InvoicesService, BillingDispatcher],
+  controllers: [BillingRunsController, InvoicesController, PaymentsController, ReportsController],
+  providers: [BillingQueue, BillingRunsService, InvoicesService, PaymentsService, BillingDispatcher],
   exports: [BillingQueue, BillingRunsService, BullModule],
 })
 export class BillingModule {}
