@@ -84,17 +84,19 @@ export class PaymentsAndRemittances1764410000000 implements MigrationInterface {
           RAISE EXCEPTION 'a payment of % cannot be received before its issue date %', doc.number, doc.issue_date
             USING ERRCODE = '23514', CONSTRAINT = 'payments_received_after_issue';
         END IF;
-        SELECT outstanding_pence INTO owed FROM invoice_balances() WHERE document_id = NEW.document_id;
-        IF NEW.amount_pence > owed THEN
-          RAISE EXCEPTION 'a payment of % pence is more than the % pence outstanding on %', NEW.amount_pence, owed, doc.number
-            USING ERRCODE = '23514', CONSTRAINT = 'payments_within_outstanding';
-        END IF;
         IF NEW.remittance_id IS NOT NULL THEN
           SELECT commissioner_id INTO payer FROM remittances WHERE id = NEW.remittance_id;
           IF doc.recipient_type <> 'commissioner' OR doc.commissioner_id IS DISTINCT FROM payer THEN
             RAISE EXCEPTION 'a remittance pays invoices addressed to its own commissioner only'
               USING ERRCODE = '23514', CONSTRAINT = 'payments_remittance_payer';
           END IF;
+        END IF;
+        SELECT outstanding_pence INTO owed FROM invoice_balances() WHERE document_id = NEW.document_id;
+        IF NEW.amount_pence > owed THEN
+          RAISE EXCEPTION 'a payment of % pence is more than the % pence outstanding on %', NEW.amount_pence, owed, doc.number
+            USING ERRCODE = '23514', CONSTRAINT = 'payments_within_outstanding';
+        END IF;
+        IF NEW.remittance_id IS NOT NULL THEN
           -- remittances_allocated_within_amount refuses more than the remittance
           UPDATE remittances SET allocated_pence = allocated_pence + NEW.amount_pence WHERE id = NEW.remittance_id;
         END IF;

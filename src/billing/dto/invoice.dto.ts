@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQuery, PageResponse } from '../../common/pagination.js';
-import { IsCalendarDate, IsId, IsPence } from '../../common/validation.js';
+import { IsCalendarDate, IsId, IsOmittable, IsPence } from '../../common/validation.js';
 import { DEFAULT_PAYMENT_METHOD, PAYMENT_METHODS, type PaymentMethod } from '../payment-method.js';
 
 export const DOCUMENT_KINDS = ['invoice', 'credit_note'] as const;
@@ -90,7 +90,7 @@ export class CreatePaymentDto {
   @ApiProperty({ format: 'date', description: "Not in the future, nor before the invoice's issue date (422)" }) @IsCalendarDate() receivedOn: string;
   @ApiProperty({ example: 'BACS 2026-12-01 CCC' }) @IsString() @MinLength(1) @MaxLength(200) reference: string;
   @ApiPropertyOptional({ enum: PAYMENT_METHODS, default: DEFAULT_PAYMENT_METHOD, description: 'prepaid_card: a council pre-paid card (direct payments)' })
-  @IsOptional() @IsIn(PAYMENT_METHODS)
+  @IsOmittable() @IsIn(PAYMENT_METHODS)
   method?: PaymentMethod;
 }
 
