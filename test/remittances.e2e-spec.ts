@@ -1,5 +1,6 @@
 import { addDays, todayInLondon } from '../src/common/london-calendar.js';
 import { allDocuments, billingWorld, type Json, runQuarter } from './support/billing.js';
+import { type Council, councilOf, placeWith } from './support/money.js';
 import { expectProblem, NO_SUCH_ID } from './support/problem.js';
 import { bearer, createTestApp, type TestApp } from './support/test-app.js';
 
@@ -28,30 +29,10 @@ describe('remittances', () => {
   const patchTerms = (id: string, paymentTermsDays: number) =>
     t.api().patch(`/api/v1/commissioners/${id}`).set(bearer(t.adminToken)).send({ paymentTermsDays }).expect(200);
 
-  interface Council {
-    id: string;
-    programme: { id: string };
-  }
-  /** A new council with a programme of its own (places are capped at 12 a programme) and a contract for it: 45000 a place, no VAT. */
-  async function council(name: string): Promise<Council> {
-    const commissioner = await w.f.commissioner({ name });
-    const programme = await w.f.programme({ name: `${name} Saturday club` });
-    await w.f.session(programme.id, { date: '2026-10-10' });
-    await w.f.contract(commissioner.id, [programme.id], { pricePerTermPence: 45000 });
-    return { id: commissioner.id, programme };
-  }
-  async function placeWith(c: Council, type: 'managed' | 'direct_payment' = 'managed') {
-    const participant = await w.f.participant();
-    const budget = await w.f.budget(participant.id, c.id, {
-      type,
-      ...(type === 'direct_payment' ? { holderName: 'Sam Holder', holderEmail: 'sam@family.example' } : {}),
-    });
-    await w.f.post('/registrations', { participantId: participant.id, programmeId: c.programme.id, termId: w.term.id, budgetId: budget.id, registeredOn: '2026-09-15' });
-    return { participant, budget };
-  }
+  const council = (name: string) => councilOf(w, name);
   /** `places` new places of the council billed in one run: its invoice (places × its price). */
   async function invoiceFor(c: Council, places: number): Promise<Json> {
-    for (let i = 0; i < places; i++) await placeWith(c);
+    for (let i = 0; i < places; i++) await placeWith(w, c);
     const run = await runQuarter(t, Q);
     const documents = await allDocuments(t, { billingRunId: run.id });
     return documents.find((d) => d.recipient.type === 'commissioner' && d.recipient.commissionerId === c.id)!;
@@ -180,7 +161,7 @@ describe('remittances', () => {
 
     it('refuses, naming the allocation, what no remittance may pay; and leaves nothing behind', async () => {
       const essexInvoice = await invoiceFor({ id: w.essex.id, programme: w.programme }, 1);
-      const holder = await placeWith(norfolk, 'direct_payment');
+      const holder = await placeWith(w, norfolk, 'direct_payment');
       const run = await runQuarter(t, Q);
       const holderInvoice = (await allDocuments(t, { billingRunId: run.id })).find((d) => d.recipient.budgetId === holder.budget.id)!;
       const credit = await t.api().post(`/api/v1/invoices/${essexInvoice.id}/credit-notes`).set(bearer(finance.token)).send({ reason: 'Wrong PO' });

@@ -103,7 +103,7 @@ export function renderStatementPdf(statement: StatementResponse, provider: AppCo
       if (pdf.y > 770) pdf.addPage();
       const line = pdf.y;
       const age = invoice.daysPastDue < 0 ? 'not yet due' : `${invoice.daysPastDue} days past due`;
-      pdf.text(`${invoice.number}  issued ${invoice.issueDate}, due ${invoice.dueDate} (${age})`, MARGIN, line, { width: 330 });
+      pdf.text(`${invoice.number} issued ${invoice.issueDate}, due ${invoice.dueDate} (${age})`, MARGIN, line, { width: 330 });
       pdf.text(formatSterling(invoice.outstandingPence), MARGIN + 330, line, { width: WIDTH - 330, align: 'right' });
     }
   }

@@ -46,3 +46,31 @@ export async function backdateDocument(t: TestApp, id: string, issueDate: string
     client.release();
   }
 }
+
+type World = Awaited<ReturnType<typeof import('./billing.js').billingWorld>>;
+
+/** A council with a programme of its own in the world's term (places are capped at 12 a programme). */
+export interface Council {
+  id: string;
+  programme: { id: string };
+}
+
+/** A new council with its own programme (one session) and a contract for it: 45000 a place, no VAT. */
+export async function councilOf(w: World, name: string): Promise<Council> {
+  const commissioner = await w.f.commissioner({ name });
+  const programme = await w.f.programme({ name: `${name} Saturday club` });
+  await w.f.session(programme.id, { date: '2026-10-10' });
+  await w.f.contract(commissioner.id, [programme.id], { pricePerTermPence: 45000 });
+  return { id: commissioner.id, programme };
+}
+
+/** One more place on the council's programme, taken before the census, paid by a new budget of that council. */
+export async function placeWith(w: World, c: Council, type: 'managed' | 'direct_payment' = 'managed') {
+  const participant = await w.f.participant();
+  const budget = await w.f.budget(participant.id, c.id, {
+    type,
+    ...(type === 'direct_payment' ? { holderName: 'Sam Holder', holderEmail: 'sam@family.example' } : {}),
+  });
+  await w.f.post('/registrations', { participantId: participant.id, programmeId: c.programme.id, termId: w.term.id, budgetId: budget.id, registeredOn: '2026-09-15' });
+  return { participant, budget };
+}
