@@ -69,14 +69,11 @@ describe('remittances', () => {
       expect(res.status).toBe(201);
       remittance = res.body;
       expect(remittance).toMatchObject({ commissionerId: w.cambs.id, amountPence: 250000, reference: 'CCC BACS 4471', allocatedPence: 216000, unallocatedPence: 34000 });
-      expect(remittance.allocations.map((a: Json) => [a.invoiceNumber, a.amountPence, a.receivedOn])).toEqual(
-        expect.arrayContaining([
-          ['INV-000002', 54000, today],
-          ['INV-000003', 108000, today],
-          ['INV-000001', 54000, today],
-        ]),
-      );
-      expect(remittance.allocations).toHaveLength(3);
+      expect(remittance.allocations.map((a: Json) => [a.invoiceNumber, a.amountPence, a.receivedOn])).toEqual([
+        ['INV-000002', 54000, today],
+        ['INV-000003', 108000, today],
+        ['INV-000001', 54000, today],
+      ]);
       for (const i of invoices) expect(await invoice(i.id)).toMatchObject({ status: 'paid', paidPence: i.totalPence, balancePence: 0 });
       const payments = (await t.api().get(`/api/v1/invoices/${invoices[2].id}/payments`).set(bearer(finance.token))).body;
       expect(payments).toEqual([expect.objectContaining({ amountPence: 108000, method: 'bacs', remittanceId: remittance.id, reference: 'CCC BACS 4471' })]);
@@ -89,12 +86,10 @@ describe('remittances', () => {
       await patchTerms(other.id, 0);
       const b = await invoiceFor(other, 2); // due today: the oldest
       const res = await remit({ commissionerId: other.id, receivedOn: today, amountPence: 100000, reference: 'PCC 1' });
-      expect(res.body.allocations.map((x: Json) => [x.invoiceId, x.amountPence])).toEqual(
-        expect.arrayContaining([
-          [b.id, 90000],
-          [a.id, 10000],
-        ]),
-      );
+      expect(res.body.allocations.map((x: Json) => [x.invoiceId, x.amountPence])).toEqual([
+        [b.id, 90000],
+        [a.id, 10000],
+      ]);
       expect(res.body.unallocatedPence).toBe(0);
       expect(await invoice(a.id)).toMatchObject({ status: 'issued', balancePence: 35000 });
     });

@@ -176,11 +176,14 @@ export async function paymentsOfInvoice(sql: Sql, invoiceId: string): Promise<Ar
   return rows.map((r) => ({ ...toPaymentRecord(r), paidSoFarPence: Number(r.paid_so_far) }));
 }
 
-/** The allocations (payments) of remittances, in the order they were made. */
+/**
+ * The allocations (payments) of remittances in the order they were made: by the transaction that made
+ * them, then oldest invoice first (the order oldest-first allocation fills them).
+ */
 export async function paymentsOfRemittances(sql: Sql, remittanceIds: string[]): Promise<Array<PaymentRecord & { invoiceNumber: string }>> {
   const rows: Array<PaymentRow & { number: string }> = await sql.query(
     `SELECT ${PAYMENT_COLUMNS}, d.number FROM payments p JOIN documents d ON d.id = p.document_id
-      WHERE p.remittance_id = ANY($1::uuid[]) ORDER BY p.id`,
+      WHERE p.remittance_id = ANY($1::uuid[]) ORDER BY p.created_at, d.due_date, d.issue_date, d.number`,
     [remittanceIds],
   );
   return rows.map((r) => ({ ...toPaymentRecord(r), invoiceNumber: r.number }));

@@ -140,7 +140,8 @@ export async function statementEntries(sql: Sql, account: Account, from: string,
        UNION ALL
        SELECT r.received_on, 'remittance', NULL, NULL, NULL, NULL, r.id, NULL, r.reference, NULL, 0, r.amount_pence,
               (SELECT coalesce(jsonb_agg(jsonb_build_object('paymentId', p.id, 'invoiceId', p.document_id, 'invoiceNumber', inv.number,
-                                                            'amountPence', p.amount_pence, 'receivedOn', p.received_on) ORDER BY p.id), '[]'::jsonb)
+                                                            'amountPence', p.amount_pence, 'receivedOn', p.received_on)
+                                         ORDER BY p.created_at, inv.due_date, inv.issue_date, inv.number), '[]'::jsonb)
                  FROM payments p JOIN documents inv ON inv.id = p.document_id
                 WHERE p.remittance_id = r.id AND p.received_on <= $4),
               2, r.id::text
