@@ -57,7 +57,9 @@ export class PaymentsAndRemittances1764410000000 implements MigrationInterface {
         SELECT d.id, d.total_pence, c.credited, p.paid, d.total_pence - c.credited - p.paid
           FROM documents d
           CROSS JOIN LATERAL (
-            SELECT coalesce(sum(l.amount_pence + l.vat_pence), 0)::bigint AS credited
+            -- a ledger entry that reverses the invoice reduces it, whether the ledger records it as a
+            -- positive amount (one unit credited: the v1 ledger) or as a signed negative difference
+            SELECT coalesce(sum(abs(l.amount_pence + l.vat_pence)), 0)::bigint AS credited
               FROM billing_ledger l JOIN documents cn ON cn.id = l.document_id
              WHERE l.reverses_document_id = d.id AND cn.issue_date <= as_of) c
           CROSS JOIN LATERAL (
