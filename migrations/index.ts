@@ -3,8 +3,18 @@ import { Registrations1764180000000 } from './1764180000000-Registrations.js';
 import { CaseNotes1764190000000 } from './1764190000000-CaseNotes.js';
 import { Billing1764200000000 } from './1764200000000-Billing.js';
 import { RegistrationStatements1764210000000 } from './1764210000000-RegistrationStatements.js';
+import { OutboxRecovery1764300000000 } from './1764300000000-OutboxRecovery.js';
 import { RegistrationLockOrder1764320000000 } from './1764320000000-RegistrationLockOrder.js';
 import { PaymentsAndRemittances1764410000000 } from './1764410000000-PaymentsAndRemittances.js';
 
-/** Every migration, in order. Add new ones at the end. */
-export const MIGRATIONS = [Foundation1764165600000, Registrations1764180000000, CaseNotes1764190000000, Billing1764200000000, RegistrationStatements1764210000000, RegistrationLockOrder1764320000000, PaymentsAndRemittances1764410000000];
+/** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
+export const MIGRATIONS = [
+  Foundation1764165600000,
+  Registrations1764180000000,
+  CaseNotes1764190000000,
+  Billing1764200000000,
+  RegistrationStatements1764210000000,
+  OutboxRecovery1764300000000,
+  RegistrationLockOrder1764320000000,
+  PaymentsAndRemittances1764410000000,
+];

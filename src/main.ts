@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
+import type { Server } from 'node:http';
 import pino from 'pino';
 import { createHttpApp, createWorkerContext } from './app.factory.js';
+import { HttpDrain } from './common/http-drain.js';
 import { AppConfig, ConfigError, loadConfig, type ProcessRole } from './config/app-config.js';
 import { resolveDatabase } from './database/database-url.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
@@ -48,11 +50,13 @@ async function main(): Promise<void> {
   }
 
   let app: INestApplicationContext;
+  let drain: HttpDrain | undefined;
   if (role === 'worker') {
     app = await createWorkerContext(config);
     await app.init();
   } else {
     const http = await createHttpApp(config, role);
+    drain = new HttpDrain(http.getHttpServer() as Server);
     await http.listen(config.port);
     app = http;
   }
@@ -69,6 +73,15 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     force.unref();
     try {
+      if (drain) {
+        // HTTP first, while the database and Redis are still there for the requests in flight; what is
+        // left of SHUTDOWN_TIMEOUT_MS after the HTTP deadline is for closing the rest
+        const { cut, refused, ms } = await drain.drain({
+          graceMs: Math.min(1000, config.shutdownTimeoutMs / 4),
+          deadlineMs: config.shutdownTimeoutMs - Math.min(3000, config.shutdownTimeoutMs / 3),
+        });
+        (cut ? log.warn.bind(log) : log.info.bind(log))({ ms, cut, refused }, cut ? 'HTTP drained; requests cut at the deadline' : 'HTTP drained');
+      }
       await app.close();
       await embedded?.stop();
       process.exit(0);

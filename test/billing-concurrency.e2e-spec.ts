@@ -38,7 +38,7 @@ describe('billing under concurrency', () => {
   const today = todayInLondon();
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { BILLING_DISPATCH_INTERVAL_MS: '500' } });
+    t = await createTestApp({ env: { OUTBOX_SWEEP_INTERVAL_MS: '500' } });
     w = await billingWorld(t);
     pool = new pg.Pool({ connectionString: t.databaseUrl, max: 25 });
     for (let i = 0; i < 4; i++) await w.place();

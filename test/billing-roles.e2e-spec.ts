@@ -1,4 +1,5 @@
 import { BillingQueue, QUARTERLY_SCHEDULE } from '../src/billing/billing-queue.js';
+import { BillingSchedule } from '../src/billing/billing-schedule.js';
 import { previousQuarter } from '../src/billing/quarter.js';
 import { todayInLondon } from '../src/common/london-calendar.js';
 import { factories } from './factories.js';
@@ -82,8 +83,8 @@ describe('billing: who may do what', () => {
     const other = await createTestApp({ env: { BULL_PREFIX: t.config.bullPrefix } }); // a second worker on the same queues
     await new Promise((r) => setTimeout(r, 1000));
     await other.close();
-    await billingQueue.setSchedule(true);
-    await billingQueue.setSchedule(true);
+    await t.app.get(BillingSchedule).onApplicationBootstrap(); // two more workers starting
+    await t.app.get(BillingSchedule).onApplicationBootstrap();
     const repeatable = await billingQueue.queue.getRepeatableJobs();
     expect(repeatable).toHaveLength(1);
     expect(repeatable[0]).toMatchObject({ name: 'schedule-quarter', cron: QUARTERLY_SCHEDULE.cron, tz: 'Europe/London' });

@@ -16,7 +16,7 @@ describe('billing runs', () => {
   const placed: Record<string, Awaited<ReturnType<typeof w.place>>> = {};
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { BILLING_RUN_ATTEMPTS: '3', BILLING_RUN_BACKOFF_MS: '50', BILLING_DISPATCH_INTERVAL_MS: '500' } });
+    t = await createTestApp({ env: { BILLING_RUN_ATTEMPTS: '3', BILLING_RUN_BACKOFF_MS: '50', OUTBOX_SWEEP_INTERVAL_MS: '500' } });
     w = await billingWorld(t);
     finance = await w.f.user('finance');
     placed.a = await w.place({ reference: 'CAMBS-PB-003' });

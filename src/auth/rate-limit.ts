@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { tooManyRequests } from '../common/problem.js';
+import { dependencyUnavailable, tooManyRequests } from '../common/problem.js';
 import { AppConfig } from '../config/app-config.js';
+import { RedisHealth } from '../redis/redis-health.js';
 import { REDIS } from '../redis/redis.module.js';
 
 export const RATE_LIMIT_WINDOW_MS = 60_000;
@@ -39,18 +40,18 @@ return count`;
 
 /**
  * Requests per minute per integration key (INTEGRATION_RATE_LIMIT_PER_MINUTE), counted in Redis so that
- * every API process shares the count. If Redis does not answer, requests are let through (and logged):
- * the limit protects the service, it is not an access rule.
+ * every API process shares the count. If Redis does not answer, an integration key's request is answered
+ * 503 with Retry-After (an unlimited key could otherwise flood the service exactly when it is weakest);
+ * the outage is logged once by RedisHealth, not once per request.
  */
 @Injectable()
 export class IntegrationRateLimiter {
-  private readonly logger = new Logger(IntegrationRateLimiter.name);
-
   private readonly count: (key: string, ttlMs: string) => Promise<number>;
 
   constructor(
     @Inject(REDIS) redis: Redis,
     private readonly config: AppConfig,
+    private readonly redisHealth: RedisHealth,
   ) {
     // Sent once, then called by its SHA (ioredis reloads it if Redis forgot it).
     if (!(COUNT_COMMAND in redis)) redis.defineCommand(COUNT_COMMAND, { numberOfKeys: 1, lua: COUNT_SCRIPT });
@@ -58,16 +59,17 @@ export class IntegrationRateLimiter {
     this.count = command.bind(redis);
   }
 
-  /** Counts one request; throws 429 (with Retry-After) beyond the limit. */
-  async consume(integrationId: string, nowMs = Date.now()): Promise<RateLimitDecision | undefined> {
+  /** Counts one request; throws 429 (with Retry-After) beyond the limit, 503 when Redis does not answer. */
+  async consume(integrationId: string, nowMs = Date.now()): Promise<RateLimitDecision> {
     const window = rateLimitWindow(nowMs);
     const key = `${this.config.bullPrefix}:rate-limit:integration:${integrationId}:${window.index}`;
     let count: number;
     try {
       count = Number(await this.count(key, String(window.remainingMs + 1000)));
     } catch (error) {
-      this.logger.warn({ reason: (error as Error).message }, 'Rate limit not checked: Redis did not answer');
-      return undefined;
+      // logged as part of the Redis outage (once), not once per request
+      this.redisHealth.commandFailed(error, 'Rate limit not checked: Redis did not answer');
+      throw dependencyUnavailable('Redis (which counts integration keys\' requests)');
     }
     const decision = rateLimitDecision(count, this.config.integrationRateLimitPerMinute, window.remainingMs);
     if (!decision.allowed) {

@@ -1,15 +1,19 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
-import { AppConfig } from '../config/app-config.js';
 import { LONDON } from '../common/london-calendar.js';
+import { withTimeout } from '../common/with-timeout.js';
+import { AppConfig } from '../config/app-config.js';
 
 export const BILLING_QUEUE = 'billing';
 
 /** Job names and their payloads (ids only: the database holds the rest). */
 export interface BillingJobs {
-  /** Execute one billing run (a row of billing_runs). */
-  run: { runId: string };
+  /**
+   * Execute one billing run (a row of billing_runs) for its dispatch generation; a job of an older
+   * generation than the run's is ignored (jobs added before generations were carried have none).
+   */
+  run: { runId: string; generation?: number };
   /** The quarterly schedule: create and enqueue the previous quarter's run. */
   'schedule-quarter': Record<string, never>;
 }
@@ -22,37 +26,20 @@ export const SCHEDULE_JOB_ID = 'billing-schedule-quarterly'; // no colons: Bull 
 
 /**
  * The Bull job of a run's dispatch generation: deterministic, so enqueuing twice (the request and the
- * outbox dispatcher, or two dispatchers) adds one job; a retry bumps the generation to get a new one.
+ * outbox sweeper, or two sweepers) adds one job; a retry, or the sweeper renewing a run whose job was
+ * lost, bumps the generation to get a new one.
  */
 export function runJobId(runId: string, generation: number): string {
   return generation === 0 ? `billing-run:${runId}` : `billing-run:${runId}:retry-${generation}`;
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  work.catch(() => undefined); // a late failure after the timeout must not go unhandled
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** The producer side of the billing queue (every role): adds jobs, never waiting long for Redis. */
 @Injectable()
 export class BillingQueue {
-  private readonly logger = new Logger('BillingQueue');
-
   constructor(
     @InjectQueue(BILLING_QUEUE) readonly queue: Queue,
     private readonly config: AppConfig,
-  ) {
-    // Without a listener an 'error' event (Redis gone) would throw out of ioredis and end the process.
-    queue.on('error', (error: Error) => this.logger.warn(`Billing queue: ${error.message}`));
-  }
+  ) {}
 
   /** Adds the run's job for its dispatch generation; rejects when Redis does not answer in time. */
   async enqueueRun(runId: string, generation: number): Promise<void> {
@@ -63,18 +50,7 @@ export class BillingQueue {
       removeOnComplete: 1000,
       removeOnFail: false,
     };
-    const payload: BillingJobs['run'] = { runId };
+    const payload: BillingJobs['run'] = { runId, generation };
     await withTimeout(this.queue.add('run', payload, options), this.config.billing.enqueueTimeoutMs, 'Redis');
-  }
-
-  /** Registers the quarterly repeatable job once (idempotent: a fixed repeat key), or removes it. */
-  async setSchedule(enabled: boolean): Promise<void> {
-    const repeat = { ...QUARTERLY_SCHEDULE };
-    const timeout = this.config.billing.enqueueTimeoutMs * 5;
-    if (enabled) {
-      await withTimeout(this.queue.add('schedule-quarter', {}, { repeat, jobId: SCHEDULE_JOB_ID, removeOnComplete: 100, removeOnFail: false }), timeout, 'Redis');
-    } else {
-      await withTimeout(this.queue.removeRepeatable('schedule-quarter', { ...repeat, jobId: SCHEDULE_JOB_ID }), timeout, 'Redis');
-    }
   }
 }

@@ -1,7 +1,9 @@
 import { OnQueueFailed, OnQueueStalled, Process, Processor } from '@nestjs/bull';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bull';
+import { OutboxSweeper } from '../queue/outbox.js';
 import { BILLING_QUEUE, type BillingJobs } from './billing-queue.js';
+import { BillingRunsOutbox } from './billing-runs.outbox.js';
 import { BillingRunsService } from './billing-runs.service.js';
 
 /** The worker side of the billing queue (worker role only). */
@@ -9,11 +11,15 @@ import { BillingRunsService } from './billing-runs.service.js';
 export class BillingRunProcessor {
   private readonly logger = new Logger('BillingWorker');
 
-  constructor(private readonly runs: BillingRunsService) {}
+  constructor(
+    private readonly runs: BillingRunsService,
+    private readonly outbox: BillingRunsOutbox,
+    private readonly sweeper: OutboxSweeper,
+  ) {}
 
   @Process({ name: 'run', concurrency: 1 })
   async run(job: Job<BillingJobs['run']>): Promise<void> {
-    await this.runs.execute(job.data.runId);
+    await this.runs.execute(job.data.runId, job.data.generation);
   }
 
   @Process({ name: 'schedule-quarter', concurrency: 1 })
@@ -27,12 +33,19 @@ export class BillingRunProcessor {
     this.logger.warn({ jobId: job.id, name: job.name, data: job.data }, 'Billing job stalled (its worker stopped renewing the lock); it will be processed again');
   }
 
+  /**
+   * Logs the failure; when Bull has given up on a run's job, the run is settled at once by the outbox
+   * rule (a run its workers kept dying under goes back to the queue; one whose execution failed stays
+   * failed, with its error) rather than at the next sweep.
+   */
   @OnQueueFailed()
-  failed(job: Job, error: Error): void {
+  async failed(job: Job, error: Error): Promise<void> {
     const attempts = job.opts.attempts ?? 1;
+    const forGood = job.attemptsMade >= attempts || /stalled more than allowable limit/.test(error?.message ?? '');
     this.logger.error(
       { jobId: job.id, name: job.name, data: job.data, attemptsMade: job.attemptsMade, attempts, err: error?.message },
-      job.attemptsMade >= attempts ? 'Billing job failed for good: POST /billing-runs/:id/retry queues it again' : 'Billing job failed; Bull retries it with backoff',
+      forGood ? 'Billing job failed for good' : 'Billing job failed; Bull retries it with backoff',
     );
+    if (forGood && job.name === 'run') await this.sweeper.reconcile(this.outbox, (job.data as BillingJobs['run']).runId);
   }
 }

@@ -54,7 +54,13 @@ export class BillingRunsController {
 
   @Post(':id/retry')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Queue a failed run again', description: '409 unless the run is failed, or while another run of its quarter is queued or running' })
+  @ApiOperation({
+    summary: 'Queue a failed or stuck run again',
+    description:
+      'Takes a failed run, or a run stuck `running` whose Bull job will not run (gone from Redis, or its worker died) and that nobody ' +
+      'is executing. 409 for any other run (one running under a live worker, queued or completed), and while another run of its quarter ' +
+      'is queued or running; 503 with Retry-After when Redis cannot tell whether a running run’s worker is alive.',
+  })
   @ApiAcceptedResponse({ type: BillingRunResponse })
   retry(@Param('id', ParseIdPipe) id: string): Promise<BillingRunResponse> {
     return this.runs.retry(id);

@@ -3,10 +3,14 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { todayInLondon } from '../common/london-calendar.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page } from '../common/pagination.js';
-import { conflict, notFound } from '../common/problem.js';
+import { conflict, notFound, ProblemError } from '../common/problem.js';
+import { withTimeout } from '../common/with-timeout.js';
 import { inTransaction } from '../database/transaction.js';
+import { jobLiveness } from '../queue/job-liveness.js';
+import { OutboxSweeper } from '../queue/outbox.js';
 import type { PlannedDocument } from './billing-lines.js';
-import { BillingQueue } from './billing-queue.js';
+import { BillingRunRepository, type InFlightRun } from './billing-run.repository.js';
+import { BillingRunsOutbox } from './billing-runs.outbox.js';
 import { executeBillingRun, previewBilling } from './billing-transactions.js';
 import type { BillingPreviewResponse, BillingRunQuery, BillingRunResponse, BillingRunStatus } from './dto/billing-run.dto.js';
 import type { PlannedDocumentResponse } from './dto/invoice.dto.js';
@@ -17,8 +21,8 @@ const UNIQUE_VIOLATION = '23505';
 const isUniqueViolation = (error: unknown) =>
   ((error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code) === UNIQUE_VIOLATION;
 
-/** How long a queued run may sit with its job supposedly in Redis before the dispatcher adds it again (harmless: same job id). */
-const REDISPATCH_AFTER = '2 minutes';
+/** How long POST /billing-runs/:id/retry waits for Redis to tell whether a running run's job is alive. */
+const LIVENESS_TIMEOUT_MS = 2000;
 
 interface RunRow {
   id: string;
@@ -62,9 +66,10 @@ export function toPlannedDocumentResponse(d: PlannedDocument): PlannedDocumentRe
 
 /**
  * Billing runs (rule 5). A request commits the run row first and only then enqueues its Bull job (an
- * outbox): when Redis is down the request still succeeds and the dispatcher enqueues the run later. The
- * worker executes a run in one transaction under the quarter's advisory lock; the billing ledger's
- * unique (registration, version) makes a second execution from the same state impossible to commit.
+ * outbox, BillingRunsOutbox): when Redis is down the request still succeeds and the outbox sweeper
+ * enqueues the run later. The worker executes a run in one transaction under the quarter's advisory
+ * lock; the billing ledger's unique (registration, version) makes a second execution from the same state
+ * impossible to commit.
  */
 @Injectable()
 export class BillingRunsService {
@@ -72,7 +77,9 @@ export class BillingRunsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly billingQueue: BillingQueue,
+    private readonly repository: BillingRunRepository,
+    private readonly outbox: BillingRunsOutbox,
+    private readonly sweeper: OutboxSweeper,
   ) {}
 
   /** POST /billing-runs: the active run of the quarter (created: false) or a new queued one. */
@@ -119,28 +126,46 @@ export class BillingRunsService {
     return keysetPage(rows, limit, toRunResponse);
   }
 
-  /** POST /billing-runs/:id/retry: a failed run goes back to the queue under a new job id. */
+  /**
+   * POST /billing-runs/:id/retry: a failed run, or a run stuck `running` whose job will not run and that
+   * nobody is executing, goes back to the queue under a new job id.
+   */
   async retry(id: string): Promise<BillingRunResponse> {
-    let rows: Array<{ id: string }>;
+    const current = await this.get(id);
+    let requeued: InFlightRun | undefined;
+    let refusal: string = current.status;
     try {
-      rows = await this.dataSource.query(
-        `WITH requeued AS (
-           UPDATE billing_runs SET status = 'queued', dispatch_generation = dispatch_generation + 1, enqueued_at = NULL, updated_at = now()
-            WHERE id = $1 AND status = 'failed' RETURNING id)
-         SELECT id FROM requeued`,
-        [id],
-      );
+      if (current.status === 'failed') requeued = await this.repository.requeueFailed(id);
+      else if (current.status === 'running') ({ requeued, refusal } = await this.requeueStuck(id));
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('billing-run-active', 'Another run of this quarter is queued or running: wait for it instead');
       throw error;
     }
-    if (rows.length === 0) {
-      const run = await this.get(id);
-      throw conflict('billing-run-not-failed', `Only a failed run can be retried; this one is ${run.status}`);
+    if (!requeued) {
+      throw conflict('billing-run-not-failed', `Only a failed run, or a running one whose worker has gone, can be retried; this one is ${refusal}`);
     }
     const run = await this.get(id); // answered as re-queued, whatever a quick worker does next
     await this.dispatch(id);
     return run;
+  }
+
+  /** A running run whose job will not run (Redis must say so) and that nobody executes: back to queued. */
+  private async requeueStuck(id: string): Promise<{ requeued?: InFlightRun; refusal: string }> {
+    const entry = await this.outbox.find(id);
+    if (entry?.status !== 'running') return { refusal: entry?.status ?? 'no longer running' };
+    let liveness;
+    try {
+      liveness = await withTimeout(jobLiveness(this.outbox.queue, entry.jobId), LIVENESS_TIMEOUT_MS, 'Redis');
+    } catch {
+      throw new ProblemError(503, 'unavailable', 'Service unavailable', 'Redis is not answering, so whether this run’s worker is alive cannot be told: try again shortly', undefined, {
+        'Retry-After': '10',
+      });
+    }
+    if (liveness === 'live') return { refusal: 'running, and its worker is alive: wait for it' };
+    const outcome = await this.repository.requeueStuck(id, entry.generation);
+    if (outcome.outcome === 'requeued') return { requeued: outcome.run, refusal: '' };
+    if (outcome.outcome === 'busy') return { refusal: 'running, and a transaction of its quarter is still open (a worker that died a moment ago): try again shortly' };
+    return { refusal: 'no longer stuck' };
   }
 
   /**
@@ -148,23 +173,23 @@ export class BillingRunsService {
    * so a redelivered or duplicated job is harmless. On failure the run is marked failed with the error
    * (in its own transaction) and the error is rethrown for Bull to retry with backoff.
    */
-  async execute(runId: string): Promise<void> {
+  async execute(runId: string, generation?: number): Promise<void> {
     let claimed: Array<{ quarter: string }>;
     try {
       claimed = await this.dataSource.query(
         `WITH claimed AS (
            UPDATE billing_runs SET status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now()
-            WHERE id = $1 AND status <> 'completed' RETURNING quarter)
+            WHERE id = $1 AND status <> 'completed' AND ($2::integer IS NULL OR dispatch_generation = $2) RETURNING quarter)
          SELECT quarter FROM claimed`,
-        [runId],
+        [runId, generation ?? null],
       );
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // A failed run came back from Bull's backoff while a newer run of its quarter is active: that one bills.
-      await this.markFailed(runId, 'Superseded: another run of this quarter was queued meanwhile and bills the quarter');
+      await this.markFailed(runId, 'Superseded: another run of this quarter was queued meanwhile and bills the quarter', generation);
       return;
     }
-    if (claimed.length === 0) return;
+    if (claimed.length === 0) return; // completed already, or a job of an older generation (the run has a newer one)
     const started = Date.now();
     try {
       const outcome = await inTransaction(this.dataSource, (em) => executeBillingRun(em, runId, todayInLondon()));
@@ -175,7 +200,7 @@ export class BillingRunsService {
         );
       }
     } catch (error) {
-      await this.markFailed(runId, (error as Error)?.message ?? String(error)).catch((e) =>
+      await this.markFailed(runId, (error as Error)?.message ?? String(error), generation).catch((e) =>
         this.logger.error({ err: e, runId }, 'Could not record the failure of a billing run'),
       );
       throw error;
@@ -187,41 +212,10 @@ export class BillingRunsService {
     return (await this.request(previousQuarter(today), null)).run;
   }
 
-  /**
-   * The outbox dispatcher: every queued run whose job is not known to be in Redis (or was added a while
-   * ago, in case Redis lost it) is enqueued again. Idempotent: the job id is deterministic.
-   */
-  async dispatchPending(): Promise<number> {
-    const pending: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM billing_runs
-        WHERE status = 'queued' AND (enqueued_at IS NULL OR enqueued_at < now() - interval '${REDISPATCH_AFTER}')
-        ORDER BY created_at LIMIT 100`,
-    );
-    let dispatched = 0;
-    for (const { id } of pending) {
-      if (!(await this.dispatch(id))) break; // Redis still down: try again next tick
-      dispatched += 1;
-    }
-    return dispatched;
-  }
-
-  /** Adds the run's job and records that it is in Redis; false (logged) when Redis did not answer. */
-  private async dispatch(id: string): Promise<boolean> {
-    const [run] = await this.dataSource.query(`SELECT dispatch_generation FROM billing_runs WHERE id = $1`, [id]);
-    if (!run) return true;
-    try {
-      await this.billingQueue.enqueueRun(id, run.dispatch_generation);
-    } catch (error) {
-      this.logger.warn({ runId: id, err: (error as Error).message }, 'Could not enqueue a billing run yet; the dispatcher will retry');
-      return false;
-    }
-    await this.dataSource.query(
-      `WITH marked AS (
-         UPDATE billing_runs SET enqueued_at = now() WHERE id = $1 AND dispatch_generation = $2 RETURNING id)
-       SELECT id FROM marked`,
-      [id, run.dispatch_generation],
-    );
-    return true;
+  /** Adds the run's job now; when Redis does not take it, the outbox sweeper will. */
+  private async dispatch(id: string): Promise<void> {
+    const entry = await this.outbox.find(id);
+    if (entry) await this.sweeper.dispatch(this.outbox, entry);
   }
 
   private async createOrFindActive(quarter: string, trigger: 'api' | 'schedule', requestedBy: string | null): Promise<{ created: boolean; id: string }> {
@@ -242,13 +236,14 @@ export class BillingRunsService {
     }
   }
 
-  private async markFailed(runId: string, message: string): Promise<void> {
+  /** Marks the run failed with `message`, unless it completed or moved on to a newer job generation. */
+  private async markFailed(runId: string, message: string, generation?: number): Promise<void> {
     await this.dataSource.query(
       `WITH failed AS (
          UPDATE billing_runs SET status = 'failed', error = left($2, 2000), updated_at = now()
-          WHERE id = $1 AND status <> 'completed' RETURNING id)
+          WHERE id = $1 AND status <> 'completed' AND ($3::integer IS NULL OR dispatch_generation = $3) RETURNING id)
        SELECT id FROM failed`,
-      [runId, message],
+      [runId, message, generation ?? null],
     );
   }
 }

@@ -29,6 +29,12 @@ export async function lockQuarter(sql: Sql, quarter: string): Promise<void> {
   await sql.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [QUARTER_LOCK_NAMESPACE, quarter]);
 }
 
+/** The quarter's lock if nobody holds it (false: a run or a credit of the quarter is being written right now). */
+export async function tryLockQuarter(sql: Sql, quarter: string): Promise<boolean> {
+  const [row] = await sql.query(`SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`, [QUARTER_LOCK_NAMESPACE, quarter]);
+  return row.locked === true;
+}
+
 interface RegistrationRow extends Omit<BillingRegistration, 'billed'> {
   version: number | null;
   change: number | null;

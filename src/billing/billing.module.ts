@@ -1,8 +1,9 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { BillingDispatcher } from './billing-dispatcher.js';
 import { BILLING_QUEUE, BillingQueue } from './billing-queue.js';
+import { BillingRunRepository } from './billing-run.repository.js';
+import { BillingRunsOutbox } from './billing-runs.outbox.js';
 import { BillingRunsController } from './billing-runs.controller.js';
 import { BillingRunsService } from './billing-runs.service.js';
 import { InvoicesController } from './invoices.controller.js';
@@ -11,7 +12,7 @@ import { PaymentsController } from './payments.controller.js';
 import { PaymentsService } from './payments.service.js';
 import { ReportsController } from './reports.controller.js';
 
-/** Billing runs, invoices, credit notes, payments and their receipts, aged debt; the billing queue's producer and outbox dispatcher. */
+/** Billing runs, invoices, credit notes, payments and their receipts, aged debt; the billing queue's producer and the runs' outbox. */
 @Module({
   imports: [
     BullModule.registerQueueAsync({
@@ -28,7 +29,7 @@ import { ReportsController } from './reports.controller.js';
     }),
   ],
   controllers: [BillingRunsController, InvoicesController, PaymentsController, ReportsController],
-  providers: [BillingQueue, BillingRunsService, InvoicesService, PaymentsService, BillingDispatcher],
-  exports: [BillingQueue, BillingRunsService, BullModule],
+  providers: [BillingQueue, BillingRunRepository, BillingRunsOutbox, BillingRunsService, InvoicesService, PaymentsService],
+  exports: [BillingQueue, BillingRunsOutbox, BillingRunsService, BullModule],
 })
 export class BillingModule {}

@@ -7,18 +7,57 @@ import type { Queue } from 'bull';
 import type { NextFunction, Request, Response } from 'express';
 import { AuthService } from '../auth/auth.service.js';
 import { PROBLEM_TYPE_BASE } from '../common/problem.js';
+import { ProblemDetailsFilter } from '../common/problem-details.filter.js';
+import { TimeoutError, withTimeout } from '../common/with-timeout.js';
+import { isConnectionError } from '../redis/redis.js';
 import { BILLING_QUEUE } from './billing-queue.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
 const BEARER = /^Bearer\s+(\S{1,512})\s*$/i;
 
-function problem(res: Response, status: 401 | 403, detail: string): void {
-  const code = status === 401 ? 'unauthorized' : 'forbidden';
+/** How long the board waits for Redis to answer a PING before it answers 503. */
+const REDIS_CHECK_TIMEOUT_MS = 2000;
+const RETRY_AFTER_SECONDS = 10;
+
+const PROBLEMS = {
+  401: { code: 'unauthorized', title: 'Unauthorized' },
+  403: { code: 'forbidden', title: 'Forbidden' },
+  503: { code: 'unavailable', title: 'Service unavailable' },
+} as const;
+
+function problem(res: Response, status: keyof typeof PROBLEMS, detail: string): void {
+  const { code, title } = PROBLEMS[status];
+  if (status === 503) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
   res
     .status(status)
     .type('application/problem+json')
-    .send(JSON.stringify({ type: PROBLEM_TYPE_BASE + code, title: status === 401 ? 'Unauthorized' : 'Forbidden', status, detail }));
+    .send(JSON.stringify({ type: PROBLEM_TYPE_BASE + code, title, status, detail }));
+}
+
+const REDIS_AWAY = 'The queues cannot be shown while Redis is not answering: try again shortly';
+
+/**
+ * Bull Board reads Redis on every call, and Bull's client would hold a call until Redis came back: while
+ * Redis is away, answer 503 at once instead (and never pass an ioredis message on).
+ */
+function redisAvailable(queue: Queue) {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    if (queue.client.status !== 'ready') return problem(res, 503, REDIS_AWAY);
+    withTimeout(queue.client.ping(), REDIS_CHECK_TIMEOUT_MS, 'Redis').then(
+      () => next(),
+      () => problem(res, 503, REDIS_AWAY),
+    );
+  };
+}
+
+/** A board call that failed: 503 when Redis failed in the middle of it (after the check above), else the usual problem details. */
+function boardFailures(problems: ProblemDetailsFilter) {
+  return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) return next(error);
+    if (error instanceof TimeoutError || isConnectionError(error)) return problem(res, 503, REDIS_AWAY);
+    problems.send(req, res, error);
+  };
 }
 
 /**
@@ -32,6 +71,11 @@ export function mountQueueBoard(app: INestApplication): void {
   adapter.setBasePath(QUEUE_BOARD_PATH);
   // @bull-board/express 9.10.1 carries its own copy of @bull-board/api: the adapter's types differ only by that copy.
   createBullBoard({ queues: [new BullAdapter(queue)], serverAdapter: adapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'] });
+  // The board's own error handler answers 500 with the error's message (an ioredis one, when Redis is
+  // away): rethrown instead, its errors reach boardFailures below.
+  adapter.setErrorHandler((error: Error) => {
+    throw error;
+  });
   const adminsOnly = (req: Request, res: Response, next: NextFunction) => {
     const match = BEARER.exec(req.headers.authorization ?? '');
     if (!match) return problem(res, 401, 'A valid bearer token is required');
@@ -44,5 +88,5 @@ export function mountQueueBoard(app: INestApplication): void {
       next,
     );
   };
-  app.use(QUEUE_BOARD_PATH, adminsOnly, adapter.getRouter());
+  app.use(QUEUE_BOARD_PATH, adminsOnly, redisAvailable(queue), adapter.getRouter(), boardFailures(new ProblemDetailsFilter()));
 }

@@ -76,6 +76,13 @@ describe('loadConfig', () => {
     expect(config.safeguardingWebhook).toMatchObject({ url: 'https://alerts.example/hook', attempts: 12, backoffMs: 30000 });
   });
 
+  it('validates the outbox sweep interval and the outage reminder interval', () => {
+    expect(loadConfig({})).toMatchObject({ outboxSweepIntervalMs: 5000, outageLogIntervalMs: 60_000 });
+    expect(loadConfig({ OUTBOX_SWEEP_INTERVAL_MS: '250', OUTAGE_LOG_INTERVAL_SECONDS: '5' })).toMatchObject({ outboxSweepIntervalMs: 250, outageLogIntervalMs: 5000 });
+    expect(() => loadConfig({ OUTBOX_SWEEP_INTERVAL_MS: '10' })).toThrow(/OUTBOX_SWEEP_INTERVAL_MS:/);
+    expect(() => loadConfig({ OUTAGE_LOG_INTERVAL_SECONDS: '0' })).toThrow(/OUTAGE_LOG_INTERVAL_SECONDS:/);
+  });
+
   it('requires DATABASE_URL in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required/);
   });

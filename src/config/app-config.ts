@@ -71,6 +71,12 @@ class EnvDto {
   @Transform(toInt) @IsInt() @Min(1000) @Max(120000)
   SHUTDOWN_TIMEOUT_MS: number = 10000;
 
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  REQUEST_TIMEOUT_MS: number = 30000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  OUTAGE_LOG_INTERVAL_SECONDS: number = 60;
+
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
   PUBLIC_BASE_URL?: string;
 
@@ -97,9 +103,6 @@ class EnvDto {
 
   @Transform(toInt) @IsInt() @Min(100) @Max(120_000)
   SAFEGUARDING_WEBHOOK_TIMEOUT_MS: number = 10_000;
-
-  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
-  SAFEGUARDING_DISPATCH_INTERVAL_SECONDS: number = 60;
 
   @Transform(toInt) @IsInt() @Min(1) @Max(100)
   RETENTION_YEARS: number = 6;
@@ -130,9 +133,6 @@ class EnvDto {
   @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000)
   BILLING_RUN_BACKOFF_MS: number = 5000;
 
-  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
-  BILLING_DISPATCH_INTERVAL_MS: number = 5000;
-
   @Transform(toInt) @IsInt() @Min(50) @Max(60_000)
   BILLING_ENQUEUE_TIMEOUT_MS: number = 1000;
 
@@ -141,6 +141,9 @@ class EnvDto {
 
   @Transform(toInt) @IsInt() @Min(500) @Max(3_600_000)
   BULL_STALLED_INTERVAL_MS: number = 30000;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  OUTBOX_SWEEP_INTERVAL_MS: number = 5000;
 }
 
 export type ProcessRole = 'all' | 'api' | 'worker';
@@ -159,6 +162,10 @@ export class AppConfig {
   readonly databasePoolSize: number;
   readonly bullPrefix: string;
   readonly shutdownTimeoutMs: number;
+  /** A request still unanswered after this long is answered 503 and abandoned where it can be. */
+  readonly requestTimeoutMs: number;
+  /** While PostgreSQL or Redis is down, how often the log is reminded of it (once at the start, once at the end). */
+  readonly outageLogIntervalMs: number;
   readonly publicBaseUrl: string;
   /** How long an Idempotency-Key is remembered (at least 24 h), and how often expired keys are pruned. */
   readonly idempotency: { keyTtlHours: number; pruneIntervalMinutes: number };
@@ -169,7 +176,6 @@ export class AppConfig {
     attempts: number;
     backoffMs: number;
     timeoutMs: number;
-    dispatchIntervalSeconds: number;
   };
   /** Participants with no activity for this many years are anonymised by the daily retention job. */
   readonly retentionYears: number;
@@ -188,13 +194,16 @@ export class AppConfig {
     schedule: boolean;
     runAttempts: number;
     runBackoffMs: number;
-    dispatchIntervalMs: number;
     enqueueTimeoutMs: number;
   };
   /** Bull's job lock (renewed at half of it) and how often workers look for stalled jobs. */
   readonly bullLockDurationMs: number;
   readonly bullStalledIntervalMs: number;
-
+  /**
+   * How often every process sweeps the outboxes (enqueues rows whose Bull job is missing, puts back runs
+   * whose job was lost) and registers missing repeatable jobs.
+   */
+  readonly outboxSweepIntervalMs: number;
   constructor(env: EnvDto) {
     this.env = env.NODE_ENV;
     this.port = env.PORT;
@@ -208,6 +217,8 @@ export class AppConfig {
     this.databasePoolSize = env.DATABASE_POOL_SIZE;
     this.bullPrefix = env.BULL_PREFIX;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+    this.requestTimeoutMs = env.REQUEST_TIMEOUT_MS;
+    this.outageLogIntervalMs = env.OUTAGE_LOG_INTERVAL_SECONDS * 1000;
     this.publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
     this.idempotency = { keyTtlHours: env.IDEMPOTENCY_KEY_TTL_HOURS, pruneIntervalMinutes: env.IDEMPOTENCY_PRUNE_INTERVAL_MINUTES };
     this.safeguardingWebhook = {
@@ -216,7 +227,6 @@ export class AppConfig {
       attempts: env.SAFEGUARDING_WEBHOOK_ATTEMPTS,
       backoffMs: env.SAFEGUARDING_WEBHOOK_BACKOFF_MS,
       timeoutMs: env.SAFEGUARDING_WEBHOOK_TIMEOUT_MS,
-      dispatchIntervalSeconds: env.SAFEGUARDING_DISPATCH_INTERVAL_SECONDS,
     };
     this.retentionYears = env.RETENTION_YEARS;
     this.integrationRateLimitPerMinute = env.INTEGRATION_RATE_LIMIT_PER_MINUTE;
@@ -232,11 +242,11 @@ export class AppConfig {
       schedule: env.BILLING_SCHEDULE === 'on',
       runAttempts: env.BILLING_RUN_ATTEMPTS,
       runBackoffMs: env.BILLING_RUN_BACKOFF_MS,
-      dispatchIntervalMs: env.BILLING_DISPATCH_INTERVAL_MS,
       enqueueTimeoutMs: env.BILLING_ENQUEUE_TIMEOUT_MS,
     };
     this.bullLockDurationMs = env.BULL_LOCK_DURATION_MS;
     this.bullStalledIntervalMs = env.BULL_STALLED_INTERVAL_MS;
+    this.outboxSweepIntervalMs = env.OUTBOX_SWEEP_INTERVAL_MS;
   }
 
   get isProduction(): boolean {

@@ -2,12 +2,15 @@ import { InjectQueue, OnQueueFailed, OnQueueStalled, Process, Processor } from '
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { AppConfig } from '../config/app-config.js';
-import { scheduleRepeatable } from '../queue/repeatable.js';
+import { RepeatableJobs } from '../queue/repeatable.js';
 import { DATA_PROTECTION_QUEUE } from './data-protection.queue.js';
 import { DataProtectionService } from './data-protection.service.js';
 import { RETENTION_SCHEDULE } from './retention.js';
 
-/** Runs the data-protection housekeeping; registers its schedules once, however many workers start. */
+/**
+ * Runs the data-protection housekeeping; registers its schedules through the one registrar (once,
+ * however many workers start; again whenever the outbox sweeper finds them missing from Redis).
+ */
 @Processor(DATA_PROTECTION_QUEUE)
 export class DataProtectionProcessor implements OnApplicationBootstrap {
   private readonly logger = new Logger(DataProtectionProcessor.name);
@@ -15,12 +18,15 @@ export class DataProtectionProcessor implements OnApplicationBootstrap {
   constructor(
     private readonly dataProtection: DataProtectionService,
     @InjectQueue(DATA_PROTECTION_QUEUE) private readonly queue: Queue,
+    private readonly schedules: RepeatableJobs,
     private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await scheduleRepeatable(this.queue, 'prune-idempotency-keys', { every: this.config.idempotency.pruneIntervalMinutes * 60_000 });
-    await scheduleRepeatable(this.queue, 'erase-inactive-participants', { ...RETENTION_SCHEDULE });
+    await this.schedules.register(this.queue, [
+      { name: 'prune-idempotency-keys', schedule: { every: this.config.idempotency.pruneIntervalMinutes * 60_000 } },
+      { name: 'erase-inactive-participants', schedule: { ...RETENTION_SCHEDULE } },
+    ]);
   }
 
   @Process('prune-idempotency-keys')

@@ -1,4 +1,4 @@
-import { CSV_HEADER_LINE, csvField, type ExportUnit, exportRow } from './finance-export-csv.js';
+import { CSV_HEADER_LINE, csvField, csvText, type ExportUnit, exportRow } from './finance-export-csv.js';
 
 const unit = (overrides: Partial<ExportUnit> = {}): ExportUnit => ({
   document_number: 'INV-000001',
@@ -42,5 +42,41 @@ describe('the finance export CSV', () => {
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField('two\nlines')).toBe('"two\nlines"');
     expect(csvField(null)).toBe('');
+  });
+});
+
+describe('CSV injection (OWASP): text that a spreadsheet would run as a formula', () => {
+  it.each([
+    ['=1+2', "'=1+2"],
+    ['+SUM(A1:A9)', "'+SUM(A1:A9)"],
+    ['-2+3', "'-2+3"],
+    ['@cmd', "'@cmd"],
+    ['\t=1+2', "'\t=1+2"],
+    ['\r=1+2', "'\r=1+2"],
+    ['Sam Smith', 'Sam Smith'],
+    ['O’Brien = fine', 'O’Brien = fine'],
+    ['', ''],
+  ])('%j → %j', (text, written) => {
+    expect(csvText(text)).toBe(written);
+  });
+
+  it('neutralises every text field, quotes as CSV requires, and leaves the amounts as numbers', () => {
+    const row = exportRow(
+      unit({
+        document_type: 'credit_note',
+        customer_name: '=1+2',
+        customer_code: '@cmd',
+        po_number: '+SUM(A1:A9)',
+        budget_reference: '=cmd|"/c calc"!A1',
+        description: '=HYPERLINK("http://evil.example","Arts Pioneers")',
+        unit_pence: 1250,
+        net_pence: 1250,
+        vat_pence: 0,
+      }),
+    );
+    expect(row).toBe(
+      'INV-000001,credit_note,2026-11-26,2026-12-26,\'@cmd,\'=1+2,\'+SUM(A1:A9),"\'=cmd|""/c calc""!A1",' +
+        '"\'=HYPERLINK(""http://evil.example"",""Arts Pioneers"")",1,-12.50,-12.50,0.00,-12.50\r\n',
+    );
   });
 });

@@ -42,6 +42,16 @@ export function csvField(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/**
+ * CSV injection (OWASP): a spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one)
+ * as a formula — `=HYPERLINK(...)`, `=cmd|'/c calc'!A1`. Text fields that start so are written with a
+ * leading apostrophe, which spreadsheets take as "this is text" and do not show. Only text fields: the
+ * amount columns are numbers written by the service, and a credit's -12.50 must stay a number.
+ */
+export function csvText(value: string | null): string | null {
+  return value !== null && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 export function csvLine(fields: Array<string | number | null>): string {
   return `${fields.map(csvField).join(',')}\r\n`;
 }
@@ -52,15 +62,15 @@ export const CSV_HEADER_LINE = csvLine([...FINANCE_EXPORT_HEADER]);
 export function exportRow(u: ExportUnit): string {
   const sign = u.document_type === 'credit_note' ? -1 : 1;
   return csvLine([
-    u.document_number,
-    u.document_type,
-    u.issue_date,
-    u.due_date,
-    u.customer_code,
-    u.customer_name,
-    u.po_number,
-    u.budget_reference,
-    u.description,
+    csvText(u.document_number),
+    csvText(u.document_type),
+    csvText(u.issue_date),
+    csvText(u.due_date),
+    csvText(u.customer_code),
+    csvText(u.customer_name),
+    csvText(u.po_number),
+    csvText(u.budget_reference),
+    csvText(u.description),
     u.quantity,
     formatPounds(sign * u.unit_pence),
     formatPounds(sign * u.net_pence),

@@ -4,16 +4,10 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators.js';
 import { ProblemError } from '../common/problem.js';
+import { withTimeout } from '../common/with-timeout.js';
 import { REDIS } from '../redis/redis.module.js';
 
 const CHECK_TIMEOUT_MS = 2000;
-
-function withTimeout<T>(promise: Promise<T>): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS).unref()),
-  ]);
-}
 
 @ApiTags('health')
 @Public()
@@ -35,8 +29,8 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'Problem details naming what is down' })
   async ready() {
     const [database, redis] = await Promise.all([
-      withTimeout(this.dataSource.query('SELECT 1')).then(() => 'up', () => 'down'),
-      withTimeout(this.redis.ping()).then(() => 'up', () => 'down'),
+      withTimeout(this.dataSource.query('SELECT 1'), CHECK_TIMEOUT_MS, 'PostgreSQL').then(() => 'up', () => 'down'),
+      withTimeout(this.redis.ping(), CHECK_TIMEOUT_MS, 'Redis').then(() => 'up', () => 'down'),
     ]);
     const checks = { database, redis };
     if (database === 'down' || redis === 'down') {

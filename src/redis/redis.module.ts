@@ -1,6 +1,8 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.js';
+import { RedisHealth } from './redis-health.js';
 import { createRedisClient } from './redis.js';
 
 export const REDIS = Symbol('REDIS');
@@ -13,13 +15,23 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
-/** One shared ioredis client for the service's own use (health, rate limits). */
+/** One shared ioredis client for the service's own use (health, rate limits), and Redis's health as a dependency. */
 @Global()
 @Module({
+  imports: [DiscoveryModule],
   providers: [
-    { provide: REDIS, inject: [AppConfig], useFactory: (config: AppConfig) => createRedisClient(config.redisUrl, 'app') },
+    RedisHealth,
+    {
+      provide: REDIS,
+      inject: [AppConfig, RedisHealth],
+      useFactory: (config: AppConfig, health: RedisHealth) => {
+        const client = createRedisClient(config.redisUrl, 'app');
+        health.watch(client);
+        return client;
+      },
+    },
     RedisCloser,
   ],
-  exports: [REDIS],
+  exports: [REDIS, RedisHealth],
 })
 export class RedisModule {}

@@ -1,5 +1,11 @@
 import { Redis } from 'ioredis';
 
+/**
+ * How every client reconnects, the service's own and Bull's: quickly (Bull's default backs off to 20 s,
+ * which kept queues away for that long after Redis came back) and for ever.
+ */
+export const reconnectDelay = (attempt: number): number => Math.min(attempt * 200, 2000);
+
 /** Connection options shared by every client the service opens itself (Bull opens its own). */
 export function createRedisClient(url: string, name: string): Redis {
   return new Redis(url, {
@@ -7,8 +13,19 @@ export function createRedisClient(url: string, name: string): Redis {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     connectTimeout: 3000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    retryStrategy: reconnectDelay,
   });
+}
+
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED']);
+const CONNECTION_ERROR_MESSAGES = /Connection is closed|Stream isn't writeable|Reached the max retries per request limit|connect ETIMEDOUT/;
+
+/** Whether an ioredis (or Bull) error means Redis could not be reached, rather than a bad command. */
+export function isConnectionError(error: unknown): boolean {
+  const e = error as { code?: unknown; name?: unknown; message?: unknown } | undefined;
+  if (typeof e?.code === 'string' && CONNECTION_ERROR_CODES.has(e.code)) return true;
+  if (e?.name === 'MaxRetriesPerRequestError') return true;
+  return typeof e?.message === 'string' && CONNECTION_ERROR_MESSAGES.test(e.message);
 }
 
 /** Fails with one readable line when Redis cannot be reached (checked before the service starts). */

@@ -1,22 +1,15 @@
-import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Queue } from 'bull';
 import { DataSource, Repository } from 'typeorm';
 import { type Page, paginate } from '../common/pagination.js';
 import { notFound } from '../common/problem.js';
 import { AppConfig } from '../config/app-config.js';
-import { withTimeout } from '../queue/repeatable.js';
+import { OutboxSweeper } from '../queue/outbox.js';
 import { buildAlertPayload } from './alert-payload.js';
 import { SafeguardingAlertQuery, SafeguardingAlertResponse } from './dto/safeguarding-alert.dto.js';
 import { SafeguardingAlert } from './safeguarding-alert.entity.js';
-import { alertJobId, SAFEGUARDING_ALERTS_QUEUE, type SafeguardingAlertJobs } from './safeguarding-alerts.queue.js';
+import { SafeguardingAlertsOutbox } from './safeguarding-alerts.outbox.js';
 import { signedHeaders } from './webhook-signature.js';
-
-/** How long a request waits for Redis to accept an alert before leaving it to the dispatcher. */
-const ENQUEUE_TIMEOUT_MS = 2000;
-/** Pending alerts younger than this may still be being queued by the request that wrote them. */
-const DISPATCH_GRACE_SECONDS = ENQUEUE_TIMEOUT_MS / 1000 + 1;
 
 /**
  * Writing an alert's outbox row as a clause of the statement that writes its note (one per row of
@@ -34,16 +27,15 @@ export function alertOutboxClause(raise: boolean, source: string, firstParam: nu
 /**
  * Safeguarding alerts: an outbox row written in the note's transaction (work that must survive Redis
  * being down is written to Postgres first), queued after the commit, delivered as a signed webhook
- * carrying no note body, retried with exponential backoff; a periodic dispatcher queues what the
- * request could not.
+ * carrying no note body, retried with exponential backoff; the outbox sweeper queues what the request
+ * could not, and what Redis lost (SafeguardingAlertsOutbox).
  */
 @Injectable()
 export class SafeguardingAlertsService {
-  private readonly logger = new Logger(SafeguardingAlertsService.name);
-
   constructor(
     @InjectRepository(SafeguardingAlert) private readonly alerts: Repository<SafeguardingAlert>,
-    @InjectQueue(SAFEGUARDING_ALERTS_QUEUE) private readonly queue: Queue,
+    private readonly outbox: SafeguardingAlertsOutbox,
+    private readonly sweeper: OutboxSweeper,
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
   ) {}
@@ -56,59 +48,26 @@ export class SafeguardingAlertsService {
     return category === 'safeguarding' && this.config.safeguardingWebhook.url !== undefined;
   }
 
-  /** Queues a delivery (after the commit). Never throws: an alert left pending is queued by the dispatcher. */
+  /** Queues a delivery (after the commit). Never throws: an alert left pending is queued by the outbox sweeper. */
   async enqueue(alertId: string): Promise<boolean> {
-    const { attempts, backoffMs } = this.config.safeguardingWebhook;
-    const data: SafeguardingAlertJobs['deliver'] = { alertId };
-    try {
-      await withTimeout(
-        this.queue.add('deliver', data, {
-          jobId: alertJobId(alertId),
-          attempts,
-          backoff: { type: 'exponential', delay: backoffMs },
-          removeOnComplete: 1000,
-          removeOnFail: false,
-        }),
-        ENQUEUE_TIMEOUT_MS,
-        'Queueing the alert',
-      );
-      await this.dataSource.query(
-        `UPDATE safeguarding_alerts SET status = 'queued', enqueued_at = now() WHERE id = $1 AND status = 'pending'`,
-        [alertId],
-      );
-      return true;
-    } catch (error) {
-      this.logger.warn({ alertId, reason: (error as Error).message }, 'Could not queue a safeguarding alert; the dispatcher will');
-      return false;
-    }
-  }
-
-  /** Queues the alerts left pending; returns how many were queued. */
-  async dispatchPending(): Promise<number> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM safeguarding_alerts
-        WHERE status = 'pending' AND created_at < now() - make_interval(secs => $1)
-        ORDER BY created_at LIMIT 500`,
-      [DISPATCH_GRACE_SECONDS],
-    );
-    let queued = 0;
-    for (const row of rows) if (await this.enqueue(row.id)) queued++;
-    if (rows.length) this.logger.log({ pending: rows.length, queued }, 'Dispatched pending safeguarding alerts');
-    return queued;
+    const entry = await this.outbox.find(alertId).catch(() => undefined);
+    return entry ? this.sweeper.dispatch(this.outbox, entry) : false;
   }
 
   /**
    * One delivery attempt: a signed POST of the payload. A 2xx marks the alert delivered; anything else
-   * records the failure and throws, so Bull retries (on the last attempt the alert is marked failed).
+   * records the failure and throws, so Bull retries (on the last attempt the alert is marked failed). A job
+   * of an older dispatch generation than the alert's (the sweeper gave the alert a new job) does nothing.
    */
-  async deliver(alertId: string, lastAttempt: boolean): Promise<void> {
+  async deliver(alertId: string, lastAttempt: boolean, generation?: number): Promise<void> {
     const [alert] = await this.dataSource.query(
-      `SELECT a.id, a.status, a.case_note_id, a.participant_id, a.created_at, n.occurred_at
+      `SELECT a.id, a.status, a.dispatch_generation, a.case_note_id, a.participant_id, a.created_at, n.occurred_at
          FROM safeguarding_alerts a JOIN case_notes n ON n.id = a.case_note_id
         WHERE a.id = $1`,
       [alertId],
     );
     if (!alert || alert.status === 'delivered') return; // Bull delivers at least once
+    if (generation !== undefined && generation !== alert.dispatch_generation) return;
     const { url, secret, timeoutMs } = this.config.safeguardingWebhook;
     if (!url || !secret) {
       await this.recordAttempt(alertId, 'failed', null, 'No SAFEGUARDING_WEBHOOK_URL is configured any more');

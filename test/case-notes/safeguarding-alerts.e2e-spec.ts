@@ -75,7 +75,7 @@ describe('safeguarding alerts', () => {
         SAFEGUARDING_WEBHOOK_SECRET: SECRET,
         SAFEGUARDING_WEBHOOK_ATTEMPTS: '4',
         SAFEGUARDING_WEBHOOK_BACKOFF_MS: '50',
-        SAFEGUARDING_DISPATCH_INTERVAL_SECONDS: '1',
+        OUTBOX_SWEEP_INTERVAL_MS: '1000',
         PUBLIC_BASE_URL,
       },
     });

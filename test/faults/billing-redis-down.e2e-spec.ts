@@ -1,57 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createConnection } from 'node:net';
 import { allDocuments, billingWorld, waitForRun } from '../support/billing.js';
+import { PrivateRedis } from '../support/private-redis.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
-
-/** A private Redis (never the shared one): started, stopped and started again on the same port. */
-class PrivateRedis {
-  private child?: ChildProcess;
-  constructor(readonly port: number) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    if (this.child && this.child.exitCode === null && this.child.signalCode === null) return; // already up
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
-    const deadline = Date.now() + 10_000;
-    while (!(await this.answers())) {
-      if (Date.now() > deadline || this.child.exitCode !== null) throw new Error(`redis-server did not start on port ${this.port}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    child.kill('SIGKILL');
-    await once(child, 'exit');
-  }
-
-  private answers(): Promise<boolean> {
-    return new Promise((resolve) => {
-      const socket = createConnection({ port: this.port, host: '127.0.0.1' }, () => {
-        socket.write('PING\r\n');
-      });
-      socket.once('data', (data) => {
-        socket.destroy();
-        resolve(data.toString().startsWith('+PONG'));
-      });
-      socket.once('error', () => resolve(false));
-    });
-  }
-}
 
 /**
  * The outbox: a run requested while Redis is down is committed in Postgres and answered 202; the
- * dispatcher enqueues it when Redis is back, and the same process's worker completes it, with no restart.
+ * outbox sweeper enqueues it when Redis is back, and the same process's worker completes it, with no restart.
  */
 describe('fault drill: Redis down when a billing run is requested', () => {
-  const redis = new PrivateRedis(30000 + Math.floor(Math.random() * 20000));
+  const redis = new PrivateRedis();
   let t: TestApp;
 
   beforeAll(async () => {
@@ -60,7 +16,7 @@ describe('fault drill: Redis down when a billing run is requested', () => {
       env: {
         REDIS_URL: redis.url,
         BILLING_SCHEDULE: 'off',
-        BILLING_DISPATCH_INTERVAL_MS: '300',
+        OUTBOX_SWEEP_INTERVAL_MS: '300',
         BILLING_ENQUEUE_TIMEOUT_MS: '500',
       },
     });

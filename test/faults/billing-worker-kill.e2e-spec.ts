@@ -58,7 +58,7 @@ describe('fault drill: a worker killed mid-run', () => {
 
   beforeAll(async () => {
     // the API only: the test's own process consumes no jobs
-    t = await createTestApp({ role: 'api', env: { BILLING_SCHEDULE: 'off', BILLING_DISPATCH_INTERVAL_MS: '500' } });
+    t = await createTestApp({ role: 'api', env: { BILLING_SCHEDULE: 'off', OUTBOX_SWEEP_INTERVAL_MS: '500' } });
     await promisify(execFile)(process.execPath, [
       'test/bench/billing/seed.mjs',
       '--url',

@@ -37,7 +37,7 @@ export class CreateContractDto {
   @IsOmittable() @IsInt() @Min(0) @Max(10000)
   vatRateBasisPoints?: number;
 
-  @ApiProperty({ type: [String], description: 'Programmes the contract covers' })
+  @ApiProperty({ type: [String], maxItems: 500, description: 'Programmes the contract covers' })
   @IsArray() @ArrayMaxSize(500) @ArrayUnique() @IsId({ each: true })
   programmeIds: string[];
 }

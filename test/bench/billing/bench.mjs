@@ -235,7 +235,7 @@ async function main() {
       REDIS_URL: server.redisUrl,
       BULL_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
       BILLING_SCHEDULE: 'off',
-      BILLING_DISPATCH_INTERVAL_MS: '1000',
+      OUTBOX_SWEEP_INTERVAL_MS: '1000',
     };
     const api = await startService('api', env);
     stops.unshift(api.stop);

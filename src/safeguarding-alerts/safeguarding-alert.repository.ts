@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** A safeguarding alert as its outbox sees it: one that must have a live Bull job. */
+export interface InFlightAlert {
+  id: string;
+  status: 'pending' | 'queued' | 'retrying';
+  /** Names the alert's current Bull job (alertJobId). */
+  generation: number;
+  /** Whether the job of this generation is known to have been added. */
+  enqueued: boolean;
+}
+
+interface InFlightRow {
+  id: string;
+  status: InFlightAlert['status'];
+  dispatch_generation: number;
+  enqueued: boolean;
+}
+
+const toInFlightAlert = (r: InFlightRow): InFlightAlert => ({ id: r.id, status: r.status, generation: r.dispatch_generation, enqueued: r.enqueued });
+
+const IN_FLIGHT_COLUMNS = `id, status, dispatch_generation, enqueued_at IS NOT NULL AS enqueued`;
+
+/** The alert's dispatch state (the outbox side of safeguarding_alerts). */
+@Injectable()
+export class SafeguardingAlertRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Alerts not yet delivered nor failed, oldest first (ids are time-ordered): `limit` of them after alert
+   * `after`. A pending alert younger than `graceSeconds` is left to the request that wrote it, which is
+   * queueing it.
+   */
+  async inFlight(limit: number, graceSeconds: number, after: string | null = null): Promise<InFlightAlert[]> {
+    const rows: InFlightRow[] = await this.dataSource.query(
+      `SELECT ${IN_FLIGHT_COLUMNS} FROM safeguarding_alerts
+        WHERE status IN ('pending', 'queued', 'retrying') AND ($3::uuid IS NULL OR id > $3)
+          AND (status <> 'pending' OR created_at < now() - make_interval(secs => $2))
+        ORDER BY id LIMIT $1`,
+      [limit, graceSeconds, after],
+    );
+    return rows.map(toInFlightAlert);
+  }
+
+  /** Alert `id` if it is not yet delivered nor failed. */
+  async findInFlight(id: string): Promise<InFlightAlert | undefined> {
+    const [row]: InFlightRow[] = await this.dataSource.query(
+      `SELECT ${IN_FLIGHT_COLUMNS} FROM safeguarding_alerts WHERE id = $1 AND status IN ('pending', 'queued', 'retrying')`,
+      [id],
+    );
+    return row && toInFlightAlert(row);
+  }
+
+  /** The job of `generation` is in Redis: a pending alert is now queued. */
+  async markEnqueued(id: string, generation: number): Promise<void> {
+    await this.dataSource.query(
+      `WITH marked AS (
+         UPDATE safeguarding_alerts
+            SET enqueued_at = now(), status = CASE WHEN status = 'pending' THEN 'queued' ELSE status END
+          WHERE id = $1 AND dispatch_generation = $2 AND status IN ('pending', 'queued', 'retrying')
+          RETURNING id)
+       SELECT id FROM marked`,
+      [id, generation],
+    );
+  }
+
+  /**
+   * An alert whose job will not run (Redis lost it, or Bull gave up on it without the alert recording an
+   * outcome) is pending again under the next generation; nothing if another process renewed it first.
+   */
+  async renew(id: string, generation: number): Promise<InFlightAlert | undefined> {
+    const [row]: InFlightRow[] = await this.dataSource.query(
+      `WITH renewed AS (
+         UPDATE safeguarding_alerts
+            SET status = 'pending', dispatch_generation = dispatch_generation + 1, enqueued_at = NULL
+          WHERE id = $1 AND dispatch_generation = $2 AND status IN ('pending', 'queued', 'retrying')
+          RETURNING ${IN_FLIGHT_COLUMNS})
+       SELECT * FROM renewed`,
+      [id, generation],
+    );
+    return row && toInFlightAlert(row);
+  }
+}
