@@ -22,13 +22,13 @@ export class CreateRemittanceDto {
   @ApiProperty({ example: 120000 }) @IsPence(1) amountPence: number;
   @ApiProperty({ example: 'CCC remittance 2026-12-01 BACS' }) @IsString() @MinLength(1) @MaxLength(200) reference: string;
 
-  @ApiPropertyOptional({ type: [AllocationDto], description: ALLOCATIONS_DESCRIPTION })
+  @ApiPropertyOptional({ type: [AllocationDto], maxItems: MAX_ALLOCATIONS, description: ALLOCATIONS_DESCRIPTION })
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_ALLOCATIONS) @ValidateNested({ each: true }) @Type(() => AllocationDto)
   allocations?: AllocationDto[];
 }
 
 export class AllocateRemittanceDto {
-  @ApiPropertyOptional({ type: [AllocationDto], description: ALLOCATIONS_DESCRIPTION })
+  @ApiPropertyOptional({ type: [AllocationDto], maxItems: MAX_ALLOCATIONS, description: ALLOCATIONS_DESCRIPTION })
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_ALLOCATIONS) @ValidateNested({ each: true }) @Type(() => AllocationDto)
   allocations?: AllocationDto[];
 }
