@@ -23,9 +23,11 @@ import { ProgrammesModule } from './programmes/programmes.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RegistrationsModule } from './registrations/registrations.module.js';
+import { RemittancesModule } from './remittances/remittances.module.js';
 import { SafeguardingAlertsWorkerModule } from './safeguarding-alerts/safeguarding-alerts-worker.module.js';
 import { SafeguardingAlertsModule } from './safeguarding-alerts/safeguarding-alerts.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
+import { StatementsModule } from './statements/statements.module.js';
 import { TermsModule } from './terms/terms.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -48,6 +50,8 @@ const FEATURE_MODULES = [
   SafeguardingAlertsModule,
   DataProtectionModule,
   BillingModule,
+  RemittancesModule,
+  StatementsModule,
   FinanceExportsModule,
 ];
 

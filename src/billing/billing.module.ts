@@ -8,9 +8,11 @@ import { BillingRunsController } from './billing-runs.controller.js';
 import { BillingRunsService } from './billing-runs.service.js';
 import { InvoicesController } from './invoices.controller.js';
 import { InvoicesService } from './invoices.service.js';
+import { PaymentsController } from './payments.controller.js';
+import { PaymentsService } from './payments.service.js';
 import { ReportsController } from './reports.controller.js';
 
-/** Billing runs, invoices, credit notes, payments and aged debt; the billing queue's producer and the runs' outbox. */
+/** Billing runs, invoices, credit notes, payments and their receipts, aged debt; the billing queue's producer and the runs' outbox. */
 @Module({
   imports: [
     BullModule.registerQueueAsync({
@@ -26,8 +28,8 @@ import { ReportsController } from './reports.controller.js';
       }),
     }),
   ],
-  controllers: [BillingRunsController, InvoicesController, ReportsController],
-  providers: [BillingQueue, BillingRunRepository, BillingRunsOutbox, BillingRunsService, InvoicesService],
+  controllers: [BillingRunsController, InvoicesController, PaymentsController, ReportsController],
+  providers: [BillingQueue, BillingRunRepository, BillingRunsOutbox, BillingRunsService, InvoicesService, PaymentsService],
   exports: [BillingQueue, BillingRunsOutbox, BillingRunsService, BullModule],
 })
 export class BillingModule {}

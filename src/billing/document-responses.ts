@@ -25,6 +25,7 @@ export interface DocumentRow {
   created_at: Date;
   paid_pence: number;
   credited_pence: number;
+  outstanding_pence: number;
 }
 
 export interface LineRow {
@@ -44,12 +45,16 @@ export interface LineRow {
   budget_references: string[];
 }
 
-/** The documents' columns, with what has been paid and credited against each. */
+/**
+ * The documents' columns, with what has been paid and credited against each and what is outstanding,
+ * as the database function invoice_balances() defines them (nothing for a credit note: 0).
+ */
 export const DOCUMENT_COLUMNS = `d.id, d.number, d.kind, d.billing_run_id, d.recipient_type, d.commissioner_id, d.budget_id,
   d.recipient_name, d.recipient_email, d.recipient_address, d.customer_code, d.issue_date, d.due_date, d.po_number,
   d.net_pence, d.vat_pence, d.total_pence, d.credited_document_id, d.reason, d.created_at,
-  (SELECT coalesce(sum(p.amount_pence), 0) FROM payments p WHERE p.document_id = d.id) AS paid_pence,
-  (SELECT coalesce(sum(l.amount_pence + l.vat_pence), 0) FROM billing_ledger l WHERE l.reverses_document_id = d.id) AS credited_pence`;
+  coalesce((SELECT b.paid_pence FROM invoice_balances() b WHERE b.document_id = d.id), 0) AS paid_pence,
+  coalesce((SELECT b.credited_pence FROM invoice_balances() b WHERE b.document_id = d.id), 0) AS credited_pence,
+  coalesce((SELECT b.outstanding_pence FROM invoice_balances() b WHERE b.document_id = d.id), 0) AS outstanding_pence`;
 
 export function toRecipientResponse(r: Recipient): RecipientResponse {
   return {
@@ -74,8 +79,9 @@ export function documentStatus(d: Pick<DocumentRow, 'kind' | 'total_pence' | 'pa
   return 'issued';
 }
 
-export function balanceOf(d: Pick<DocumentRow, 'kind' | 'total_pence' | 'paid_pence' | 'credited_pence'>): number {
-  return d.kind === 'invoice' ? Number(d.total_pence) - Number(d.credited_pence) - Number(d.paid_pence) : 0;
+/** What is outstanding, as invoice_balances() computed it (0 for a credit note). */
+export function balanceOf(d: Pick<DocumentRow, 'kind' | 'outstanding_pence'>): number {
+  return d.kind === 'invoice' ? Number(d.outstanding_pence) : 0;
 }
 
 export function toLineResponse(l: LineRow): DocumentLineResponse {

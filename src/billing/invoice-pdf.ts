@@ -9,12 +9,35 @@ export interface PdfContext {
   commissionerName: string | null;
 }
 
-const MARGIN = 50;
-const WIDTH = 595.28 - 2 * MARGIN; // A4
+// Shared with the other money PDFs (receipts, statements): page geometry, dates, the supplier block.
+export const MARGIN = 50;
+export const WIDTH = 595.28 - 2 * MARGIN; // A4
 const COLUMNS = { description: 0, period: 180, quantity: 285, unit: 315, net: 380, vat: 440 };
 
-const longDate = (date: string) =>
+export const longDate = (date: string) =>
   new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+
+/** A new A4 document and the promise of its bytes once `end()` is called. */
+export function startPdf(title: string, author: string): { pdf: PDFKit.PDFDocument; done: Promise<Buffer> } {
+  const pdf = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: title, Author: author } });
+  const chunks: Buffer[] = [];
+  pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+  });
+  return { pdf, done };
+}
+
+/** The supplier's name, address and contact details at the top left of the first page. */
+export function drawSupplier(pdf: PDFKit.PDFDocument, provider: AppConfig['provider']): void {
+  pdf.font('Helvetica-Bold').fontSize(16).text(provider.name, MARGIN, MARGIN);
+  pdf.font('Helvetica').fontSize(9);
+  for (const line of provider.addressLines) pdf.text(line);
+  if (provider.email) pdf.text(provider.email);
+  if (provider.phone) pdf.text(provider.phone);
+  if (provider.vatNumber) pdf.text(`VAT registration number: ${provider.vatNumber}`);
+}
 
 /**
  * The invoice or credit note as a council's accounts-payable team expects it: supplier and customer
@@ -23,23 +46,12 @@ const longDate = (date: string) =>
  * the only thing about participants on it: no names, no health data.
  */
 export function renderInvoicePdf(document: InvoiceResponse, context: PdfContext): Promise<Buffer> {
-  const pdf = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: document.number, Author: context.provider.name } });
-  const chunks: Buffer[] = [];
-  pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
+  const { pdf, done } = startPdf(document.number, context.provider.name);
   const isCredit = document.kind === 'credit_note';
   const { provider } = context;
 
   // Supplier
-  pdf.font('Helvetica-Bold').fontSize(16).text(provider.name, MARGIN, MARGIN);
-  pdf.font('Helvetica').fontSize(9);
-  for (const line of provider.addressLines) pdf.text(line);
-  if (provider.email) pdf.text(provider.email);
-  if (provider.phone) pdf.text(provider.phone);
-  if (provider.vatNumber) pdf.text(`VAT registration number: ${provider.vatNumber}`);
+  drawSupplier(pdf, provider);
 
   // Title and references
   pdf.font('Helvetica-Bold').fontSize(20).text(isCredit ? 'CREDIT NOTE' : 'INVOICE', MARGIN, MARGIN, { width: WIDTH, align: 'right' });

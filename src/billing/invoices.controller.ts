@@ -1,15 +1,19 @@
 import { Body, Controller, Get, Header, Param, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../auth/decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { CreateCreditNoteDto, CreatePaymentDto, InvoicePage, InvoiceQuery, InvoiceResponse, PaymentResponse } from './dto/invoice.dto.js';
 import { InvoicesService } from './invoices.service.js';
+import { PaymentsService } from './payments.service.js';
 
 @ApiTags('invoices')
 @Controller('invoices')
 export class InvoicesController {
-  constructor(private readonly invoices: InvoicesService) {}
+  constructor(
+    private readonly invoices: InvoicesService,
+    private readonly payments: PaymentsService,
+  ) {}
 
   @Get()
   @Roles('finance', 'coordinator')
@@ -51,16 +55,24 @@ export class InvoicesController {
 
   @Post(':id/payments')
   @Roles('finance')
-  @ApiOperation({ summary: 'Record a payment', description: 'The invoice is paid once payments settle what credit notes left; more than the balance → 422' })
+  @ApiOperation({
+    summary: 'Record a payment',
+    description:
+      'method defaults to bacs. The invoice is paid once payments settle what credit notes left. 422 for more than is outstanding, a credit note, ' +
+      "a receivedOn in the future or before the invoice's issue date. Concurrent payments and remittance allocations of one invoice queue up on it: " +
+      'together they never exceed what is outstanding.',
+  })
   @ApiCreatedResponse({ type: PaymentResponse })
+  @ApiUnprocessableEntityResponse({ description: 'overpayment, not-an-invoice, payment-in-future, payment-before-issue' })
   pay(@Param('id', ParseIdPipe) id: string, @Body() dto: CreatePaymentDto, @CurrentPrincipal() principal: Principal): Promise<PaymentResponse> {
-    return this.invoices.pay(id, dto, principal);
+    return this.payments.pay(id, dto, principal);
   }
 
   @Get(':id/payments')
   @Roles('finance')
+  @ApiOperation({ summary: "An invoice's payments", description: 'Remittance allocations included (remittanceId set), oldest first' })
   @ApiOkResponse({ type: [PaymentResponse] })
-  payments(@Param('id', ParseIdPipe) id: string): Promise<PaymentResponse[]> {
-    return this.invoices.payments(id);
+  listPayments(@Param('id', ParseIdPipe) id: string): Promise<PaymentResponse[]> {
+    return this.payments.payments(id);
   }
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQuery, PageResponse } from '../../common/pagination.js';
-import { IsCalendarDate, IsId, IsPence } from '../../common/validation.js';
+import { IsCalendarDate, IsId, IsOmittable, IsPence } from '../../common/validation.js';
+import { DEFAULT_PAYMENT_METHOD, PAYMENT_METHODS, type PaymentMethod } from '../payment-method.js';
 
 export const DOCUMENT_KINDS = ['invoice', 'credit_note'] as const;
 export const DOCUMENT_STATUSES = ['issued', 'paid', 'credited'] as const;
@@ -58,9 +59,12 @@ export class InvoiceResponse extends PlannedDocumentResponse {
     description: 'issued; paid (payments settle what credit notes left); credited (credit notes cover the whole invoice). Credit notes are always issued.',
   })
   status: DocumentStatus;
-  @ApiProperty({ description: 'Payments recorded against it' }) paidPence: number;
+  @ApiProperty({ description: 'Payments recorded against it (remittance allocations included)' }) paidPence: number;
   @ApiProperty({ description: 'Credited by credit notes (full credits and backdated withdrawals)' }) creditedPence: number;
-  @ApiProperty({ description: 'totalPence − creditedPence − paidPence (0 for a credit note)' }) balancePence: number;
+  @ApiProperty({
+    description: 'What is outstanding: totalPence − creditedPence − paidPence (0 for a credit note; below 0 when credited after being paid)',
+  })
+  balancePence: number;
   @ApiProperty() createdAt: string;
 }
 
@@ -83,8 +87,11 @@ export class CreateCreditNoteDto {
 
 export class CreatePaymentDto {
   @ApiProperty({ example: 45000, description: 'At most the balance still owed' }) @IsPence(1) amountPence: number;
-  @ApiProperty({ format: 'date', description: 'Not in the future' }) @IsCalendarDate() receivedOn: string;
+  @ApiProperty({ format: 'date', description: "Not in the future, nor before the invoice's issue date (422)" }) @IsCalendarDate() receivedOn: string;
   @ApiProperty({ example: 'BACS 2026-12-01 CCC' }) @IsString() @MinLength(1) @MaxLength(200) reference: string;
+  @ApiPropertyOptional({ enum: PAYMENT_METHODS, default: DEFAULT_PAYMENT_METHOD, description: 'prepaid_card: a council pre-paid card (direct payments)' })
+  @IsOmittable() @IsIn(PAYMENT_METHODS)
+  method?: PaymentMethod;
 }
 
 export class PaymentResponse {
@@ -93,6 +100,9 @@ export class PaymentResponse {
   @ApiProperty() amountPence: number;
   @ApiProperty({ format: 'date' }) receivedOn: string;
   @ApiProperty() reference: string;
+  @ApiProperty({ enum: PAYMENT_METHODS }) method: PaymentMethod;
+  @ApiProperty({ type: String, nullable: true, description: 'The remittance this payment allocates, if any' }) remittanceId: string | null;
+  @ApiProperty({ description: 'GET it for the PDF receipt' }) receiptUrl: string;
   @ApiProperty() createdAt: string;
   @ApiProperty({ enum: DOCUMENT_STATUSES, description: "The invoice's status after this payment" }) invoiceStatus: DocumentStatus;
   @ApiProperty({ description: "The invoice's balance after this payment" }) balancePence: number;

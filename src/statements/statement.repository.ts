@@ -1,0 +1,214 @@
+import type { Sql } from '../database/sql.js';
+import type { PaymentMethod } from '../billing/payment-method.js';
+import type { StatementEntryType } from './statement.js';
+
+/*
+ * SQL of statements of account. An account is a commissioner (the invoices and credit notes addressed
+ * to the council, its remittances and any payment recorded on its invoices outside a remittance) or a
+ * direct-payment budget (the documents addressed to its holder and their payments). Every query takes
+ * the same first two parameters: $1 the commissioner id, $2 the budget id, one of them NULL.
+ * Remittance allocations are not entries: the remittance already counted the money when it arrived.
+ */
+
+export type Account = { commissionerId: string } | { budgetId: string };
+
+const params = (account: Account): [string | null, string | null] =>
+  'commissionerId' in account ? [account.commissionerId, null] : [null, account.budgetId];
+
+/** The documents of the account (alias d). */
+const DOCUMENTS_OF_ACCOUNT = `((d.recipient_type = 'commissioner' AND d.commissioner_id = $1::uuid)
+  OR (d.recipient_type = 'budget_holder' AND d.budget_id = $2::uuid))`;
+
+export interface CommissionerAccount {
+  id: string;
+  name: string;
+  code: string;
+  address: string | null;
+}
+
+export interface BudgetAccount {
+  id: string;
+  type: 'managed' | 'direct_payment';
+  reference: string;
+  commissionerId: string;
+  commissionerName: string;
+  holderName: string | null;
+  /** The address on the holder's latest document, if any. */
+  holderAddress: string | null;
+}
+
+export async function findCommissionerAccount(sql: Sql, id: string): Promise<CommissionerAccount | null> {
+  const [row] = await sql.query(`SELECT id, name, code, address FROM commissioners WHERE id = $1`, [id]);
+  return row ? { id: row.id, name: row.name, code: row.code, address: row.address } : null;
+}
+
+export async function findBudgetAccount(sql: Sql, id: string): Promise<BudgetAccount | null> {
+  const [row] = await sql.query(
+    `SELECT b.id, b.type, b.reference, b.commissioner_id, c.name AS commissioner_name, b.holder_name,
+            (SELECT d.recipient_address FROM documents d WHERE d.budget_id = b.id AND d.recipient_type = 'budget_holder'
+              ORDER BY d.issue_date DESC, d.id DESC LIMIT 1) AS holder_address
+       FROM personal_budgets b JOIN commissioners c ON c.id = b.commissioner_id
+      WHERE b.id = $1`,
+    [id],
+  );
+  return row
+    ? {
+        id: row.id,
+        type: row.type,
+        reference: row.reference,
+        commissionerId: row.commissioner_id,
+        commissionerName: row.commissioner_name,
+        holderName: row.holder_name,
+        holderAddress: row.holder_address,
+      }
+    : null;
+}
+
+/** The first day anything happened on the account (a document issued, a remittance received), if anything did. */
+export async function firstActivityOn(sql: Sql, account: Account): Promise<string | null> {
+  const [row] = await sql.query(
+    `SELECT least((SELECT min(d.issue_date) FROM documents d WHERE ${DOCUMENTS_OF_ACCOUNT}),
+                  (SELECT min(r.received_on) FROM remittances r WHERE r.commissioner_id = $1::uuid)) AS first`,
+    params(account),
+  );
+  return row.first;
+}
+
+/**
+ * What the payer owed at the end of `asOf`: invoices less credit notes issued by then, less remittances
+ * and other payments received by then (money on account included: it is the payer's).
+ */
+export async function balanceAsAt(sql: Sql, account: Account, asOf: string): Promise<number> {
+  const [row] = await sql.query(
+    `SELECT coalesce((SELECT sum(CASE d.kind WHEN 'invoice' THEN d.total_pence ELSE -d.total_pence END)
+                        FROM documents d WHERE ${DOCUMENTS_OF_ACCOUNT} AND d.issue_date <= $3), 0)
+          - coalesce((SELECT sum(p.amount_pence) FROM payments p JOIN documents d ON d.id = p.document_id
+                       WHERE ${DOCUMENTS_OF_ACCOUNT} AND p.remittance_id IS NULL AND p.received_on <= $3), 0)
+          - coalesce((SELECT sum(r.amount_pence) FROM remittances r WHERE r.commissioner_id = $1::uuid AND r.received_on <= $3), 0)
+            AS balance`,
+    [...params(account), asOf],
+  );
+  return Number(row.balance);
+}
+
+export interface StatementEntryRecord {
+  date: string;
+  type: StatementEntryType;
+  documentId: string | null;
+  number: string | null;
+  dueDate: string | null;
+  /** A credit note's: the invoices it credits. A payment's: the invoice it pays. */
+  relatedNumbers: string[];
+  remittanceId: string | null;
+  paymentId: string | null;
+  reference: string | null;
+  method: PaymentMethod | null;
+  debitPence: number;
+  creditPence: number;
+  /** A remittance's allocations made by `to`. */
+  allocations: Array<{ paymentId: string; invoiceId: string; invoiceNumber: string; amountPence: number; receivedOn: string }>;
+}
+
+/** The account's documents, remittances and payments dated from `from` to `to`, in date order (documents first on a day). */
+export async function statementEntries(sql: Sql, account: Account, from: string, to: string): Promise<StatementEntryRecord[]> {
+  const rows: Array<{
+    date: string;
+    type: StatementEntryType;
+    document_id: string | null;
+    number: string | null;
+    due_date: string | null;
+    related: string[] | null;
+    remittance_id: string | null;
+    payment_id: string | null;
+    reference: string | null;
+    method: PaymentMethod | null;
+    debit: string;
+    credit: string;
+    allocations: StatementEntryRecord['allocations'] | null;
+  }> = await sql.query(
+    `SELECT * FROM (
+       SELECT d.issue_date AS date, d.kind AS type, d.id AS document_id, d.number, d.due_date,
+              CASE WHEN d.kind = 'credit_note' THEN
+                (SELECT array_agg(DISTINCT inv.number ORDER BY inv.number) FROM billing_ledger l JOIN documents inv ON inv.id = l.reverses_document_id
+                  WHERE l.document_id = d.id) END AS related,
+              NULL::uuid AS remittance_id, NULL::uuid AS payment_id, d.reason AS reference, NULL AS method,
+              CASE WHEN d.kind = 'invoice' THEN d.total_pence ELSE 0 END AS debit,
+              CASE WHEN d.kind = 'credit_note' THEN d.total_pence ELSE 0 END AS credit,
+              NULL::jsonb AS allocations, CASE d.kind WHEN 'invoice' THEN 0 ELSE 1 END AS rank, d.number AS sort_key
+         FROM documents d
+        WHERE ${DOCUMENTS_OF_ACCOUNT} AND d.issue_date BETWEEN $3 AND $4
+       UNION ALL
+       SELECT r.received_on, 'remittance', NULL, NULL, NULL, NULL, r.id, NULL, r.reference, NULL, 0, r.amount_pence,
+              (SELECT coalesce(jsonb_agg(jsonb_build_object('paymentId', p.id, 'invoiceId', p.document_id, 'invoiceNumber', inv.number,
+                                                            'amountPence', p.amount_pence, 'receivedOn', p.received_on)
+                                         ORDER BY p.created_at, inv.due_date, inv.issue_date, inv.number), '[]'::jsonb)
+                 FROM payments p JOIN documents inv ON inv.id = p.document_id
+                WHERE p.remittance_id = r.id AND p.received_on <= $4),
+              2, r.id::text
+         FROM remittances r
+        WHERE r.commissioner_id = $1::uuid AND r.received_on BETWEEN $3 AND $4
+       UNION ALL
+       SELECT p.received_on, 'payment', NULL, NULL, NULL, ARRAY[d.number], NULL, p.id, p.reference, p.method, 0, p.amount_pence,
+              NULL, 3, p.id::text
+         FROM payments p JOIN documents d ON d.id = p.document_id
+        WHERE ${DOCUMENTS_OF_ACCOUNT} AND p.remittance_id IS NULL AND p.received_on BETWEEN $3 AND $4
+     ) entries
+     ORDER BY date, rank, sort_key`,
+    [...params(account), from, to],
+  );
+  return rows.map((r) => ({
+    date: r.date,
+    type: r.type,
+    documentId: r.document_id,
+    number: r.number,
+    dueDate: r.due_date,
+    relatedNumbers: r.related ?? [],
+    remittanceId: r.remittance_id,
+    paymentId: r.payment_id,
+    reference: r.reference,
+    method: r.method,
+    debitPence: Number(r.debit),
+    creditPence: Number(r.credit),
+    allocations: (r.allocations ?? []).map((a) => ({ ...a, amountPence: Number(a.amountPence) })),
+  }));
+}
+
+/** Remittance money received by `asOf` and not allocated by then. */
+export async function onAccountAsAt(sql: Sql, account: Account, asOf: string): Promise<number> {
+  const [row] = await sql.query(
+    `SELECT coalesce(sum(r.amount_pence - (SELECT coalesce(sum(p.amount_pence), 0) FROM payments p
+                                            WHERE p.remittance_id = r.id AND p.received_on <= $3)), 0) AS on_account
+       FROM remittances r
+      WHERE r.commissioner_id = $1::uuid AND r.received_on <= $3 AND $2::uuid IS NULL`,
+    [...params(account), asOf],
+  );
+  return Number(row.on_account);
+}
+
+export interface OpenInvoice {
+  documentId: string;
+  number: string;
+  issueDate: string;
+  dueDate: string;
+  totalPence: number;
+  outstandingPence: number;
+}
+
+/** The account's invoices issued by `asOf` with anything (owed or overpaid) outstanding as at `asOf`, oldest due first. */
+export async function openInvoicesAsAt(sql: Sql, account: Account, asOf: string): Promise<OpenInvoice[]> {
+  const rows = await sql.query(
+    `SELECT d.id, d.number, d.issue_date, d.due_date, b.total_pence, b.outstanding_pence
+       FROM invoice_balances($3::date) b JOIN documents d ON d.id = b.document_id
+      WHERE ${DOCUMENTS_OF_ACCOUNT} AND b.outstanding_pence <> 0
+      ORDER BY d.due_date, d.issue_date, d.number`,
+    [...params(account), asOf],
+  );
+  return rows.map((r: { id: string; number: string; issue_date: string; due_date: string; total_pence: number; outstanding_pence: number }) => ({
+    documentId: r.id,
+    number: r.number,
+    issueDate: r.issue_date,
+    dueDate: r.due_date,
+    totalPence: Number(r.total_pence),
+    outstandingPence: Number(r.outstanding_pence),
+  }));
+}
