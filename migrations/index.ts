@@ -5,6 +5,7 @@ import { Billing1764200000000 } from './1764200000000-Billing.js';
 import { RegistrationStatements1764210000000 } from './1764210000000-RegistrationStatements.js';
 import { OutboxRecovery1764300000000 } from './1764300000000-OutboxRecovery.js';
 import { RegistrationLockOrder1764320000000 } from './1764320000000-RegistrationLockOrder.js';
+import { TermCorrections1764420000000 } from './1764420000000-TermCorrections.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   RegistrationStatements1764210000000,
   OutboxRecovery1764300000000,
   RegistrationLockOrder1764320000000,
+  TermCorrections1764420000000,
 ];

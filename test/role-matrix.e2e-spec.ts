@@ -55,6 +55,7 @@ const ROUTES: RouteRule[] = [
   { method: 'post',   path: '/api/v1/terms',                        allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/terms',                        allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/terms/:id',                    allowed: ['coordinator'] },
+  { method: 'patch',  path: '/api/v1/terms/:id',                    allowed: ['coordinator'] },
   { method: 'post',   path: '/api/v1/programmes/:id/sessions',      allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/programmes/:id/sessions',      allowed: READ_SESSIONS },
   { method: 'get',    path: '/api/v1/sessions/:id',                 allowed: READ_SESSIONS },
