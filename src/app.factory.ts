@@ -9,7 +9,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { BodyShapePipe, createValidationPipe } from './common/validation.js';
 import { setUpApiDocs } from './common/api-docs.js';
 import { assignRequestId, logRefusedBody } from './logging/logging.module.js';
-import { mountQueueBoard } from './billing/queue-board.js';
+import { mountQueueBoard } from './queue-board/queue-board.express.js';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';

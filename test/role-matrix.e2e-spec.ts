@@ -113,6 +113,9 @@ const PUBLIC_ROUTES: Array<{ method: Method; path: string }> = [
   { method: 'get', path: '/health/ready' },
   { method: 'get', path: '/api/docs' },
   { method: 'get', path: '/api/docs-json' },
+  // the queue board's login and logout pages (the board itself: test/queue-board/)
+  { method: 'get', path: '/admin/login' },
+  { method: 'get', path: '/admin/logout' },
 ];
 
 const ROLES: Role[] = ['admin', 'coordinator', 'support_worker', 'finance', 'safeguarding_lead'];

@@ -141,6 +141,12 @@ class EnvDto {
 
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   OUTAGE_LOG_INTERVAL_SECONDS: number = 60;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(168)
+  QUEUE_BOARD_SESSION_HOURS: number = 8;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  QUEUE_BOARD_LOGIN_ATTEMPTS: number = 10;
 }
 
 export type ProcessRole = 'all' | 'api' | 'worker';
@@ -199,6 +205,8 @@ export class AppConfig {
   readonly outboxSweepIntervalMs: number;
   /** While a dependency stays unreachable, how often a reminder is logged (one line when it fails, one when it is back). */
   readonly outageLogIntervalMs: number;
+  /** The queue board's login: how long a session lasts, and login attempts allowed per address per 15 minutes. */
+  readonly queueBoard: { sessionHours: number; loginAttempts: number };
 
   constructor(env: EnvDto) {
     this.env = env.NODE_ENV;
@@ -242,6 +250,7 @@ export class AppConfig {
     this.bullStalledIntervalMs = env.BULL_STALLED_INTERVAL_MS;
     this.outboxSweepIntervalMs = env.OUTBOX_SWEEP_INTERVAL_MS;
     this.outageLogIntervalMs = env.OUTAGE_LOG_INTERVAL_SECONDS * 1000;
+    this.queueBoard = { sessionHours: env.QUEUE_BOARD_SESSION_HOURS, loginAttempts: env.QUEUE_BOARD_LOGIN_ATTEMPTS };
   }
 
   get isProduction(): boolean {
