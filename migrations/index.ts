@@ -6,6 +6,7 @@ import { RegistrationStatements1764210000000 } from './1764210000000-Registratio
 import { OutboxRecovery1764300000000 } from './1764300000000-OutboxRecovery.js';
 import { RegistrationLockOrder1764320000000 } from './1764320000000-RegistrationLockOrder.js';
 import { PaymentsAndRemittances1764410000000 } from './1764410000000-PaymentsAndRemittances.js';
+import { TermCorrections1764420000000 } from './1764420000000-TermCorrections.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   OutboxRecovery1764300000000,
   RegistrationLockOrder1764320000000,
   PaymentsAndRemittances1764410000000,
+  TermCorrections1764420000000,
 ];

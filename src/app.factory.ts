@@ -11,7 +11,7 @@ import { setUpApiDocs } from './common/api-docs.js';
 import { AbandonTimedOutRequests, requestDeadline } from './common/request-deadline.js';
 import { DependencyMonitor } from './health/dependency-monitor.js';
 import { assignRequestId, logRefusedBody } from './logging/logging.module.js';
-import { mountQueueBoard } from './billing/queue-board.js';
+import { mountQueueBoard } from './queue-board/queue-board.express.js';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT = '1mb';

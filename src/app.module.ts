@@ -20,6 +20,7 @@ import { IntegrationsModule } from './integrations/integrations.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { ParticipantsModule } from './participants/participants.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
+import { QueueBoardModule } from './queue-board/queue-board.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RegistrationsModule } from './registrations/registrations.module.js';
@@ -77,6 +78,7 @@ export class AppModule {
         HealthModule,
         ...FEATURE_MODULES,
         ...(role === 'api' ? [] : WORKER_MODULES),
+        ...(role === 'worker' ? [] : [QueueBoardModule]),
       ],
     };
   }

@@ -55,6 +55,7 @@ const ROUTES: RouteRule[] = [
   { method: 'post',   path: '/api/v1/terms',                        allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/terms',                        allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/terms/:id',                    allowed: ['coordinator'] },
+  { method: 'patch',  path: '/api/v1/terms/:id',                    allowed: ['coordinator'] },
   { method: 'post',   path: '/api/v1/programmes/:id/sessions',      allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/programmes/:id/sessions',      allowed: READ_SESSIONS },
   { method: 'get',    path: '/api/v1/sessions/:id',                 allowed: READ_SESSIONS },
@@ -120,6 +121,9 @@ const PUBLIC_ROUTES: Array<{ method: Method; path: string }> = [
   { method: 'get', path: '/health/ready' },
   { method: 'get', path: '/api/docs' },
   { method: 'get', path: '/api/docs-json' },
+  // the queue board's login and logout pages (the board itself: test/queue-board/)
+  { method: 'get', path: '/admin/login' },
+  { method: 'get', path: '/admin/logout' },
 ];
 
 const ROLES: Role[] = ['admin', 'coordinator', 'support_worker', 'finance', 'safeguarding_lead'];

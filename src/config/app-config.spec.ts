@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('info');
     expect(config.databaseUrl).toBeUndefined();
     expect(config.embeddedPostgres.dir).toBe('./.data/postgres');
+    expect(config.queueBoard).toEqual({ sessionHours: 8, loginAttempts: 10 });
   });
 
   it('reads numbers and URLs from strings', () => {
@@ -59,6 +60,8 @@ describe('loadConfig', () => {
     [{ SAFEGUARDING_WEBHOOK_SECRET: 'short' }, 'SAFEGUARDING_WEBHOOK_SECRET'],
     [{ RETENTION_YEARS: '0' }, 'RETENTION_YEARS'],
     [{ INTEGRATION_RATE_LIMIT_PER_MINUTE: 'lots' }, 'INTEGRATION_RATE_LIMIT_PER_MINUTE'],
+    [{ QUEUE_BOARD_SESSION_HOURS: '0' }, 'QUEUE_BOARD_SESSION_HOURS'],
+    [{ QUEUE_BOARD_LOGIN_ATTEMPTS: 'many' }, 'QUEUE_BOARD_LOGIN_ATTEMPTS'],
   ])('refuses %j with a message naming %s', (env, field) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${field}:`));

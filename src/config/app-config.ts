@@ -151,6 +151,12 @@ class EnvDto {
 
   @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
   OUTBOX_SWEEP_INTERVAL_MS: number = 5000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(168)
+  QUEUE_BOARD_SESSION_HOURS: number = 8;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  QUEUE_BOARD_LOGIN_ATTEMPTS: number = 10;
 }
 
 export type ProcessRole = 'all' | 'api' | 'worker';
@@ -216,6 +222,9 @@ export class AppConfig {
    * whose job was lost) and registers missing repeatable jobs.
    */
   readonly outboxSweepIntervalMs: number;
+  /** The queue board's login: how long a session lasts, and login attempts allowed per address per 15 minutes. */
+  readonly queueBoard: { sessionHours: number; loginAttempts: number };
+
   constructor(env: EnvDto) {
     this.env = env.NODE_ENV;
     this.port = env.PORT;
@@ -261,6 +270,7 @@ export class AppConfig {
     this.bullLockDurationMs = env.BULL_LOCK_DURATION_MS;
     this.bullStalledIntervalMs = env.BULL_STALLED_INTERVAL_MS;
     this.outboxSweepIntervalMs = env.OUTBOX_SWEEP_INTERVAL_MS;
+    this.queueBoard = { sessionHours: env.QUEUE_BOARD_SESSION_HOURS, loginAttempts: env.QUEUE_BOARD_LOGIN_ATTEMPTS };
   }
 
   get isProduction(): boolean {

@@ -1,13 +1,18 @@
+import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { DataProtectionController } from './data-protection.controller.js';
+import { DATA_PROTECTION_QUEUE } from './data-protection.queue.js';
 import { DataProtectionService } from './data-protection.service.js';
 
-/** Subject access exports and erasure (every role); the scheduled jobs are in DataProtectionWorkerModule. */
+/**
+ * Subject access exports and erasure, and the data-protection queue (every role, so the queue board of
+ * an API-only process shows it too); the scheduled jobs are in DataProtectionWorkerModule.
+ */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, BullModule.registerQueue({ name: DATA_PROTECTION_QUEUE })],
   controllers: [DataProtectionController],
   providers: [DataProtectionService],
-  exports: [DataProtectionService],
+  exports: [DataProtectionService, BullModule],
 })
 export class DataProtectionModule {}

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
-import { CreateTermDto, TermPage, TermResponse } from './dto/term.dto.js';
+import { CreateTermDto, TermPage, TermResponse, UpdateTermDto } from './dto/term.dto.js';
 import { TermsService } from './terms.service.js';
 
 @ApiTags('programmes, terms, sessions')
@@ -28,5 +28,20 @@ export class TermsController {
   @ApiOkResponse({ type: TermResponse })
   get(@Param('id', ParseIdPipe) id: string): Promise<TermResponse> {
     return this.terms.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: TermResponse, description: 'The corrected term' })
+  @ApiNotFoundResponse({ description: 'No such term' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'term-dates / census-outside-term / term-overlap: the same rules as POST /terms, on the corrected term. ' +
+      'term-billed: the census of a term that has been billed (a billing-ledger entry or an invoice or credit-note line ' +
+      'refers to it) does not move. census-settles-withdrawals: moving the census would change whether a withdrawn ' +
+      'registration counted at it (its budget money was kept or released by the old census). sessions-outside-term / ' +
+      'registrations-outside-term: the new dates would leave a session, a place taken, or a withdrawal outside the term.',
+  })
+  update(@Param('id', ParseIdPipe) id: string, @Body() dto: UpdateTermDto): Promise<TermResponse> {
+    return this.terms.update(id, dto);
   }
 }

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PartialType } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { PageResponse } from '../../common/pagination.js';
 import { IsCalendarDate } from '../../common/validation.js';
@@ -22,6 +22,12 @@ export class CreateTermDto {
   censusDate: string;
 }
 
+/**
+ * A correction (PATCH /terms/:id): any field may be left out; null is refused. The result obeys the rules
+ * of POST /terms, and a billed term's census does not move.
+ */
+export class UpdateTermDto extends PartialType(CreateTermDto, { skipNullProperties: false }) {}
+
 export class TermResponse {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
@@ -30,7 +36,7 @@ export class TermResponse {
   @ApiProperty({ format: 'date' }) censusDate: string;
   @ApiProperty() createdAt: string;
 
-  static of(t: Term): TermResponse {
+  static of(t: Pick<Term, 'id' | 'name' | 'startsOn' | 'endsOn' | 'censusDate' | 'createdAt'>): TermResponse {
     return { id: t.id, name: t.name, startsOn: t.startsOn, endsOn: t.endsOn, censusDate: t.censusDate, createdAt: t.createdAt.toISOString() };
   }
 }

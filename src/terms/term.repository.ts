@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import type { Sql } from '../database/sql.js';
+import type { TermDates } from './term-dates.js';
+
+/** A term as stored. */
+export interface TermRecord extends TermDates {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+interface TermRow {
+  id: string;
+  name: string;
+  starts_on: string;
+  ends_on: string;
+  census_date: string;
+  created_at: Date;
+}
+
+const toTerm = (r: TermRow): TermRecord => ({
+  id: r.id,
+  name: r.name,
+  startsOn: r.starts_on,
+  endsOn: r.ends_on,
+  censusDate: r.census_date,
+  createdAt: r.created_at,
+});
+
+const COLUMNS = 'id, name, starts_on, ends_on, census_date, created_at';
+
+/** Sessions of a term dated outside a range, and the first and last of those dates. */
+export interface SessionsOutside {
+  count: number;
+  first: string | null;
+  last: string | null;
+}
+
+/** Registrations of a term whose dates a range would not hold. */
+export interface RegistrationsOutside {
+  /** Took their place after the range ends (a place is never dated after its term). */
+  placedAfter: number;
+  latestPlacedOn: string | null;
+  /** Withdrawn effective outside the range (a withdrawal always takes effect within its term). */
+  withdrawnOutside: number;
+}
+
+/**
+ * The SQL of terms and of their corrections. The methods that take `sql` run in the caller's
+ * transaction (the manager TypeORM hands it).
+ */
+@Injectable()
+export class TermRepository {
+  async find(sql: Sql, id: string): Promise<TermRecord | undefined> {
+    const [row]: TermRow[] = await sql.query(`SELECT ${COLUMNS} FROM terms WHERE id = $1`, [id]);
+    return row && toTerm(row);
+  }
+
+  /**
+   * Steps 1 and 2 of the lock order (migrations/1764320000000-RegistrationLockOrder.ts) for every
+   * programme-term of the term: its programmes FOR KEY SHARE, then its programme_terms rows FOR NO KEY
+   * UPDATE, each in id order. Every registration, withdrawal, promotion and new session of the term holds
+   * one of these rows while it reads the term's dates in SQL and writes, so it runs wholly before a
+   * correction's checks or wholly after the correction commits.
+   */
+  async lockProgrammeTerms(sql: Sql, termId: string): Promise<void> {
+    await sql.query(
+      `SELECT p.id FROM programmes p
+        WHERE p.id IN (SELECT programme_id FROM programme_terms WHERE term_id = $1)
+        ORDER BY p.id FOR KEY SHARE`,
+      [termId],
+    );
+    await sql.query(`SELECT programme_id FROM programme_terms WHERE term_id = $1 ORDER BY programme_id FOR NO KEY UPDATE`, [termId]);
+  }
+
+  /**
+   * The term, locked FOR UPDATE until commit: this conflicts with the FOR KEY SHARE that the foreign keys
+   * of a new document line, session or programme-term take on it, so none of them is written for the
+   * term between a correction's checks and its commit.
+   */
+  async lock(sql: Sql, id: string): Promise<TermRecord | undefined> {
+    const [row]: TermRow[] = await sql.query(`SELECT ${COLUMNS} FROM terms WHERE id = $1 FOR UPDATE`, [id]);
+    return row && toTerm(row);
+  }
+
+  /** Billed: a billing-ledger entry or a document line refers to the term. */
+  async isBilled(sql: Sql, id: string): Promise<boolean> {
+    const [row] = await sql.query(
+      `SELECT EXISTS (SELECT 1 FROM billing_ledger WHERE term_id = $1)
+           OR EXISTS (SELECT 1 FROM document_lines WHERE term_id = $1) AS billed`,
+      [id],
+    );
+    return row.billed === true;
+  }
+
+  async sessionsOutside(sql: Sql, id: string, range: { startsOn: string; endsOn: string }): Promise<SessionsOutside> {
+    const [row] = await sql.query(
+      `SELECT count(*)::int AS count, min(date) AS first, max(date) AS last
+         FROM sessions WHERE term_id = $1 AND date NOT BETWEEN $2 AND $3`,
+      [id, range.startsOn, range.endsOn],
+    );
+    return { count: row.count, first: row.first, last: row.last };
+  }
+
+  async registrationsOutside(sql: Sql, id: string, range: { startsOn: string; endsOn: string }): Promise<RegistrationsOutside> {
+    const [row] = await sql.query(
+      `SELECT count(*) FILTER (WHERE registered_on > $3)::int AS placed_after,
+              max(registered_on) FILTER (WHERE registered_on > $3) AS latest_placed_on,
+              count(*) FILTER (WHERE withdrawal_effective_on NOT BETWEEN $2 AND $3)::int AS withdrawn_outside
+         FROM registrations WHERE term_id = $1`,
+      [id, range.startsOn, range.endsOn],
+    );
+    return { placedAfter: row.placed_after, latestPlacedOn: row.latest_placed_on, withdrawnOutside: row.withdrawn_outside };
+  }
+
+  /**
+   * Withdrawn registrations whose money was settled by the current census (kept when they counted at it,
+   * released when not: counts_at_census, the census rule) and would count differently at `nextCensus`.
+   */
+  async withdrawalsSettledDifferently(sql: Sql, id: string, currentCensus: string, nextCensus: string): Promise<number> {
+    const [row] = await sql.query(
+      `SELECT count(*)::int AS count FROM registrations
+        WHERE term_id = $1 AND status = 'withdrawn'
+          AND counts_at_census(registered_on, withdrawal_effective_on, $2) <> counts_at_census(registered_on, withdrawal_effective_on, $3)`,
+      [id, currentCensus, nextCensus],
+    );
+    return row.count;
+  }
+
+  async update(sql: Sql, id: string, term: { name: string } & TermDates): Promise<TermRecord> {
+    const [row]: TermRow[] = await sql.query(
+      `WITH updated AS (
+         UPDATE terms SET name = $2, starts_on = $3, ends_on = $4, census_date = $5 WHERE id = $1
+         RETURNING ${COLUMNS})
+       SELECT * FROM updated`,
+      [id, term.name, term.startsOn, term.endsOn, term.censusDate],
+    );
+    return toTerm(row);
+  }
+}
