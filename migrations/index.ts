@@ -5,6 +5,7 @@ import { Billing1764200000000 } from './1764200000000-Billing.js';
 import { RegistrationStatements1764210000000 } from './1764210000000-RegistrationStatements.js';
 import { OutboxRecovery1764300000000 } from './1764300000000-OutboxRecovery.js';
 import { RegistrationLockOrder1764320000000 } from './1764320000000-RegistrationLockOrder.js';
+import { PricesPeriodsAndBillingUnits1764400000000 } from './1764400000000-PricesPeriodsAndBillingUnits.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   RegistrationStatements1764210000000,
   OutboxRecovery1764300000000,
   RegistrationLockOrder1764320000000,
+  PricesPeriodsAndBillingUnits1764400000000,
 ];
