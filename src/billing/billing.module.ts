@@ -6,6 +6,7 @@ import { BillingRunRepository } from './billing-run.repository.js';
 import { BillingRunsOutbox } from './billing-runs.outbox.js';
 import { BillingRunsController } from './billing-runs.controller.js';
 import { BillingRunsService } from './billing-runs.service.js';
+import { CommitmentSettlementService } from './commitment-settlement.service.js';
 import { InvoicesController } from './invoices.controller.js';
 import { InvoicesService } from './invoices.service.js';
 import { ReportsController } from './reports.controller.js';
@@ -27,7 +28,7 @@ import { ReportsController } from './reports.controller.js';
     }),
   ],
   controllers: [BillingRunsController, InvoicesController, ReportsController],
-  providers: [BillingQueue, BillingRunRepository, BillingRunsOutbox, BillingRunsService, InvoicesService],
-  exports: [BillingQueue, BillingRunsOutbox, BillingRunsService, BullModule],
+  providers: [BillingQueue, BillingRunRepository, BillingRunsOutbox, BillingRunsService, InvoicesService, CommitmentSettlementService],
+  exports: [BillingQueue, BillingRunsOutbox, BillingRunsService, CommitmentSettlementService, BullModule],
 })
 export class BillingModule {}
