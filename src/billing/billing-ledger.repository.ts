@@ -111,33 +111,33 @@ export const BillingLedgerRepository = {
   /**
    * Sessions of places billed by the session: every session dated in [from, to] that a place was priced
    * for or has been billed for (what it should be billed: its share of the price when the place covers
-   * it, else 0), and every session dated before `from` already billed whose amount should now differ (a
-   * backdated withdrawal, a cancelled or re-priced session). Never a session dated before `from` that was
-   * never billed: its own quarter's run bills it.
+   * it, else 0), and every other session already billed whose amount should now differ (a backdated
+   * withdrawal, a cancelled session, a share changed by a session added or cancelled) — so after any run
+   * every billed session is billed at its current share and a place is never billed more than its price.
+   * Never a session of another quarter that was never billed: its own quarter's run bills it.
    */
   async sessionUnits(sql: Sql, range: { from: string; to: string }): Promise<BillingUnit[]> {
     const rows: UnitRow[] = await sql.query(
       `WITH billed AS (
          SELECT l.registration_id, l.unit, l.session_id, min(l.session_date) AS session_date, ${BILLED_COLUMNS}
            FROM billing_ledger l
-          WHERE l.session_id IS NOT NULL AND l.session_date <= $2::date
+          WHERE l.session_id IS NOT NULL
           GROUP BY l.registration_id, l.unit, l.session_id),
        places AS (
          SELECT r.* FROM registrations r
           WHERE r.billing = 'sessions' AND r.registered_on IS NOT NULL
             AND (r.term_id IN (SELECT id FROM terms WHERE starts_on <= $2::date AND ends_on >= $1::date)
-                 OR r.id IN (SELECT registration_id FROM billed WHERE session_date < $1::date))),
+                 OR r.id IN (SELECT registration_id FROM billed))),
        should AS (
          SELECT p.id AS registration_id, sh.session_id, sh.session_date,
                 CASE WHEN p.withdrawal_effective_on IS NULL OR sh.session_date < p.withdrawal_effective_on THEN sh.share_pence ELSE 0 END AS should_pence
-           FROM places p CROSS JOIN LATERAL place_session_shares(p.programme_id, p.term_id, p.registered_on, p.price_pence) sh
-          WHERE sh.session_date <= $2::date),
+           FROM places p CROSS JOIN LATERAL place_session_shares(p.programme_id, p.term_id, p.registered_on, p.price_pence) sh),
        units AS (
          SELECT coalesce(s.registration_id, bl.registration_id) AS registration_id, coalesce(s.session_id, bl.session_id) AS session_id,
                 coalesce(s.session_date, bl.session_date) AS session_date, coalesce(s.should_pence, 0) AS should_pence,
                 bl.billed_version, bl.billed_net, bl.billed_vat, bl.last_invoice_id
            FROM should s FULL JOIN billed bl ON bl.registration_id = s.registration_id AND bl.session_id = s.session_id
-          WHERE coalesce(s.session_date, bl.session_date) >= $1::date
+          WHERE coalesce(s.session_date, bl.session_date) BETWEEN $1::date AND $2::date
              OR (bl.registration_id IS NOT NULL AND coalesce(s.should_pence, 0) <> bl.billed_net))
        SELECT u.registration_id, u.session_id::text AS unit, 'sessions' AS kind, u.session_id, u.session_date::text AS session_date,
               ${PAYER_COLUMNS}, u.should_pence, u.billed_version, u.billed_net, u.billed_vat, u.last_invoice_id, NULL AS last_invoice_po
