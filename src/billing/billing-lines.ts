@@ -406,7 +406,7 @@ export function planBilling(facts: BillingFacts): PlannedDocument[] {
           nominalCode: k.nominalCode ?? null,
           departmentCode: k.departmentCode ?? null,
         },
-        sortKey: [t.startsOn, t.id, p.name, p.id, KIND_ORDER[u.kind], String(c.amountPence).padStart(12, '0')].join('|'),
+        sortKey: [t.startsOn, t.id, p.name, p.id, KIND_ORDER[u.kind], perPlace ? String(c.amountPence).padStart(12, '0') : '', u.contractId].join('|'),
         entries: [],
       };
       doc.lines.set(lineKey, line);
