@@ -73,7 +73,7 @@ export class DataProtectionService {
 
       return {
         exportedAt: new Date().toISOString(),
-        participant: ParticipantResponse.of(participant, true),
+        participant: ParticipantResponse.of(participant, true, (await ParticipantCouncilIdsRepository.of(em, [participantId])).get(participantId)),
         budgets: (await em.find(PersonalBudget, { where: { participantId }, order: { id: 'ASC' } })).map(BudgetResponse.of),
         registrations: await this.registrations(em, participantId),
         attendance: await this.attendance(em, participantId),
