@@ -16,17 +16,11 @@ export interface BillingJobs {
   run: { runId: string; generation?: number };
   /** The quarterly schedule: create and enqueue the previous quarter's run. */
   'schedule-quarter': Record<string, never>;
-  /** The daily settlement of ended terms' commitments (rule 12). */
-  'settle-commitments': Record<string, never>;
 }
 export type BillingJobName = keyof BillingJobs;
 
 /** 02:00 Europe/London on the first day of January, April, July and October. */
 export const QUARTERLY_SCHEDULE = { cron: '0 2 1 1,4,7,10 *', tz: LONDON } as const;
-/** 03:30 Europe/London every day: ended terms' commitments settled. */
-export const SETTLEMENT_SCHEDULE = { cron: '30 3 * * *', tz: LONDON } as const;
-export const SETTLEMENT_JOB_ID = 'commitments-settlement-daily';
-
 /** Fixed, so every worker registers the same repeatable job (Bull keys it by name, id, cron and zone). */
 export const SCHEDULE_JOB_ID = 'billing-schedule-quarterly'; // no colons: Bull splits repeat keys on them
 

@@ -5,7 +5,6 @@ import { OutboxSweeper } from '../queue/outbox.js';
 import { BILLING_QUEUE, type BillingJobs } from './billing-queue.js';
 import { BillingRunsOutbox } from './billing-runs.outbox.js';
 import { BillingRunsService } from './billing-runs.service.js';
-import { CommitmentSettlementService } from './commitment-settlement.service.js';
 
 /** The worker side of the billing queue (worker role only). */
 @Processor(BILLING_QUEUE)
@@ -16,7 +15,6 @@ export class BillingRunProcessor {
     private readonly runs: BillingRunsService,
     private readonly outbox: BillingRunsOutbox,
     private readonly sweeper: OutboxSweeper,
-    private readonly settlement: CommitmentSettlementService,
   ) {}
 
   @Process({ name: 'run', concurrency: 1 })
@@ -28,11 +26,6 @@ export class BillingRunProcessor {
   async schedule(): Promise<void> {
     const run = await this.runs.scheduleQuarter();
     this.logger.log({ runId: run.id, quarter: run.quarter }, 'Scheduled quarterly billing run requested');
-  }
-
-  @Process({ name: 'settle-commitments', concurrency: 1 })
-  async settleCommitments(): Promise<void> {
-    await this.settlement.settle();
   }
 
   @OnQueueStalled()

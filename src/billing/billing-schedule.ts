@@ -1,14 +1,13 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { RepeatableJobs } from '../queue/repeatable.js';
-import { BillingQueue, QUARTERLY_SCHEDULE, SCHEDULE_JOB_ID, SETTLEMENT_JOB_ID, SETTLEMENT_SCHEDULE } from './billing-queue.js';
+import { BillingQueue, QUARTERLY_SCHEDULE, SCHEDULE_JOB_ID } from './billing-queue.js';
 
 /**
  * Registers the quarterly repeatable job (02:00 Europe/London on 1 January, April, July and October: the
  * previous quarter's run) in the worker role, through the one registrar: Bull keys a repeatable job by
  * name, job id, cron and time zone, all fixed here, so however many workers start it exists once, and
- * the outbox sweeper registers it again if Redis loses it. BILLING_SCHEDULE=off removes it. Also the
- * daily settlement of ended terms' commitments (03:30 Europe/London).
+ * the outbox sweeper registers it again if Redis loses it. BILLING_SCHEDULE=off removes it.
  */
 @Injectable()
 export class BillingSchedule implements OnApplicationBootstrap {
@@ -25,12 +24,6 @@ export class BillingSchedule implements OnApplicationBootstrap {
         jobId: SCHEDULE_JOB_ID,
         schedule: this.config.billing.schedule ? { ...QUARTERLY_SCHEDULE } : null,
         options: { removeOnComplete: 100, removeOnFail: false },
-      },
-      {
-        name: 'settle-commitments',
-        jobId: SETTLEMENT_JOB_ID,
-        schedule: { ...SETTLEMENT_SCHEDULE },
-        options: { removeOnComplete: 100, removeOnFail: false, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
       },
     ]);
   }

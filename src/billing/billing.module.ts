@@ -7,6 +7,7 @@ import { BillingRunsOutbox } from './billing-runs.outbox.js';
 import { BillingRunsController } from './billing-runs.controller.js';
 import { BillingRunsService } from './billing-runs.service.js';
 import { CommitmentSettlementService } from './commitment-settlement.service.js';
+import { COMMITMENTS_QUEUE } from './commitments-queue.js';
 import { InvoicesController } from './invoices.controller.js';
 import { InvoicesService } from './invoices.service.js';
 import { ReportsController } from './reports.controller.js';
@@ -26,6 +27,7 @@ import { ReportsController } from './reports.controller.js';
         },
       }),
     }),
+    BullModule.registerQueue({ name: COMMITMENTS_QUEUE }),
   ],
   controllers: [BillingRunsController, InvoicesController, ReportsController],
   providers: [BillingQueue, BillingRunRepository, BillingRunsOutbox, BillingRunsService, InvoicesService, CommitmentSettlementService],
