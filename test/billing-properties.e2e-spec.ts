@@ -111,9 +111,11 @@ describe('billing properties', () => {
     for (const r of dp) {
       if (r.priced > 0 && r.covered === r.priced) expect(r.billed).toBe(r.price_pence);
       if (r.priced > 0) {
-        // the covered share, to the penny: between floor and ceiling of price × covered ÷ priced
-        expect(r.billed).toBeGreaterThanOrEqual(Math.floor((r.price_pence * r.covered) / r.priced));
-        expect(r.billed).toBeLessThanOrEqual(Math.ceil((r.price_pence * r.covered) / r.priced));
+        // the covered sessions at ⌊price ÷ sessions⌋ each, plus at most a penny each from the remainder
+        const base = Math.floor(r.price_pence / r.priced);
+        const remainder = r.price_pence % r.priced;
+        expect(r.billed).toBeGreaterThanOrEqual(r.covered * base);
+        expect(r.billed).toBeLessThanOrEqual(r.covered * base + Math.min(r.covered, remainder));
       } else expect(r.billed).toBe(0);
     }
   }

@@ -144,7 +144,7 @@ describe('billing v1.1', () => {
     let term: Json;
     let o: Awaited<ReturnType<typeof offer>>;
     beforeAll(async () => {
-      term = await f.term({ name: 'Autumn 2025', startsOn: '2025-09-01', endsOn: '2025-12-19', censusDate: '2025-09-30' });
+      term = await f.term({ name: 'Autumn 2025', startsOn: '2025-09-01', endsOn: '2025-12-19', censusDate: '2025-10-01' });
       o = await offer(term, ['2025-09-13', '2025-10-11', '2025-11-08', '2025-12-06']);
     });
 
@@ -189,7 +189,7 @@ describe('billing v1.1', () => {
     it('with lateJoiners "not_billed" nothing is committed or billed for a late joiner', async () => {
       const free = await offer(term, ['2025-10-11', '2025-11-08'], { lateJoiners: 'not_billed' });
       expect(free.contract.lateJoiners).toBe('not_billed');
-      const late = await place(term, free, { registeredOn: '2025-10-01' });
+      const late = await place(term, free, { registeredOn: '2025-10-02' });
       expect(late.registration.pricePence).toBe(0);
       expect(await budgetOf(late.budget.id)).toBe(0);
       const run = await runQuarter(t, '2025-Q4', finance.token);
@@ -326,7 +326,7 @@ describe('billing v1.1', () => {
       const participant = await get(`/participants/${a.participant.id}`);
       expect(participant.councilIds).toEqual([{ commissionerId: o.commissioner.id, id: 'MOSAIC-1' }]);
       const run = await runQuarter(t, '2023-Q2', finance.token);
-      const [invoice] = await allDocuments(t, { billingRunId: run.id });
+      const [invoice] = await allDocuments(t, { billingRunId: run.id, commissionerId: o.commissioner.id });
       expect(invoice.lines[0]).toMatchObject({
         vatTreatment: 'standard', vatRateBasisPoints: 2000, nominalCode: '4010', departmentCode: 'SB',
         budgetReferences: ['PB-A', 'PB-B'],
