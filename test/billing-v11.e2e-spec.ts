@@ -280,6 +280,24 @@ describe('billing v1.1', () => {
     });
   });
 
+  it('a run corrects sessions of any quarter already billed: a whole term never costs more than its price, even when a session is added', async () => {
+    const term = await f.term({ name: 'Autumn 2023', startsOn: '2023-08-01', endsOn: '2023-12-15', censusDate: '2023-09-01' });
+    const o = await offer(term, ['2023-08-12', '2023-11-11'], { pricePerTermPence: 10000 });
+    const dp = await place(term, o, { registeredOn: '2023-08-02', type: 'direct_payment' });
+    const billed = async () =>
+      (await t.db.query(`SELECT coalesce(sum(change * amount_pence), 0)::int AS n FROM billing_ledger WHERE registration_id = $1`, [dp.registration.id])).rows[0].n;
+    await runQuarter(t, '2023-Q4', finance.token); // the November session: half the price
+    expect(await billed()).toBe(5000);
+    await f.session(o.programme.id, { date: '2023-08-26' }); // a session added: three now share the price
+    await runQuarter(t, '2023-Q3', finance.token); // bills August's two sessions and re-prices November's
+    expect(await billed()).toBe(10000);
+    const shares = await t.db.query(
+      `SELECT session_date::text AS date, sum(change * amount_pence)::int AS pence FROM billing_ledger WHERE registration_id = $1 GROUP BY 1 ORDER BY 1`,
+      [dp.registration.id],
+    );
+    expect(shares.rows).toEqual([{ date: '2023-08-12', pence: 3334 }, { date: '2023-08-26', pence: 3333 }, { date: '2023-11-11', pence: 3333 }]);
+  });
+
   describe('commitments released at the end of a term (rule 12)', () => {
     it('releases what can never be billed, once, however often and however concurrently it runs', async () => {
       const term = await f.term({ name: 'Winter 2023', startsOn: '2023-01-09', endsOn: '2023-03-31', censusDate: '2023-02-01' });
