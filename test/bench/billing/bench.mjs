@@ -160,10 +160,12 @@ async function baselineRun(sql, runOn) {
                     coalesce(u.version, 0) + 1 AS new_version FROM b_units u) x`,
   );
   await sql.query(`ALTER TABLE b_changes ADD COLUMN doc_key text, ADD COLUMN line_key text`);
+  // temporary tables are never analysed automatically: without statistics the joins below plan badly
   await sql.query(`
     UPDATE b_changes SET
       doc_key = concat_ws('|', doc_kind, recipient_type, CASE WHEN recipient_type = 'commissioner' THEN commissioner_id ELSE budget_id END, coalesce(po, '')),
       line_key = concat_ws('|', programme_id, term_id, contract_id, kind, CASE WHEN kind <> 'sessions' THEN amount::text || '|' || vat_amount::text END)`);
+  await sql.query(`ANALYZE b_changes`);
   await sql.query(`
     CREATE TEMP TABLE b_docs ON COMMIT DROP AS
     SELECT x.*, row_number() OVER (PARTITION BY x.kind ORDER BY x.recipient_type = 'budget_holder', x.name COLLATE "C",
@@ -205,6 +207,7 @@ async function baselineRun(sql, runOn) {
   await sql.query(`
     CREATE TEMP TABLE b_doc_ids ON COMMIT DROP AS
     SELECT b.doc_key, d.id FROM b_docs b JOIN documents d ON d.number = b.number`);
+  await sql.query(`ANALYZE b_doc_ids`);
   await sql.query(`
     CREATE TEMP TABLE b_lines ON COMMIT DROP AS
     SELECT g.*, row_number() OVER (PARTITION BY g.doc_key ORDER BY g.starts_on, g.term_id::text COLLATE "C", g.programme_name COLLATE "C",
@@ -218,12 +221,17 @@ async function baselineRun(sql, runOn) {
                min(session_date) AS first_session, max(session_date) AS last_session,
                min(vat_treatment) AS vat_treatment, min(rate) AS rate, min(nominal_code) AS nominal_code, min(department_code) AS department_code,
                array_agg(reference ORDER BY reference COLLATE "C", registration_id::text COLLATE "C", session_date, unit) AS refs,
-               array_agg(council_id ORDER BY reference COLLATE "C", registration_id::text COLLATE "C", session_date, unit) AS councils,
-               (SELECT array_agg(p.reference ORDER BY p.reference COLLATE "C", p.registration_id::text COLLATE "C")
-                  FROM (SELECT DISTINCT c2.reference, c2.registration_id FROM b_changes c2 WHERE c2.doc_key = c.doc_key AND c2.line_key = c.line_key) p) AS place_refs,
-               (SELECT array_agg(p.council_id ORDER BY p.reference COLLATE "C", p.registration_id::text COLLATE "C")
-                  FROM (SELECT DISTINCT c2.reference, c2.registration_id, c2.council_id FROM b_changes c2 WHERE c2.doc_key = c.doc_key AND c2.line_key = c.line_key) p) AS place_councils
+               array_agg(council_id ORDER BY reference COLLATE "C", registration_id::text COLLATE "C", session_date, unit) AS councils
           FROM b_changes c GROUP BY doc_key, line_key, kind, programme_id, term_id, contract_id) g`);
+  // a sessions line lists each place once
+  await sql.query(`
+    CREATE TEMP TABLE b_line_places ON COMMIT DROP AS
+    SELECT doc_key, line_key, array_agg(reference ORDER BY reference COLLATE "C", registration_id::text COLLATE "C") AS place_refs,
+           array_agg(council_id ORDER BY reference COLLATE "C", registration_id::text COLLATE "C") AS place_councils
+      FROM (SELECT DISTINCT doc_key, line_key, reference, registration_id, council_id FROM b_changes WHERE kind = 'sessions') p
+     GROUP BY doc_key, line_key`);
+  await sql.query(`ANALYZE b_lines`);
+  await sql.query(`ANALYZE b_line_places`);
   await sql.query(`
     INSERT INTO document_lines (document_id, line, description, programme_id, term_id, contract_id, period_start, period_end,
                                 quantity, unit_pence, amount_pence, vat_unit_pence, vat_pence, budget_references, council_ids, kind,
@@ -242,10 +250,11 @@ async function baselineRun(sql, runOn) {
            l.quantity,
            CASE WHEN l.kind = 'sessions' THEN l.amount / l.quantity ELSE l.unit_amount END, l.amount,
            CASE WHEN l.kind = 'sessions' THEN l.vat / l.quantity ELSE l.unit_vat END, l.vat,
-           CASE WHEN l.kind = 'sessions' THEN l.place_refs ELSE l.refs END,
-           CASE WHEN l.kind = 'sessions' THEN l.place_councils ELSE l.councils END,
+           CASE WHEN l.kind = 'sessions' THEN lp.place_refs ELSE l.refs END,
+           CASE WHEN l.kind = 'sessions' THEN lp.place_councils ELSE l.councils END,
            l.kind, l.vat_treatment, l.rate, l.nominal_code, l.department_code
-      FROM b_lines l JOIN b_doc_ids i ON i.doc_key = l.doc_key`);
+      FROM b_lines l JOIN b_doc_ids i ON i.doc_key = l.doc_key
+      LEFT JOIN b_line_places lp ON lp.doc_key = l.doc_key AND lp.line_key = l.line_key`);
   await sql.query(`
     INSERT INTO billing_ledger (registration_id, unit, version, change, programme_id, term_id, document_id, line, budget_reference,
                                 council_id, session_id, session_date, amount_pence, vat_pence, reverses_document_id)
