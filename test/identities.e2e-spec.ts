@@ -47,7 +47,7 @@ describe('identities', () => {
     it('is not created again when an administrator exists, even with a different BOOTSTRAP_ADMIN_TOKEN', async () => {
       const other = `another-bootstrap-token-${randomBytes(16).toString('hex')}`;
       const prepared = await prepareDatabase(t.databaseUrl, other);
-      expect(prepared).toEqual({ appliedMigrations: [], createdBootstrapAdmin: false });
+      expect(prepared).toEqual({ appliedMigrations: [], createdBootstrapAdmin: false, administratorExists: true });
       const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM users WHERE role = 'admin'`);
       expect(rows[0].n).toBe(1);
       expectProblem(await get('/api/v1/users', other), 401);

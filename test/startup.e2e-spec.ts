@@ -1,10 +1,13 @@
 import { jest } from '@jest/globals';
+import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { MIGRATIONS } from '../migrations/index.js';
-import { freePort, killAll, logLines, randomToken, spawnService } from './support/child-service.js';
+import { freePort, killAll, logLines, randomToken, ROOT, spawnService } from './support/child-service.js';
 import { dropTestDatabase, runPrefix, uniqueName, urlFor, withAdminClient } from './support/test-database.js';
 
 /**
@@ -37,6 +40,51 @@ async function canConnect(url: string): Promise<boolean> {
     return false;
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+async function redisAnswers(port: number): Promise<boolean> {
+  const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls until `condition` holds (a busy machine may take a while to stop a server). */
+async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** `npm run <script> -- args` in the project's folder with exactly `env` (plus PATH and HOME). */
+async function npmRun(script: string, args: string[], env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('npm', ['run', '--silent', script, '--', ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
 }
 
@@ -87,6 +135,7 @@ describe('start-up', () => {
     expect(lines[0]).toContain('docker compose up -d redis');
     expect(lines[0]).toContain(`127.0.0.1:${closed}`);
     expect(child.stdout()).toBe('');
+    expect(await redisAnswers(closed)).toBe(false); // an explicit REDIS_URL is never started for you
   });
 
   it('refuses invalid settings and an unknown role: exits non-zero with a message naming the setting', async () => {
@@ -198,6 +247,146 @@ describe('start-up', () => {
       expect(existsSync(pidFile)).toBe(false);
       expect(await canConnect(embeddedUrl())).toBe(false);
       expect(child.stdout()).toMatch(/Shutting down/);
+    });
+
+    it('npm start on a fresh machine (no DATABASE_URL, no REDIS_URL, no Redis running): SIGTERM sent to npm stops the service, its PostgreSQL and its Redis', async () => {
+      const redisPort = await freePort(); // stands for 6379 where no Redis answers
+      const redisDir = join(dir, 'redis');
+      const { REDIS_URL: _set, ...unset } = env();
+      const child = await spawnService({ ...unset, EMBEDDED_REDIS_PORT: String(redisPort), EMBEDDED_REDIS_DIR: redisDir }, [], {
+        command: ['npm', 'start'],
+      });
+      await child.waitUntilReady(120_000);
+      const servicePid = Number(logLines(child.stdout()).find((line) => typeof line.pid === 'number')?.pid);
+      const postgresPid = Number(readFileSync(join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      expect(servicePid).not.toBe(child.process.pid); // npm runs the service as its child
+      expect(alive(servicePid) && alive(postgresPid)).toBe(true);
+      expect(await redisAnswers(redisPort)).toBe(true);
+      expect(logLines(child.stdout()).some((l) => l.msg === 'Started a local Redis (REDIS_URL is not set)')).toBe(true);
+
+      child.process.kill('SIGTERM'); // to npm only, as `kill -TERM <pid of npm start>` does
+      expect(await child.exited).toEqual({ code: 0, signal: null });
+      await eventually(() => !alive(servicePid), 'the service process has exited');
+      await eventually(() => !alive(postgresPid), 'the embedded PostgreSQL has exited');
+      await eventually(async () => !(await redisAnswers(redisPort)), 'the local Redis has stopped');
+      await expect(fetch(`${child.baseUrl}/health/live`)).rejects.toThrow(); // the port is closed
+      expect(existsSync(join(redisDir, 'dump.rdb'))).toBe(true); // it saved its data on the way out
+    });
+  });
+
+  describe('a local Redis when REDIS_URL is unset (development)', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'sb-redis-'));
+      tempDirs.push(dir);
+    });
+
+    it('is started when nothing answers on EMBEDDED_REDIS_PORT, used by the service, and stopped on SIGTERM', async () => {
+      const port = await freePort();
+      const redisDir = join(dir, 'started');
+      const token = randomToken('redis-admin');
+      const child = await spawnService({
+        DATABASE_URL: await emptyDatabase(),
+        EMBEDDED_REDIS_PORT: String(port),
+        EMBEDDED_REDIS_DIR: redisDir,
+        BOOTSTRAP_ADMIN_TOKEN: token,
+        BULL_PREFIX: bullPrefix(),
+        LOG_LEVEL: 'info',
+      });
+      await child.waitUntilReady(60_000);
+      expect(logLines(child.stdout()).find((l) => l.msg === 'Started a local Redis (REDIS_URL is not set)')).toMatchObject({
+        redis: `redis://127.0.0.1:${port}`,
+      });
+      const redis = new Redis(port, '127.0.0.1');
+      try {
+        // the service's own queues live there
+        await eventually(async () => (await redis.keys('startup-*')).length > 0, 'Bull keys in the local Redis');
+      } finally {
+        redis.disconnect();
+      }
+      expect(existsSync(join(redisDir, 'redis.log'))).toBe(true);
+      expect(await child.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      await eventually(async () => !(await redisAnswers(port)), 'the local Redis has stopped');
+    });
+
+    it('is stopped when the start fails after it (here: PostgreSQL unreachable), and the process exits 1', async () => {
+      const port = await freePort();
+      const child = await spawnService({
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/none`,
+        EMBEDDED_REDIS_PORT: String(port),
+        EMBEDDED_REDIS_DIR: join(dir, 'failed-start'),
+        LOG_LEVEL: 'info',
+      });
+      await child.waitForOutput(/Started a local Redis/);
+      expect((await child.exited).code).toBe(1);
+      expect(child.stderr()).toMatch(/Could not prepare the database/);
+      await eventually(async () => !(await redisAnswers(port)), 'the local Redis has stopped');
+    });
+
+    it('without redis-server installed: exits 1 with one line saying how to install Redis', async () => {
+      const port = await freePort();
+      const child = await spawnService({
+        PATH: join(dir, 'no-such-bin'), // node itself is started by its full path
+        DATABASE_URL: urlFor('postgres'),
+        EMBEDDED_REDIS_PORT: String(port),
+        EMBEDDED_REDIS_DIR: join(dir, 'not-installed'),
+      });
+      expect((await child.exited).code).toBe(1);
+      const lines = child.stderr().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`127.0.0.1:${port}`);
+      expect(lines[0]).toMatch(/no redis-server is installed/);
+      expect(lines[0]).toContain('apt-get install redis-server');
+      expect(child.stdout()).toBe('');
+    });
+
+    it('is never started in production: exits 1 naming the address', async () => {
+      const port = await freePort();
+      const child = await spawnService({
+        NODE_ENV: 'production',
+        DATABASE_URL: urlFor('postgres'),
+        EMBEDDED_REDIS_PORT: String(port),
+        EMBEDDED_REDIS_DIR: join(dir, 'production'),
+      });
+      expect((await child.exited).code).toBe(1);
+      expect(child.stderr()).toContain(`Redis is not reachable at redis://127.0.0.1:${port}`);
+      expect(await redisAnswers(port)).toBe(false);
+      expect(existsSync(join(dir, 'production'))).toBe(false);
+    });
+  });
+
+  describe('no administrator', () => {
+    it('without BOOTSTRAP_ADMIN_TOKEN: one warning at start saying how to create one; npm run admin:create prints a token that works', async () => {
+      const url = await emptyDatabase();
+      const child = await spawnService({ REDIS_URL, DATABASE_URL: url, BULL_PREFIX: bullPrefix(), LOG_LEVEL: 'info' });
+      await child.waitUntilReady(60_000);
+      const warnings = logLines(child.stdout()).filter((l) => Number(l.level) >= 40);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0].msg).toMatch(/No administrator exists/);
+      expect(warnings[0].msg).toContain('npm run admin:create');
+      expect(warnings[0].msg).toContain('BOOTSTRAP_ADMIN_TOKEN');
+
+      const created = await npmRun('admin:create', ['--email', 'alex@museum.example', '--name', 'Alex'], { DATABASE_URL: url });
+      expect(created).toMatchObject({ code: 0, stderr: '' });
+      const token = created.stdout.match(/^sbu_\S+$/m)?.[0];
+      expect(token).toBeDefined();
+      const users = await api(child.baseUrl, token!, '/users');
+      expect(users.status).toBe(200);
+      expect(((await users.json()) as { items: Array<{ email: string; role: string }> }).items).toEqual([
+        expect.objectContaining({ email: 'alex@museum.example', role: 'admin' }),
+      ]);
+      expect(await npmRun('admin:create', ['--email', 'ALEX@museum.example'], { DATABASE_URL: url })).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('already exists'),
+      });
+      expect(await npmRun('admin:create', [], { DATABASE_URL: url })).toMatchObject({ code: 2 });
+      expect(await child.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+
+      // with an administrator: no warning
+      const again = await spawnService({ REDIS_URL, DATABASE_URL: url, BULL_PREFIX: bullPrefix(), LOG_LEVEL: 'info' });
+      await again.waitUntilReady(60_000);
+      expect(logLines(again.stdout()).filter((l) => Number(l.level) >= 40)).toEqual([]);
+      expect(await again.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     });
   });
 

@@ -6,10 +6,12 @@ import { bearer, createTestApp, type TestApp } from './support/test-app.js';
 /**
  * Issue 2, "Errors": RFC 9457 problem details on every failure, each failing field named, and bad
  * input never answered with a 5xx nor leaving rows behind. The last part fuzzes every POST and PATCH
- * route with seeded random JSON (FUZZ_SEED=<n> replays a run; FUZZ_CASES=<n> changes its size).
+ * route with seeded random JSON (FUZZ_SEED=<n> replays a run; FUZZ_CASES=<n> changes its size;
+ * FUZZ_VERBOSE=1 prints every route's status counts, which are otherwise printed only when it fails).
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261126);
 const CASES = Number(process.env.FUZZ_CASES ?? 150);
+const VERBOSE = process.env.FUZZ_VERBOSE === '1';
 
 /** Every table a request of these routes could write to. */
 const TABLES = [
@@ -444,29 +446,35 @@ describe('validation and problem details', () => {
           const { rows } = await t.db.query(`SELECT row_to_json(x)::text AS json FROM ${target.table} x WHERE id = $1`, [target.id]);
           return rows[0]?.json ?? null;
         };
-        let before = await counts();
-        let row = await snapshot();
         const statuses: Record<number, number> = {};
-        for (let i = 0; i < CASES; i++) {
-          const body = fuzz.body(route.valid(r));
-          const res = await raw(route.method, route.path(), body);
-          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-          const replay = { seed: SEED, route: index, case: i, body: body.length > 300 ? `${body.slice(0, 300)}… (${body.length} chars)` : body };
-          expect({ ...replay, status: res.status < 500 ? 'below 500' : res.status }).toEqual({ ...replay, status: 'below 500' });
-          const after = await counts();
-          const rowAfter = await snapshot();
-          if (res.status >= 400) {
-            expect({ ...replay, contentType: res.headers['content-type'] }).toEqual({ ...replay, contentType: expect.stringMatching(/^application\/problem\+json/) });
-            expect({ ...replay, rows: after }).toEqual({ ...replay, rows: before });
-            expect({ ...replay, row: rowAfter }).toEqual({ ...replay, row });
+        let passed = false;
+        try {
+          let before = await counts();
+          let row = await snapshot();
+          for (let i = 0; i < CASES; i++) {
+            const body = fuzz.body(route.valid(r));
+            const res = await raw(route.method, route.path(), body);
+            statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+            const replay = { seed: SEED, route: index, case: i, body: body.length > 300 ? `${body.slice(0, 300)}… (${body.length} chars)` : body };
+            expect({ ...replay, status: res.status < 500 ? 'below 500' : res.status }).toEqual({ ...replay, status: 'below 500' });
+            const after = await counts();
+            const rowAfter = await snapshot();
+            if (res.status >= 400) {
+              expect({ ...replay, contentType: res.headers['content-type'] }).toEqual({ ...replay, contentType: expect.stringMatching(/^application\/problem\+json/) });
+              expect({ ...replay, rows: after }).toEqual({ ...replay, rows: before });
+              expect({ ...replay, row: rowAfter }).toEqual({ ...replay, row });
+            }
+            before = after;
+            row = rowAfter;
           }
-          before = after;
-          row = rowAfter;
+          // the fuzzer must reach both sides: some requests refused, and mutations mild enough to pass
+          const refused = Object.entries(statuses).filter(([s]) => Number(s) >= 400).reduce((n, [, c]) => n + c, 0);
+          expect(refused).toBeGreaterThan(CASES / 2);
+          passed = true;
+        } finally {
+          // the status counts of a route: printed when it fails, or always with FUZZ_VERBOSE=1
+          if (!passed || VERBOSE) console.log(`fuzz ${route.method.toUpperCase()} ${route.name} seed=${seed}: ${JSON.stringify(statuses)}`);
         }
-        // the fuzzer must reach both sides: some requests refused, and mutations mild enough to pass
-        const refused = Object.entries(statuses).filter(([s]) => Number(s) >= 400).reduce((n, [, c]) => n + c, 0);
-        expect(refused).toBeGreaterThan(CASES / 2);
-        console.log(`fuzz ${route.method.toUpperCase()} ${route.name} seed=${seed}: ${JSON.stringify(statuses)}`);
       },
     );
   });

@@ -3,16 +3,9 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
 import { notFound, ruleBrokenOn } from '../common/problem.js';
+import { type AttendanceRow, recordAttendance } from './attendance.repository.js';
 import type { AttendanceResponse, RecordAttendanceDto, RosterEntryResponse } from './dto/attendance.dto.js';
 
-interface AttendanceRow {
-  session_id: string;
-  participant_id: string;
-  status: AttendanceResponse['status'];
-  note: string | null;
-  recorded_at: Date;
-  recorded_by: string;
-}
 
 const toResponse = (row: AttendanceRow): AttendanceResponse => ({
   sessionId: row.session_id,
@@ -30,6 +23,7 @@ export class AttendanceService {
   /**
    * Records a participant's attendance at a session: only for participants registered for the
    * session's programme and term on that date (422 otherwise). Writes are last-write-wins, timestamped.
+   * An erased participant's attendance keeps its status but never a note (see recordAttendance).
    */
   async record(sessionId: string, participantId: string, dto: RecordAttendanceDto, principal: Principal): Promise<AttendanceResponse> {
     await this.requireSession(sessionId);
@@ -43,14 +37,13 @@ export class AttendanceService {
     if (!registered) {
       throw ruleBrokenOn('not-registered-for-session', 'participantId', "the participant is not registered for this session's programme and term");
     }
-    const [row] = await this.dataSource.query(
-      `INSERT INTO attendance (session_id, participant_id, status, note, recorded_at, recorded_by)
-       VALUES ($1, $2, $3, $4, clock_timestamp(), $5)
-       ON CONFLICT (session_id, participant_id)
-       DO UPDATE SET status = EXCLUDED.status, note = EXCLUDED.note, recorded_at = EXCLUDED.recorded_at, recorded_by = EXCLUDED.recorded_by
-       RETURNING *`,
-      [sessionId, participantId, dto.status, dto.note ?? null, `${principal.kind}:${principal.id}`],
-    );
+    const row = await recordAttendance(this.dataSource, {
+      sessionId,
+      participantId,
+      status: dto.status,
+      note: dto.note ?? null,
+      recordedBy: `${principal.kind}:${principal.id}`,
+    });
     return toResponse(row);
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { tooManyRequests } from '../common/problem.js';
+import { dependencyUnavailable, tooManyRequests } from '../common/problem.js';
 import { AppConfig } from '../config/app-config.js';
 import { RedisHealth } from '../redis/redis-health.js';
 import { REDIS } from '../redis/redis.module.js';
@@ -40,8 +40,9 @@ return count`;
 
 /**
  * Requests per minute per integration key (INTEGRATION_RATE_LIMIT_PER_MINUTE), counted in Redis so that
- * every API process shares the count. If Redis does not answer, requests are let through (and logged):
- * the limit protects the service, it is not an access rule.
+ * every API process shares the count. If Redis does not answer, an integration key's request is answered
+ * 503 with Retry-After (an unlimited key could otherwise flood the service exactly when it is weakest);
+ * the outage is logged once by RedisHealth, not once per request.
  */
 @Injectable()
 export class IntegrationRateLimiter {
@@ -58,8 +59,8 @@ export class IntegrationRateLimiter {
     this.count = command.bind(redis);
   }
 
-  /** Counts one request; throws 429 (with Retry-After) beyond the limit. */
-  async consume(integrationId: string, nowMs = Date.now()): Promise<RateLimitDecision | undefined> {
+  /** Counts one request; throws 429 (with Retry-After) beyond the limit, 503 when Redis does not answer. */
+  async consume(integrationId: string, nowMs = Date.now()): Promise<RateLimitDecision> {
     const window = rateLimitWindow(nowMs);
     const key = `${this.config.bullPrefix}:rate-limit:integration:${integrationId}:${window.index}`;
     let count: number;
@@ -68,7 +69,7 @@ export class IntegrationRateLimiter {
     } catch (error) {
       // logged as part of the Redis outage (once), not once per request
       this.redisHealth.commandFailed(error, 'Rate limit not checked: Redis did not answer');
-      return undefined;
+      throw dependencyUnavailable('Redis (which counts integration keys\' requests)');
     }
     const decision = rateLimitDecision(count, this.config.integrationRateLimitPerMinute, window.remainingMs);
     if (!decision.allowed) {

@@ -1,4 +1,4 @@
-import { billableCensusRange, isQuarter, parseQuarter, previousQuarter, quarterOf } from './quarter.js';
+import { billableCensusRange, isBillableQuarter, isQuarter, normalizeQuarter, parseQuarter, previousQuarter, quarterOf } from './quarter.js';
 
 describe('quarters (calendar quarters of the London calendar)', () => {
   it.each([
@@ -39,5 +39,18 @@ describe('quarters (calendar quarters of the London calendar)', () => {
     expect(billableCensusRange('2026-Q3', '2026-11-26')).toEqual({ from: '2026-07-01', to: '2026-09-30' });
     expect(billableCensusRange('2026-Q4', '2026-10-01')).toEqual({ from: '2026-10-01', to: '2026-10-01' });
     expect(billableCensusRange('2027-Q1', '2026-11-26')).toBeNull();
+  });
+});
+
+describe('quarters a caller may ask for (issue 8)', () => {
+  it('years from 2000 to 2100 only: 0000-Q1 and 1800-Q1 are mistakes, not quarters to bill', () => {
+    for (const ok of ['2000-Q1', '2026-Q4', '2100-Q4']) expect(isBillableQuarter(ok)).toBe(true);
+    for (const bad of ['0000-Q1', '1800-Q1', '1999-Q4', '2101-Q1', '9999-Q4', '2026-q4', '2026-Q5', 2026, null]) expect(isBillableQuarter(bad)).toBe(false);
+  });
+
+  it('a lower-case q is the same quarter, written in upper case; anything else is left for validation to refuse', () => {
+    expect(normalizeQuarter('2026-q4')).toBe('2026-Q4');
+    expect(normalizeQuarter('2026-Q4')).toBe('2026-Q4');
+    for (const other of ['2026-x4', ' 2026-q4', 'q4-2026', 42, undefined]) expect(normalizeQuarter(other)).toBe(other);
   });
 });

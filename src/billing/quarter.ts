@@ -23,6 +23,26 @@ export function isQuarter(value: unknown): value is string {
   return typeof value === 'string' && QUARTER_PATTERN.test(value);
 }
 
+/**
+ * The years a quarter may be billed or asked about: the provider's records start after 2000 and nothing
+ * is planned beyond 2100. A quarter outside them is a typing mistake (0000-Q1, 1800-Q1), refused with
+ * 400 rather than run (a run of 1800-Q1 could only fail).
+ */
+export const FIRST_QUARTER_YEAR = 2000;
+export const LAST_QUARTER_YEAR = 2100;
+
+/** A quarter written the canonical way (2026-Q4) with a year from FIRST_QUARTER_YEAR to LAST_QUARTER_YEAR. */
+export function isBillableQuarter(value: unknown): value is string {
+  if (!isQuarter(value)) return false;
+  const year = Number(value.slice(0, 4));
+  return year >= FIRST_QUARTER_YEAR && year <= LAST_QUARTER_YEAR;
+}
+
+/** How a caller may write a quarter: `2026-q4` is `2026-Q4` (and answered so). Anything else is left as it is. */
+export function normalizeQuarter(value: unknown): unknown {
+  return typeof value === 'string' && /^\d{4}-q[1-4]$/.test(value) ? value.toUpperCase() : value;
+}
+
 export function parseQuarter(id: string): Quarter {
   const match = QUARTER_PATTERN.exec(id);
   if (!match) throw new RangeError(`Not a quarter: ${id} (write it like 2026-Q4)`);

@@ -1,6 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { type FieldError, PROBLEM_TYPE_BASE, ProblemError } from './problem.js';
+import type { DependencyMonitor } from '../health/dependency-monitor.js';
+import { postgresFailure } from './outages.js';
+import { dependencyUnavailable, type FieldError, PROBLEM_TYPE_BASE, ProblemError } from './problem.js';
 
 interface ProblemBody {
   type: string;
@@ -53,10 +55,27 @@ function loggable(exception: unknown): Record<string, unknown> {
   return { type: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}), stack: e.stack };
 }
 
-/** Turns every failure into RFC 9457 problem details; never leaks a stack trace or SQL. */
+const TIMED_OUT = Symbol('timedOut');
+
+/** Marks a request answered 503 by the request deadline: whatever its handler does later is dropped. */
+export function markTimedOut(request: object): void {
+  (request as { [TIMED_OUT]?: true })[TIMED_OUT] = true;
+}
+
+export function isTimedOut(request: object | undefined): boolean {
+  return (request as { [TIMED_OUT]?: true } | undefined)?.[TIMED_OUT] === true;
+}
+
+/**
+ * Turns every failure into RFC 9457 problem details; never leaks a stack trace or SQL. A request that
+ * failed because PostgreSQL is unreachable is answered 503 with Retry-After and left to the
+ * DependencyMonitor to log (once per outage, not once per request).
+ */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
+
+  constructor(private readonly dependencies?: DependencyMonitor) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -65,11 +84,29 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   /** Answers `exception` as problem details (also used for requests no route of Nest's takes). */
   send(request: Request, response: Response, exception: unknown): void {
+    // the deadline answered this request already; its handler's late result or failure goes nowhere
+    if (isTimedOut(request) && response.headersSent) return;
+    const failure = this.dependencies ? postgresFailure(exception) : undefined;
+    if (!failure) return this.answer(request, response, exception);
+    const reason = exception instanceof Error ? exception.message : String(exception);
+    void this.dependencies!.postgresState(failure, reason).then(
+      (state) =>
+        this.answer(
+          request,
+          response,
+          state === 'down' ? dependencyUnavailable('The database') : state === 'busy' ? dependencyUnavailable('The database (every connection is busy)') : exception,
+        ),
+      () => this.answer(request, response, exception),
+    );
+  }
+
+  private answer(request: Request, response: Response, exception: unknown): void {
+    if (exception instanceof HttpException && exception.cause instanceof ProblemError) exception = exception.cause;
     const problem = this.toProblem(exception);
     problem.instance = request?.originalUrl?.split('?')[0];
     const id = (request as { id?: unknown } | undefined)?.id;
     problem.requestId = id !== undefined ? String(id) : undefined;
-    // A ProblemError is an answer the code chose (a 503 naming what is down), not an unhandled error
+    // a ProblemError is an answer the service chose (503 while a dependency is down); anything else is a fault
     if (problem.status >= 500 && !(exception instanceof ProblemError)) {
       this.logger.error({ error: loggable(exception), requestId: problem.requestId }, 'Unhandled error');
     }

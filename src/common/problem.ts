@@ -69,3 +69,31 @@ export function tooManyRequests(detail: string, retryAfterSeconds: number): Prob
     'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
   });
 }
+
+/** What Retry-After says when a dependency is down or a request ran out of time. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** 503: PostgreSQL or Redis is not answering; the request did nothing and may be repeated later. */
+export function dependencyUnavailable(what: string, retryAfterSeconds = RETRY_AFTER_SECONDS): ProblemError {
+  return new ProblemError(
+    503,
+    'dependency-unavailable',
+    'Service unavailable',
+    `${what} is not answering; retry after ${retryAfterSeconds} s`,
+    undefined,
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
+}
+
+/** 503: the request took longer than REQUEST_TIMEOUT_MS and was abandoned. */
+export function requestTimedOut(timeoutMs: number, retryAfterSeconds = RETRY_AFTER_SECONDS): ProblemError {
+  return new ProblemError(
+    503,
+    'request-timeout',
+    'Service unavailable',
+    `The request was not answered within ${timeoutMs} ms and was abandoned. A change it was making may or may not ` +
+      'have been saved: read it back before repeating it (case notes: repeat it with the same Idempotency-Key)',
+    undefined,
+    { 'Retry-After': String(retryAfterSeconds), Connection: 'close' },
+  );
+}

@@ -1,10 +1,19 @@
 import 'reflect-metadata';
 import type { ArgumentMetadata } from '@nestjs/common';
-import { IsString, validateSync } from 'class-validator';
+import { getMetadataStorage, IsString, validateSync } from 'class-validator';
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CreateParticipantDto, UpdateParticipantDto } from '../participants/dto/participant.dto.js';
+import { findJsonExcess } from './json-limits.js';
 import { ProblemError } from './problem.js';
 import {
   BodyShapePipe,
   createValidationPipe,
+  dtoShape,
+  fieldErrorsProblem,
+  MAX_ARRAY_ITEMS,
+  MAX_FIELD_ERRORS,
+  MAX_OBJECT_FIELDS,
   IsCalendarDate,
   IsId,
   IsOmittable,
@@ -151,5 +160,91 @@ describe('the validation pipe', () => {
     const fields = problem!.errors!.map((e) => e.field);
     expect(new Set(fields)).toEqual(new Set(['date', 'pricePence', 'positivePence', 'id', 'time', 'extra']));
     expect(problem!.errors!.find((e) => e.field === 'extra')!.message).toBe('is not a known field');
+  });
+});
+
+describe('array caps before validation (issue 8)', () => {
+  const pipe = new BodyShapePipe();
+  const participant: ArgumentMetadata = { type: 'body', metatype: CreateParticipantDto };
+  const patch: ArgumentMetadata = { type: 'body', metatype: UpdateParticipantDto };
+  const guardian = { name: 'Alex', relationship: 'mother' };
+
+  it("refuses an array longer than its field's @ArrayMaxSize before looking at one item, in POST and PATCH DTOs", () => {
+    for (const metadata of [participant, patch]) {
+      expect(() => pipe.transform({ guardians: Array(10).fill(guardian) }, metadata)).not.toThrow();
+      const problem = problemOf(() => pipe.transform({ guardians: Array(11).fill({}) }, metadata));
+      expect(problem.errors).toEqual([{ field: 'guardians', message: 'must contain no more than 10 elements (it has 11)' }]);
+      expect(problemOf(() => pipe.transform({ emergencyContacts: Array(250_000).fill({}) }, metadata)).errors).toEqual([
+        { field: 'emergencyContacts', message: 'must contain no more than 10 elements (it has 250000)' },
+      ]);
+    }
+  });
+
+  it('caps arrays no DTO describes at MAX_ARRAY_ITEMS, and objects at MAX_OBJECT_FIELDS fields', () => {
+    expect(() => pipe.transform({ unknown: Array(MAX_ARRAY_ITEMS).fill(1) }, participant)).not.toThrow();
+    expect(problemOf(() => pipe.transform({ unknown: Array(MAX_ARRAY_ITEMS + 1).fill(1) }, participant)).errors![0].field).toBe('unknown');
+    expect(problemOf(() => pipe.transform({ guardians: [{ x: Array(MAX_ARRAY_ITEMS + 1).fill(1) }] }, participant)).errors![0].field).toBe('guardians.0.x');
+    const wide = Object.fromEntries(Array.from({ length: MAX_OBJECT_FIELDS + 1 }, (_, i) => [`f${i}`, 1]));
+    expect(problemOf(() => pipe.transform(wide, participant)).status).toBe(400);
+    expect(problemOf(() => pipe.transform({ guardians: [wide] }, participant)).errors![0].field).toBe('guardians.0');
+  });
+
+  it('every array field of every request DTO declares an @ArrayMaxSize no larger than MAX_ARRAY_ITEMS', async () => {
+    const root = resolve(import.meta.dirname, '..');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /\/dto\/[^/]+\.dto\.ts$/.test(f));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) await import(resolve(root, file));
+    const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<Function, Array<{ propertyName: string; name?: string; type: string }>> };
+    const unbounded: string[] = [];
+    for (const [target, rules] of storage.validationMetadatas) {
+      const arrays = new Set(rules.filter((r) => r.name === 'isArray' || r.type === 'isArray').map((r) => r.propertyName));
+      for (const property of arrays) {
+        const max = dtoShape(target).get(property)?.maxItems;
+        if (!(max !== undefined && max <= MAX_ARRAY_ITEMS)) unbounded.push(`${target.name}.${property}`);
+      }
+    }
+    expect(unbounded).toEqual([]);
+  });
+
+  it('a problem lists at most MAX_FIELD_ERRORS field errors and says how many more there were', () => {
+    const errors = Array.from({ length: 57 }, (_, i) => ({ field: `f${i}`, message: 'is wrong' }));
+    const problem = fieldErrorsProblem(errors);
+    expect(problem.errors).toHaveLength(MAX_FIELD_ERRORS);
+    expect(problem.detail).toMatch(/; and 37 more errors not listed$/);
+    expect(fieldErrorsProblem(errors.slice(0, 3)).detail).toBe('f0: is wrong; f1: is wrong; f2: is wrong');
+  });
+});
+
+describe('findJsonExcess (raw body scan before JSON.parse)', () => {
+  const limits = { maxArrayItems: 5, maxValues: 40, maxDepth: 3 };
+  const scan = (json: string) => findJsonExcess(Buffer.from(json), limits);
+
+  it.each([
+    ['{"a":[1,2,3,4,5]}'],
+    ['{"a":[],"b":{},"c":"x,y,[z]","d":"\\"[1,2,3,4,5,6,7]"}'],
+    ['{"a":[{"b":[1]}]}'],
+    ['{"a":"é, ü, 🎨","b":-1.5e3,"c":true,"d":null}'],
+    ['{"a":[1,2,'], // malformed: left to JSON.parse
+  ])('lets %s through', (json) => {
+    expect(scan(json)).toBeUndefined();
+  });
+
+  it.each([
+    ['{"a":[1,2,3,4,5,6]}', 'a', /no more than 5 elements/],
+    ['{"x":{"y":[{},{},{},{},{},{}]}}', 'x.y', /no more than 5 elements/],
+    ['{"g":[[],[1,2,3,4,5,6]]}', 'g.1', /no more than 5 elements/],
+    ['{"k\\"ey":[1,2,3,4,5,6]}', 'k\\"ey', /no more than 5 elements/],
+    ['{"a":[[[[1]]]]}', 'a.0.0.0', /nested more than 3 levels/],
+    [`{${Array.from({ length: 41 }, (_, i) => `"k${i}":${i}`).join(',')}}`, '(body)', /more than 40 values/],
+    ['[1,2,3,4,5,6]', '(body)', /no more than 5 elements/],
+  ])('refuses %s naming %s', (json, field, message) => {
+    expect(scan(json)).toEqual({ field, message: expect.stringMatching(message) });
+  });
+
+  it('stops at the first excess: 250,000 items are refused after a few bytes', () => {
+    const body = Buffer.from(JSON.stringify({ guardians: Array.from({ length: 250_000 }, () => ({})) }));
+    const started = performance.now();
+    expect(findJsonExcess(body, { maxArrayItems: MAX_ARRAY_ITEMS, maxValues: 20_000, maxDepth: MAX_BODY_DEPTH })?.field).toBe('guardians');
+    expect(performance.now() - started).toBeLessThan(50);
   });
 });

@@ -26,6 +26,22 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('debug');
   });
 
+  it('without REDIS_URL: the local Redis on EMBEDDED_REDIS_PORT, which the service may start (never in production)', () => {
+    expect(loadConfig({})).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', embeddedRedis: { port: 6379, dir: './.data/redis' } });
+    expect(loadConfig({ EMBEDDED_REDIS_PORT: '6380', EMBEDDED_REDIS_DIR: '/tmp/r' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6380',
+      embeddedRedis: { port: 6380, dir: '/tmp/r' },
+    });
+    expect(loadConfig({ REDIS_URL: '' }).embeddedRedis).toBeDefined(); // empty is unset
+    // an explicit REDIS_URL, even the default address, is used as given and never started
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).embeddedRedis).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      embeddedRedis: undefined,
+    });
+    expect(() => loadConfig({ EMBEDDED_REDIS_PORT: '0' })).toThrow(/EMBEDDED_REDIS_PORT:/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseUrl).toBeUndefined();
   });

@@ -41,8 +41,15 @@ class EnvDto {
   @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
-  REDIS_URL: string = 'redis://127.0.0.1:6379';
+  /** Unset: the local Redis on 127.0.0.1:EMBEDDED_REDIS_PORT, started by the service in development if none answers. */
+  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_REDIS_PORT: number = 6379;
+
+  @IsString()
+  EMBEDDED_REDIS_DIR: string = './.data/redis';
 
   @IsOptional() @IsString() @MinLength(32, { message: 'BOOTSTRAP_ADMIN_TOKEN must be at least 32 characters' }) @MaxLength(512)
   BOOTSTRAP_ADMIN_TOKEN?: string;
@@ -70,6 +77,12 @@ class EnvDto {
 
   @Transform(toInt) @IsInt() @Min(1000) @Max(120000)
   SHUTDOWN_TIMEOUT_MS: number = 10000;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  REQUEST_TIMEOUT_MS: number = 30000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  OUTAGE_LOG_INTERVAL_SECONDS: number = 60;
 
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
   PUBLIC_BASE_URL?: string;
@@ -138,9 +151,6 @@ class EnvDto {
 
   @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
   OUTBOX_SWEEP_INTERVAL_MS: number = 5000;
-
-  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
-  OUTAGE_LOG_INTERVAL_SECONDS: number = 60;
 }
 
 export type ProcessRole = 'all' | 'api' | 'worker';
@@ -151,6 +161,11 @@ export class AppConfig {
   readonly port: number;
   readonly databaseUrl?: string;
   readonly redisUrl: string;
+  /**
+   * Set when REDIS_URL is unset outside production: `redisUrl` is then 127.0.0.1:`port`, and when
+   * nothing answers there the service starts `redis-server` itself with its data in `dir`.
+   */
+  readonly embeddedRedis?: { port: number; dir: string };
   readonly bootstrapAdminToken?: string;
   readonly sessionCapacityLimit: number;
   readonly logLevel: LogLevel;
@@ -159,6 +174,10 @@ export class AppConfig {
   readonly databasePoolSize: number;
   readonly bullPrefix: string;
   readonly shutdownTimeoutMs: number;
+  /** A request still unanswered after this long is answered 503 and abandoned where it can be. */
+  readonly requestTimeoutMs: number;
+  /** While PostgreSQL or Redis is down, how often the log is reminded of it (once at the start, once at the end). */
+  readonly outageLogIntervalMs: number;
   readonly publicBaseUrl: string;
   /** How long an Idempotency-Key is remembered (at least 24 h), and how often expired keys are pruned. */
   readonly idempotency: { keyTtlHours: number; pruneIntervalMinutes: number };
@@ -197,14 +216,13 @@ export class AppConfig {
    * whose job was lost) and registers missing repeatable jobs.
    */
   readonly outboxSweepIntervalMs: number;
-  /** While a dependency stays unreachable, how often a reminder is logged (one line when it fails, one when it is back). */
-  readonly outageLogIntervalMs: number;
-
   constructor(env: EnvDto) {
     this.env = env.NODE_ENV;
     this.port = env.PORT;
     this.databaseUrl = env.DATABASE_URL;
-    this.redisUrl = env.REDIS_URL;
+    this.redisUrl = env.REDIS_URL ?? `redis://127.0.0.1:${env.EMBEDDED_REDIS_PORT}`;
+    this.embeddedRedis =
+      env.REDIS_URL === undefined && env.NODE_ENV !== 'production' ? { port: env.EMBEDDED_REDIS_PORT, dir: env.EMBEDDED_REDIS_DIR } : undefined;
     this.bootstrapAdminToken = env.BOOTSTRAP_ADMIN_TOKEN;
     this.sessionCapacityLimit = env.SESSION_CAPACITY_LIMIT;
     this.logLevel = env.LOG_LEVEL;
@@ -213,6 +231,8 @@ export class AppConfig {
     this.databasePoolSize = env.DATABASE_POOL_SIZE;
     this.bullPrefix = env.BULL_PREFIX;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
+    this.requestTimeoutMs = env.REQUEST_TIMEOUT_MS;
+    this.outageLogIntervalMs = env.OUTAGE_LOG_INTERVAL_SECONDS * 1000;
     this.publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
     this.idempotency = { keyTtlHours: env.IDEMPOTENCY_KEY_TTL_HOURS, pruneIntervalMinutes: env.IDEMPOTENCY_PRUNE_INTERVAL_MINUTES };
     this.safeguardingWebhook = {
@@ -241,7 +261,6 @@ export class AppConfig {
     this.bullLockDurationMs = env.BULL_LOCK_DURATION_MS;
     this.bullStalledIntervalMs = env.BULL_STALLED_INTERVAL_MS;
     this.outboxSweepIntervalMs = env.OUTBOX_SWEEP_INTERVAL_MS;
-    this.outageLogIntervalMs = env.OUTAGE_LOG_INTERVAL_SECONDS * 1000;
   }
 
   get isProduction(): boolean {
@@ -268,6 +287,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   // settings without a default are not own keys of a fresh EnvDto: name them here
   const optional = [
     'DATABASE_URL',
+    'REDIS_URL',
     'BOOTSTRAP_ADMIN_TOKEN',
     'PUBLIC_BASE_URL',
     'PROVIDER_EMAIL',

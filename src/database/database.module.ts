@@ -10,7 +10,9 @@ import { dataSourceOptions } from './data-source-options.js';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
         if (!config.databaseUrl) throw new Error('No database URL: main() starts the embedded database first');
-        return { ...dataSourceOptions(config.databaseUrl, config.databasePoolSize), autoLoadEntities: true };
+        const options = dataSourceOptions(config.databaseUrl, config.databasePoolSize);
+        // a request never waits for a pooled connection longer than its own deadline (REQUEST_TIMEOUT_MS)
+        return { ...options, extra: { ...options.extra, connectionTimeoutMillis: config.requestTimeoutMs }, autoLoadEntities: true };
       },
     }),
   ],

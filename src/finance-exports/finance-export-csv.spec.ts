@@ -1,4 +1,4 @@
-import { CSV_HEADER_LINE, csvField, type ExportUnit, exportRow, headerLine, layoutRow, xeroTaxType } from './finance-export-csv.js';
+import { CSV_HEADER_LINE, csvField, csvText, type ExportUnit, exportRow, headerLine, layoutRow, xeroTaxType } from './finance-export-csv.js';
 
 const unit = (overrides: Partial<ExportUnit> = {}): ExportUnit => ({
   document_number: 'INV-000001',
@@ -45,6 +45,42 @@ describe('the finance export CSV', () => {
   });
 });
 
+describe('CSV injection (OWASP): text that a spreadsheet would run as a formula', () => {
+  it.each([
+    ['=1+2', "'=1+2"],
+    ['+SUM(A1:A9)', "'+SUM(A1:A9)"],
+    ['-2+3', "'-2+3"],
+    ['@cmd', "'@cmd"],
+    ['\t=1+2', "'\t=1+2"],
+    ['\r=1+2', "'\r=1+2"],
+    ['Sam Smith', 'Sam Smith'],
+    ['O’Brien = fine', 'O’Brien = fine'],
+    ['', ''],
+  ])('%j → %j', (text, written) => {
+    expect(csvText(text)).toBe(written);
+  });
+
+  it('neutralises every text field, quotes as CSV requires, and leaves the amounts as numbers', () => {
+    const row = exportRow(
+      unit({
+        document_type: 'credit_note',
+        customer_name: '=1+2',
+        customer_code: '@cmd',
+        po_number: '+SUM(A1:A9)',
+        budget_reference: '=cmd|"/c calc"!A1',
+        description: '=HYPERLINK("http://evil.example","Arts Pioneers")',
+        unit_pence: 1250,
+        net_pence: 1250,
+        vat_pence: 0,
+      }),
+    );
+    expect(row).toBe(
+      'INV-000001,credit_note,2026-11-26,2026-12-26,\'@cmd,\'=1+2,\'+SUM(A1:A9),"\'=cmd|""/c calc""!A1",' +
+        '"\'=HYPERLINK(""http://evil.example"",""Arts Pioneers"")",1,-12.50,-12.50,0.00,-12.50\r\n',
+    );
+  });
+});
+
 describe('the export layouts', () => {
   const u = unit({ council_id: 'MOSAIC-7', vat_treatment: 'standard', vat_rate_basis_points: 2000, nominal_code: '4010', department_code: 'SB', recipient_type: 'commissioner' });
 
@@ -68,5 +104,18 @@ describe('the export layouts', () => {
     );
     const holder = unit({ document_type: 'credit_note', quantity: 2, unit_pence: 3333, recipient_type: 'budget_holder', recipient_address: '12 Mill Road\nCambridge\nCB1 2AB', customer_name: 'Sam Jones' });
     expect(layoutRow('xero', holder)).toMatch(/^Sam Jones,,12 Mill Road,Cambridge,,,,,CB1 2AB,,INV-000001,PO-1,.*,-2,33\.33,,,Exempt Income,,,,,GBP,\r\n$/);
+  });
+});
+
+describe('the layouts keep the CSV injection guard', () => {
+  const hostile = unit({ customer_name: '=1+2', council_id: '@cmd', nominal_code: '+4010', department_code: '-SB', description: '=HYPERLINK("x")' });
+  it('standard-v2 neutralises its new text columns', () => {
+    expect(layoutRow('standard-v2', hostile)).toMatch(/,'@cmd,E,'\+4010,'-SB\r\n$/);
+  });
+  it('xero neutralises every text field', () => {
+    const row = layoutRow('xero', hostile);
+    expect(row.startsWith("'=1+2,")).toBe(true);
+    expect(row).toContain(`"'=HYPERLINK(""x"") (PB-1 / @cmd)"`);
+    expect(row).toContain(",'+4010,");
   });
 });

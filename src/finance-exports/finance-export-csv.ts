@@ -91,6 +91,16 @@ export function csvField(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/**
+ * CSV injection (OWASP): a spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one)
+ * as a formula — `=HYPERLINK(...)`, `=cmd|'/c calc'!A1`. Text fields that start so are written with a
+ * leading apostrophe, which spreadsheets take as "this is text" and do not show. Only text fields: the
+ * amount columns are numbers written by the service, and a credit's -12.50 must stay a number.
+ */
+export function csvText(value: string | null): string | null {
+  return value !== null && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 export function csvLine(fields: Array<string | number | null>): string {
   return `${fields.map(csvField).join(',')}\r\n`;
 }
@@ -146,32 +156,37 @@ export function layoutRow(layout: ExportLayout, u: ExportUnit): string {
     case 'standard':
       return exportRow(u);
     case 'standard-v2':
-      return exportRow(u).slice(0, -2) + ',' + csvLine([u.council_id ?? null, VAT_CODES[u.vat_treatment ?? 'exempt'], u.nominal_code ?? null, u.department_code ?? null]);
+      return (
+        exportRow(u).slice(0, -2) +
+        ',' +
+        csvLine([csvText(u.council_id ?? null), VAT_CODES[u.vat_treatment ?? 'exempt'], csvText(u.nominal_code ?? null), csvText(u.department_code ?? null)])
+      );
     case 'xero': {
       const sign = u.document_type === 'credit_note' ? -1 : 1;
       const address = xeroAddress(u);
       const who = u.council_id ? `${u.budget_reference} / ${u.council_id}` : u.budget_reference;
+      // every text field through the formula-injection guard; quantities and amounts stay numbers
       return csvLine([
-        u.customer_name,
-        u.recipient_email ?? null,
-        ...address.lines,
+        csvText(u.customer_name),
+        csvText(u.recipient_email ?? null),
+        ...address.lines.map((line) => csvText(line)),
         null,
         null,
-        address.postcode || null,
+        csvText(address.postcode || null),
         null,
-        u.document_number,
-        u.po_number,
+        csvText(u.document_number),
+        csvText(u.po_number),
         ukDate(u.issue_date),
         ukDate(u.due_date),
         null,
-        `${u.description} (${who})`,
+        csvText(`${u.description} (${who})`),
         sign * u.quantity,
         formatPounds(u.unit_pence),
         null,
-        u.nominal_code ?? null,
+        csvText(u.nominal_code ?? null),
         xeroTaxType(u),
         u.department_code ? 'Department' : null,
-        u.department_code ?? null,
+        csvText(u.department_code ?? null),
         null,
         null,
         'GBP',
@@ -185,15 +200,15 @@ export function layoutRow(layout: ExportLayout, u: ExportUnit): string {
 export function exportRow(u: ExportUnit): string {
   const sign = u.document_type === 'credit_note' ? -1 : 1;
   return csvLine([
-    u.document_number,
-    u.document_type,
-    u.issue_date,
-    u.due_date,
-    u.customer_code,
-    u.customer_name,
-    u.po_number,
-    u.budget_reference,
-    u.description,
+    csvText(u.document_number),
+    csvText(u.document_type),
+    csvText(u.issue_date),
+    csvText(u.due_date),
+    csvText(u.customer_code),
+    csvText(u.customer_name),
+    csvText(u.po_number),
+    csvText(u.budget_reference),
+    csvText(u.description),
     u.quantity,
     formatPounds(sign * u.unit_pence),
     formatPounds(sign * u.net_pence),

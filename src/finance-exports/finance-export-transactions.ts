@@ -12,11 +12,12 @@ export interface ExportSummary {
 /**
  * Creates an export of every issued document not yet exported, in the caller's transaction. Each
  * document can be claimed by one export only (finance_export_documents.document_id is unique): when two
- * exports race, the second waits on the first's claims and skips what it took.
+ * exports race, the second waits on the first's claims and skips what it took. When nothing is left to
+ * claim, no export is kept (a daily job would otherwise leave an empty export a day): null.
  */
-export async function createFinanceExport(sql: Sql, source: 'api' | 'cli', createdBy: string | null): Promise<ExportSummary> {
+export async function createFinanceExport(sql: Sql, source: 'api' | 'cli', createdBy: string | null): Promise<ExportSummary | null> {
   const [created] = await sql.query(`INSERT INTO finance_exports (source, created_by) VALUES ($1, $2) RETURNING id`, [source, createdBy]);
-  await sql.query(
+  const [{ claimed }] = await sql.query(
     `WITH claimed AS (
        INSERT INTO finance_export_documents (export_id, document_id)
        SELECT $1, d.id FROM documents d
@@ -24,9 +25,14 @@ export async function createFinanceExport(sql: Sql, source: 'api' | 'cli', creat
         ORDER BY d.id
        ON CONFLICT (document_id) DO NOTHING
        RETURNING 1)
-     SELECT count(*) AS claimed FROM claimed`,
+     SELECT count(*)::int AS claimed FROM claimed`,
     [created.id],
   );
+  if (claimed === 0) {
+    // never committed, so never seen: the export row goes with the transaction's other work
+    await sql.query(`WITH dropped AS (DELETE FROM finance_exports WHERE id = $1 RETURNING id) SELECT count(*) FROM dropped`, [created.id]);
+    return null;
+  }
   const [summary] = await sql.query(
     `WITH totals AS (
        SELECT count(*)::int AS documents,

@@ -1,10 +1,11 @@
-import { Controller, Get, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../auth/decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
-import { FinanceExportFileQuery, FinanceExportPage, FinanceExportResponse } from './dto/finance-export.dto.js';
+import type { Response } from 'express';
+import { FinanceExportFileQuery, FinanceExportPage, FinanceExportResponse, NothingToExportResponse } from './dto/finance-export.dto.js';
 import { EXPORT_LAYOUTS } from './finance-export-csv.js';
 import { FinanceExportsService } from './finance-exports.service.js';
 
@@ -18,12 +19,19 @@ export class FinanceExportsController {
   @ApiOperation({
     summary: 'Export every issued document not yet exported',
     description:
-      'Each invoice and credit note goes into exactly one export, even when two exports are created at the same moment (an export may hold none). ' +
+      'Each invoice and credit note goes into exactly one export, even when two exports are created at the same moment. ' +
+      'When no issued document is waiting to be exported, no export is created: 200 with `id: null` and zeros (201 means an export was created). ' +
       'The same export runs from the command line: `npm run finance:export -- --out FILE`.',
   })
-  @ApiCreatedResponse({ type: FinanceExportResponse })
-  create(@CurrentPrincipal() principal: Principal): Promise<FinanceExportResponse> {
-    return this.exports.create(principal);
+  @ApiCreatedResponse({ type: FinanceExportResponse, description: 'An export was created' })
+  @ApiOkResponse({ type: NothingToExportResponse, description: 'Nothing to export: no export was created' })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<FinanceExportResponse | NothingToExportResponse> {
+    const created = await this.exports.create(principal);
+    if (created.id === null) res.status(200);
+    return created;
   }
 
   @Get()

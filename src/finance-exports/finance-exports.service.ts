@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page, type PageQuery } from '../common/pagination.js';
 import { notFound } from '../common/problem.js';
 import { inTransaction } from '../database/transaction.js';
-import type { FinanceExportResponse } from './dto/finance-export.dto.js';
+import { type FinanceExportResponse, NOTHING_TO_EXPORT, type NothingToExportResponse } from './dto/finance-export.dto.js';
 import type { ExportLayout } from './finance-export-csv.js';
 import { createFinanceExport, type ExportSummary, financeExportCsv, findFinanceExport } from './finance-export-transactions.js';
 
@@ -22,8 +22,10 @@ const toResponse = (s: ExportSummary): FinanceExportResponse => ({
 export class FinanceExportsService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async create(principal: Principal): Promise<FinanceExportResponse> {
-    return toResponse(await inTransaction(this.dataSource, (em) => createFinanceExport(em, 'api', principal.id)));
+  /** The new export, or NOTHING_TO_EXPORT (and no export row) when every issued document is already exported. */
+  async create(principal: Principal): Promise<FinanceExportResponse | NothingToExportResponse> {
+    const created = await inTransaction(this.dataSource, (em) => createFinanceExport(em, 'api', principal.id));
+    return created ? toResponse(created) : NOTHING_TO_EXPORT;
   }
 
   async get(id: string): Promise<FinanceExportResponse> {

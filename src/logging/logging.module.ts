@@ -56,6 +56,11 @@ export function logRefusedBody(logger: LoggerService) {
             paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', '*.authorization'],
             censor: '[redacted]',
           },
+          // A 5xx the service chose to answer (503 while PostgreSQL or Redis is down, a request timeout) has no
+          // exception behind it: pino-http would make one up, with a stack, for every such request. Keep the
+          // line, drop the made-up error (real faults are logged with their stack by ProblemDetailsFilter).
+          customErrorObject: (_req: IncomingMessage, _res: ServerResponse, error: Error, value: Record<string, unknown>) =>
+            /^failed with status code/.test(error?.message ?? '') ? { ...value, err: undefined } : value,
           autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
         },
       }),

@@ -69,8 +69,10 @@ describe('fault drill: Redis stopped under a running service', () => {
     while (Date.now() - stopped < OUTAGE_SECONDS * 1000) {
       expect((await call('GET', '/health/ready')).status).toBe(503);
       board.push(await call('GET', '/admin/queues/api/queues', adminToken));
-      // integration requests: their rate limit cannot be counted, and they are let through
-      expect((await call('GET', '/api/v1/participants', apiKey)).status).toBe(200);
+      // integration requests: their rate limit cannot be counted, so they are refused 503 (no log line each)
+      const integrationCall = await call('GET', '/api/v1/participants', apiKey);
+      expect(integrationCall.status).toBe(503);
+      expect(integrationCall.headers.get('retry-after')).toBeTruthy();
       const run = await call('POST', '/api/v1/billing-runs', adminToken, { quarter: '2026-Q4' });
       expect([200, 202]).toContain(run.status);
       runId ??= JSON.parse(run.text).id;

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
  * The built service (`node dist/src/main.js`) as a child process, for what only a real process can
  * show: start-up, configuration errors, logs on stdout, signals. `npm test` builds dist/ first.
  */
-export const MAIN = resolve(import.meta.dirname, '../../dist/src/main.js');
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const MAIN = resolve(ROOT, 'dist/src/main.js');
 
 export interface ChildService {
   process: ChildProcess;
@@ -45,12 +46,18 @@ export const randomToken = (label = 'child') => `${label}-${randomBytes(24).toSt
  * Spawns the service with exactly `env` (plus PATH and HOME): nothing leaks in from the test
  * runner's environment, so leaving DATABASE_URL out really means the embedded database.
  */
-export async function spawnService(env: Record<string, string>, args: string[] = []): Promise<ChildService> {
+export async function spawnService(
+  env: Record<string, string>,
+  args: string[] = [],
+  options: { /** Instead of `node dist/src/main.js`, e.g. ['npm', 'start'] (run in the project's folder). */ command?: string[] } = {},
+): Promise<ChildService> {
   const port = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : await freePort();
   const started = Date.now();
-  const child = spawn(process.execPath, [MAIN, ...args], {
+  const [command, ...commandArgs] = options.command ?? [process.execPath, MAIN];
+  const child = spawn(command, [...commandArgs, ...args], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.command ? { cwd: ROOT } : {}),
   });
   running.add(child);
   let stdout = '';

@@ -1,17 +1,22 @@
 // Runs once before the e2e files, outside Jest's module system, so it uses the compiled service
 // (npm test builds first): it finds a PostgreSQL (DATABASE_URL, else an embedded one under
-// .data/postgres-test), checks Redis, and migrates a template database that every e2e file clones.
+// .data/postgres-test) and a Redis (REDIS_URL, else whatever answers on 127.0.0.1:6379, else a
+// redis-server it starts with its data under .data/redis-test, as `npm start` does), and migrates a
+// template database that every e2e file clones.
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../../dist/src/config/app-config.js';
 import { EmbeddedPostgres } from '../../dist/src/database/embedded-postgres.js';
 import { prepareDatabase } from '../../dist/src/database/prepare.js';
-import { assertRedisReachable } from '../../dist/src/redis/redis.js';
+import { resolveRedis } from '../../dist/src/redis/local-redis.js';
 
 export default async function globalSetup() {
-  const config = loadConfig(process.env);
-  await assertRedisReachable(config.redisUrl);
+  const config = loadConfig({ EMBEDDED_REDIS_DIR: resolve(process.cwd(), '.data/redis-test'), ...process.env });
+  // Jest does not handle SIGINT: servers started here stay in its process group, so Ctrl-C stops them too
+  const redis = await resolveRedis(config, { ownProcessGroup: false });
+  globalThis.__localTestRedis = redis.local;
+  process.env.REDIS_URL = redis.url; // the test files and the services they spawn use this one
 
   let admin = config.databaseUrl;
   if (!admin) {
@@ -19,6 +24,7 @@ export default async function globalSetup() {
       dataDir: resolve(process.cwd(), '.data/postgres-test'),
       port: Number(process.env.SB_TEST_EMBEDDED_PORT ?? 54339),
       database: 'postgres',
+      ownProcessGroup: false,
     });
     admin = await embedded.start();
     globalThis.__embeddedTestPostgres = embedded;

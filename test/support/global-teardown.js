@@ -1,5 +1,5 @@
 // Drops this run's template and any of its test databases a crashed file left behind, and stops
-// the embedded server if global-setup started one.
+// the embedded PostgreSQL and the Redis if global-setup started them.
 import pg from 'pg';
 
 export default async function globalTeardown() {
@@ -16,4 +16,5 @@ export default async function globalTeardown() {
     }
   }
   await globalThis.__embeddedTestPostgres?.stop();
+  await globalThis.__localTestRedis?.stop();
 }

@@ -1,15 +1,36 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, ValidateBy } from 'class-validator';
 import { PageQuery, PageResponse } from '../../common/pagination.js';
-import { QUARTER_PATTERN } from '../quarter.js';
+import { FIRST_QUARTER_YEAR, isBillableQuarter, LAST_QUARTER_YEAR, normalizeQuarter } from '../quarter.js';
 import { PlannedDocumentResponse } from './invoice.dto.js';
 
 export const BILLING_RUN_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
 export type BillingRunStatus = (typeof BILLING_RUN_STATUSES)[number];
 
+const QUARTER_DESCRIPTION =
+  `A calendar quarter (Q1 = January–March) written YYYY-Qn, from ${FIRST_QUARTER_YEAR}-Q1 to ${LAST_QUARTER_YEAR}-Q4; ` +
+  'a lower-case q is accepted (2026-q4 is 2026-Q4), answers always write it in upper case';
+
+/** A quarter from FIRST_QUARTER_YEAR to LAST_QUARTER_YEAR, `q` taken for `Q`. */
+function IsQuarter(): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }) => normalizeQuarter(value)),
+    ValidateBy({
+      name: 'isQuarter',
+      validator: {
+        validate: (value: unknown) => isBillableQuarter(value),
+        defaultMessage: () =>
+          `quarter must be a calendar quarter written YYYY-Qn (Q1 = January–March) from ${FIRST_QUARTER_YEAR}-Q1 to ${LAST_QUARTER_YEAR}-Q4, e.g. 2026-Q4`,
+      },
+    }),
+  );
+}
+
 export class CreateBillingRunDto {
-  @ApiProperty({ example: '2026-Q4', description: 'A calendar quarter (Q1 = January–March), written YYYY-Qn' })
-  @Matches(QUARTER_PATTERN, { message: 'quarter must be a calendar quarter written YYYY-Qn (Q1 = January–March), e.g. 2026-Q4' })
+  @ApiProperty({ example: '2026-Q4', pattern: '^\\d{4}-[Qq][1-4]$', description: QUARTER_DESCRIPTION })
+  @IsQuarter()
   quarter: string;
 
   @ApiPropertyOptional({ description: 'true: answer 200 with the documents a run would issue now; nothing is numbered or saved' })
@@ -18,7 +39,7 @@ export class CreateBillingRunDto {
 }
 
 export class BillingRunQuery extends PageQuery {
-  @ApiPropertyOptional({ example: '2026-Q4' }) @IsOptional() @Matches(QUARTER_PATTERN, { message: 'quarter must be written YYYY-Qn' })
+  @ApiPropertyOptional({ example: '2026-Q4', pattern: '^\\d{4}-[Qq][1-4]$', description: QUARTER_DESCRIPTION }) @IsOptional() @IsQuarter()
   quarter?: string;
   @ApiPropertyOptional({ enum: BILLING_RUN_STATUSES }) @IsOptional() @IsIn(BILLING_RUN_STATUSES)
   status?: BillingRunStatus;

@@ -68,7 +68,7 @@ export class CreateContractDto {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(50)
   departmentCode?: string;
 
-  @ApiProperty({ type: [String], description: 'Programmes the contract covers' })
+  @ApiProperty({ type: [String], maxItems: 500, description: 'Programmes the contract covers' })
   @IsArray() @ArrayMaxSize(500) @ArrayUnique() @IsId({ each: true })
   programmeIds: string[];
 }

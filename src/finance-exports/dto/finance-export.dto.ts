@@ -11,6 +11,17 @@ export class FinanceExportResponse {
   @ApiProperty() createdAt: string;
 }
 
+/** POST /finance-exports when no issued document is waiting: nothing is created (200, not 201). */
+export class NothingToExportResponse {
+  @ApiProperty({ type: String, nullable: true, enum: [null], description: 'null: no export was created' }) id: null;
+  @ApiProperty({ enum: [0] }) documentCount: 0;
+  @ApiProperty({ enum: [0] }) totalPence: 0;
+  @ApiProperty({ enum: [0] }) rowCount: 0;
+  @ApiProperty({ type: String, nullable: true, enum: [null] }) createdAt: null;
+}
+
+export const NOTHING_TO_EXPORT: NothingToExportResponse = { id: null, documentCount: 0, totalPence: 0, rowCount: 0, createdAt: null };
+
 export class FinanceExportPage extends PageResponse {
   @ApiProperty({ type: [FinanceExportResponse] }) items: FinanceExportResponse[];
 }

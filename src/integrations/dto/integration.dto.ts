@@ -9,7 +9,7 @@ export class CreateIntegrationDto {
   @IsString() @MinLength(1) @MaxLength(200)
   name: string;
 
-  @ApiProperty({ enum: SCOPES, isArray: true, description: 'What the key may do; at least one scope' })
+  @ApiProperty({ enum: SCOPES, isArray: true, minItems: 1, maxItems: SCOPES.length, description: 'What the key may do; at least one scope' })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(SCOPES.length) @ArrayUnique() @IsIn(SCOPES, { each: true })
   scopes: Scope[];
 }

@@ -78,11 +78,11 @@ export class CreateParticipantDto {
   @IsCalendarDate()
   dateOfBirth: string;
 
-  @ApiProperty({ type: [GuardianDto], description: 'At least one parent or carer' })
+  @ApiProperty({ type: [GuardianDto], minItems: 1, maxItems: 10, description: 'At least one parent or carer' })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => GuardianDto)
   guardians: GuardianDto[];
 
-  @ApiPropertyOptional({ type: [EmergencyContactDto] })
+  @ApiPropertyOptional({ type: [EmergencyContactDto], maxItems: 10 })
   @IsOmittable() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => EmergencyContactDto)
   emergencyContacts?: EmergencyContactDto[];
 

@@ -1,0 +1,45 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Role } from '../auth/principal.js';
+
+/** SQL about users that runs outside the Nest application (start-up and the admin CLI). */
+type Db = DataSource | EntityManager;
+
+interface UserRow {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+}
+
+export interface UserRecord {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+}
+
+const toUser = (row: UserRow): UserRecord => ({ id: row.id, name: row.name, email: row.email, role: row.role });
+
+/** Whether at least one administrator exists (whether or not their token is still valid). */
+export async function administratorExists(db: Db): Promise<boolean> {
+  const rows: Array<{ exists: boolean }> = await db.query(`SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin') AS exists`);
+  return rows[0].exists;
+}
+
+/**
+ * Inserts a user holding the token whose hash is given; undefined when the email is taken (the
+ * unique index on lower(email) decides).
+ */
+export async function insertUser(
+  db: Db,
+  user: { name: string; email: string; role: Role; tokenHash: string },
+): Promise<UserRecord | undefined> {
+  const rows: UserRow[] = await db.query(
+    `INSERT INTO users (name, email, role, token_hash, token_issued_at)
+     VALUES ($1, $2, $3, $4, now())
+     ON CONFLICT DO NOTHING
+     RETURNING id, name, email, role`,
+    [user.name, user.email, user.role, user.tokenHash],
+  );
+  return rows.length ? toUser(rows[0]) : undefined;
+}
