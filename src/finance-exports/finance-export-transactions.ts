@@ -36,8 +36,10 @@ export async function createFinanceExport(sql: Sql, source: 'api' | 'cli', creat
   const [summary] = await sql.query(
     `WITH totals AS (
        SELECT count(*)::int AS documents,
-              coalesce(sum((SELECT count(*) FROM (SELECT DISTINCT e.line, e.registration_id, e.amount_pence, e.vat_pence
-                                                    FROM billing_ledger e WHERE e.document_id = d.id) r)), 0)::int AS rows,
+              coalesce(sum((SELECT sum(CASE WHEN l.kind <> 'sessions' THEN cardinality(l.budget_references)
+                                            ELSE (SELECT count(*) FROM (SELECT DISTINCT e.registration_id, e.amount_pence, e.vat_pence
+                                                                          FROM billing_ledger e WHERE e.document_id = l.document_id AND e.line = l.line) r) END)
+                              FROM document_lines l WHERE l.document_id = d.id)), 0)::int AS rows,
               coalesce(sum(CASE WHEN d.kind = 'invoice' THEN d.total_pence ELSE -d.total_pence END), 0)::bigint AS total
          FROM finance_export_documents x JOIN documents d ON d.id = x.document_id
         WHERE x.export_id = $1),
@@ -76,22 +78,36 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function* financeExportCsv(sql: Sql, exportId: string, batchSize = 500, layout: ExportLayout = 'standard'): AsyncGenerator<string> {
   if (!UUID.test(exportId)) throw new RangeError(`Not an export id: ${exportId}`);
   // DECLARE takes no bind parameters: the id is a checked UUID literal.
-  // A row is one place on a line (or one place's sessions at one price): its ledger entries grouped, in
-  // the order of the line's budget references (sorted by reference, then registration, when issued).
+  // A row is one place on a line: a place line's budget references (with their council ids) in order,
+  // as issued; for a sessions line, one place's sessions at one per-session price (its ledger entries
+  // grouped, places in the order of the line's references).
   await sql.query(
     `DECLARE finance_export_rows NO SCROLL CURSOR FOR
+     WITH docs AS (
+       SELECT d.* FROM finance_export_documents x JOIN documents d ON d.id = x.document_id
+        WHERE x.export_id = '${exportId.toLowerCase()}'),
+     rows AS (
+       SELECT l.document_id, l.line, r.n AS place, 0::bigint AS part, r.reference AS budget_reference, r.council_id,
+              1 AS quantity, l.unit_pence, l.unit_pence::bigint AS net_pence, l.vat_unit_pence::bigint AS vat_pence
+         FROM docs d JOIN document_lines l ON l.document_id = d.id
+        CROSS JOIN LATERAL unnest(l.budget_references, l.council_ids) WITH ORDINALITY AS r(reference, council_id, n)
+        WHERE l.kind <> 'sessions'
+       UNION ALL
+       SELECT e.document_id, e.line,
+              dense_rank() OVER (PARTITION BY e.document_id, e.line ORDER BY e.budget_reference, e.registration_id) AS place,
+              row_number() OVER (PARTITION BY e.document_id, e.line, e.registration_id ORDER BY e.amount_pence DESC, e.vat_pence DESC) AS part,
+              e.budget_reference, e.council_id, e.quantity, e.amount_pence, e.net_pence, e.vat_pence
+         FROM (SELECT e.document_id, e.line, e.registration_id, e.budget_reference, e.council_id, e.amount_pence, e.vat_pence AS vat_each,
+                      count(*)::int AS quantity, sum(e.amount_pence)::bigint AS net_pence, sum(e.vat_pence)::bigint AS vat_pence
+                 FROM docs d JOIN document_lines l ON l.document_id = d.id AND l.kind = 'sessions'
+                 JOIN billing_ledger e ON e.document_id = l.document_id AND e.line = l.line
+                GROUP BY e.document_id, e.line, e.registration_id, e.budget_reference, e.council_id, e.amount_pence, e.vat_pence) e)
      SELECT d.number AS document_number, d.kind AS document_type, d.issue_date::text, d.due_date::text, d.customer_code,
             d.recipient_name AS customer_name, d.recipient_type, d.recipient_email, d.recipient_address, d.po_number,
-            e.budget_reference, e.council_id, l.description, count(*)::int AS quantity, e.amount_pence AS unit_pence,
-            sum(e.amount_pence)::bigint AS net_pence, sum(e.vat_pence)::bigint AS vat_pence, l.vat_treatment,
-            l.vat_rate_basis_points, l.nominal_code, l.department_code
-       FROM finance_export_documents x
-       JOIN documents d ON d.id = x.document_id
-       JOIN document_lines l ON l.document_id = d.id
-       JOIN billing_ledger e ON e.document_id = l.document_id AND e.line = l.line
-      WHERE x.export_id = '${exportId.toLowerCase()}'
-      GROUP BY d.id, l.document_id, l.line, e.budget_reference, e.council_id, e.registration_id, e.amount_pence, e.vat_pence
-      ORDER BY d.series DESC, d.seq, l.line, e.budget_reference, e.registration_id, e.amount_pence DESC, e.vat_pence DESC`,
+            r.budget_reference, r.council_id, l.description, r.quantity, r.unit_pence, r.net_pence, r.vat_pence,
+            l.vat_treatment, l.vat_rate_basis_points, l.nominal_code, l.department_code
+       FROM rows r JOIN docs d ON d.id = r.document_id JOIN document_lines l ON l.document_id = r.document_id AND l.line = r.line
+      ORDER BY d.series DESC, d.seq, r.line, r.place, r.part`,
   );
   yield headerLine(layout);
   for (;;) {
