@@ -9,7 +9,7 @@ const isDirectPayment = (dto: CreateBudgetDto) => dto.type === 'direct_payment';
 
 /** A direct-payment holder's postal address: printed on their invoices. */
 export class HolderAddressDto {
-  @ApiProperty({ type: [String], example: ['12 Mill Road', 'Cambridge'], description: '1 to 5 lines (street, town...)' })
+  @ApiProperty({ type: [String], minItems: 1, maxItems: 5, example: ['12 Mill Road', 'Cambridge'], description: '1 to 5 lines (street, town...)' })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(5) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
   lines: string[];
 

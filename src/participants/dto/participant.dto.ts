@@ -100,6 +100,7 @@ export class CreateParticipantDto {
 
   @ApiPropertyOptional({
     type: [CouncilIdDto],
+    maxItems: 20,
     description: "The child's client id at each council (one per commissioner), printed with the budget reference on that council's invoices. A PATCH replaces the whole list",
   })
   @IsOmittable() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => CouncilIdDto)
