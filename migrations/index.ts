@@ -5,6 +5,7 @@ import { Billing1764200000000 } from './1764200000000-Billing.js';
 import { RegistrationStatements1764210000000 } from './1764210000000-RegistrationStatements.js';
 import { OutboxRecovery1764300000000 } from './1764300000000-OutboxRecovery.js';
 import { RegistrationLockOrder1764320000000 } from './1764320000000-RegistrationLockOrder.js';
+import { PricesPeriodsAndBillingUnits1764400000000 } from './1764400000000-PricesPeriodsAndBillingUnits.js';
 import { PaymentsAndRemittances1764410000000 } from './1764410000000-PaymentsAndRemittances.js';
 import { TermCorrections1764420000000 } from './1764420000000-TermCorrections.js';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   RegistrationStatements1764210000000,
   OutboxRecovery1764300000000,
   RegistrationLockOrder1764320000000,
+  PricesPeriodsAndBillingUnits1764400000000,
   PaymentsAndRemittances1764410000000,
   TermCorrections1764420000000,
 ];

@@ -28,6 +28,7 @@ const DOCUMENTED = [
   'get /api/v1/contracts',
   'get /api/v1/contracts/{id}',
   'patch /api/v1/contracts/{id}',
+  'post /api/v1/contracts/{id}/extensions',
   'post /api/v1/programmes',
   'post /api/v1/terms',
   'post /api/v1/programmes/{programmeId}/sessions',

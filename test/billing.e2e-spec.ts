@@ -24,8 +24,9 @@ describe('billing runs', () => {
     placed.c = await w.place({ reference: 'CAMBS-PB-002' });
     placed.essex = await w.place({ commissionerId: w.essex.id, reference: 'ESX-PB-1' });
     placed.direct = await w.place({ type: 'direct_payment', holderName: 'Alex Smith', reference: 'CAMBS-DP-1' });
-    // took the place after the census: not counted
-    placed.late = await w.place({ registeredOn: '2026-10-02', reference: 'CAMBS-PB-LATE' });
+    // took the place after the census: not counted (v1.1: a late joiner, priced by the sessions left —
+    // none after the programme's only session on 2026-10-10, so £0 and nothing billed)
+    placed.late = await w.place({ registeredOn: '2026-10-11', reference: 'CAMBS-PB-LATE' });
   });
   afterAll(() => t?.close());
 
@@ -93,7 +94,7 @@ describe('billing runs', () => {
     expect(direct).toMatchObject({
       number: 'INV-000003',
       recipient: { type: 'budget_holder', budgetId: placed.direct.budget.id, name: 'Alex Smith', email: 'alex@family.example' },
-      poNumber: 'PO-CAMBS-1',
+      poNumber: null, // v1.1: holder invoices quote no purchase order
       totalPence: 54000,
     });
     expect(first.totalPence).toBe(162000 + 50000 + 54000);

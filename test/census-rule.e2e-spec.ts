@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { countsAtCensus } from '../src/headcounts/headcount.js';
+import { countsAtCensus, placeBillable } from '../src/headcounts/headcount.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -26,5 +26,20 @@ describe('the census rule in TypeScript and in SQL', () => {
     );
     expect(rows.map((r) => r.counts)).toEqual(cases.map((c) => countsAtCensus(c, CENSUS)));
     expect(rows.filter((r) => r.counts).length).toBeGreaterThan(0); // the table exercises both answers
+  });
+
+  // v1.1: the billing rule of a place billed per term, census rule extended to late joiners
+  // (place_billable of migrations/1764400000000, mirrored by placeBillable for the headcount's lateJoiners)
+  it(`agree on place_billable (late joiners included) for all ${dates.length ** 2} combinations`, async () => {
+    const { rows } = await (t.db as pg.Pool).query(
+      `SELECT c.i, place_billable(c.registered_on::date, c.withdrawal_effective_on::date, $2::date) AS billable
+         FROM jsonb_to_recordset($1::jsonb) AS c(i int, registered_on text, withdrawal_effective_on text)
+        ORDER BY c.i`,
+      [JSON.stringify(cases.map((c, i) => ({ i, registered_on: c.registeredOn, withdrawal_effective_on: c.withdrawalEffectiveOn }))), CENSUS],
+    );
+    expect(rows.map((r) => r.billable)).toEqual(cases.map((c) => placeBillable(c, CENSUS)));
+    // a late joiner (registered 2026-10-02) withdrawn after that day is billable; on it, not
+    expect(placeBillable({ registeredOn: '2026-10-02', withdrawalEffectiveOn: '2026-12-18' }, CENSUS)).toBe(true);
+    expect(placeBillable({ registeredOn: '2026-10-02', withdrawalEffectiveOn: '2026-10-02' }, CENSUS)).toBe(false);
   });
 });

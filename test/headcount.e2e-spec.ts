@@ -64,6 +64,7 @@ describe('headcount and uptake', () => {
         byCommissioner: [],
         minParticipants: 6,
         belowMinimum: true,
+        lateJoiners: 0, // v1.1: the headcount gains a count of late joiners
         frozen: false,
       });
     });

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import request from 'supertest';
-import { factories } from './factories.js';
+import { addDays, factories, londonToday } from './factories.js';
 import { bearer, createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -13,12 +13,17 @@ describe('registrations under concurrency', () => {
   let f: ReturnType<typeof factories>;
   let commissionerId: string;
   let termId: string;
+  let sessionDates: string[];
 
   beforeAll(async () => {
     t = await createTestApp({ env: { DATABASE_POOL_SIZE: '20' } });
     f = factories(t);
     commissionerId = (await f.commissioner()).id;
-    termId = (await f.term()).id;
+    // a term whose census is ahead: places taken today are counted at the census (full price), not late
+    // joiners priced by the sessions left (API v1.1)
+    const today = londonToday();
+    termId = (await f.term({ name: 'Current', startsOn: addDays(today, -30), censusDate: addDays(today, 10), endsOn: addDays(today, 60) })).id;
+    sessionDates = [addDays(today, -20), addDays(today, 5), addDays(today, 20)];
   });
   afterAll(() => t?.close());
 
@@ -26,7 +31,7 @@ describe('registrations under concurrency', () => {
     const programme = await f.programme({ capacity });
     await f.contract(commissionerId, [programme.id], { reference: `C-${programme.id}` });
     const sessions = [];
-    for (const date of ['2026-09-12', '2026-10-10', '2026-11-14']) sessions.push(await f.session(programme.id, { date }));
+    for (const date of sessionDates) sessions.push(await f.session(programme.id, { date }));
     return { programmeId: programme.id, sessionIds: sessions.map((s) => s.id) };
   }
 
@@ -35,7 +40,7 @@ describe('registrations under concurrency', () => {
     const out: Array<{ participantId: string; budgetId: string }> = [];
     for (let i = 0; i < n; i++) {
       const p = await f.participant({ firstName: `P${i}` });
-      const b = await f.budget(p.id, commissionerId, { amountPence: 45000 * terms });
+      const b = await f.budget(p.id, commissionerId, { amountPence: 45000 * terms, validFrom: addDays(londonToday(), -400), validTo: addDays(londonToday(), 400) });
       out.push({ participantId: p.id, budgetId: b.id });
     }
     return out;
@@ -220,7 +225,7 @@ describe('registrations under concurrency', () => {
       const a = await programmeWithSessions(12);
       const b = await programmeWithSessions(12);
       const p = await f.participant();
-      const budget = await f.budget(p.id, commissionerId, { amountPence: 45000 });
+      const budget = await f.budget(p.id, commissionerId, { amountPence: 45000, validFrom: addDays(londonToday(), -400), validTo: addDays(londonToday(), 400) });
       const [ra, rb] = await Promise.all([
         register(t.baseUrl, a.programmeId, { participantId: p.id, budgetId: budget.id }),
         register(t.baseUrl, b.programmeId, { participantId: p.id, budgetId: budget.id }),

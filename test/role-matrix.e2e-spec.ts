@@ -47,6 +47,7 @@ const ROUTES: RouteRule[] = [
   { method: 'get',    path: '/api/v1/contracts',                    allowed: READ_COMMERCIAL },
   { method: 'get',    path: '/api/v1/contracts/:id',                allowed: READ_COMMERCIAL },
   { method: 'patch',  path: '/api/v1/contracts/:id',                allowed: [] },
+  { method: 'post',   path: '/api/v1/contracts/:id/extensions',     allowed: [] },
   // programmes, terms, sessions: the coordinator's; support workers read sessions
   { method: 'post',   path: '/api/v1/programmes',                   allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/programmes',                   allowed: ['coordinator'] },

@@ -155,16 +155,22 @@ describe('budgets, waitlist and withdrawal', () => {
       expect(res.body).toMatchObject({ status: 'withdrawn', withdrawalEffectiveOn: pastTerm.endsOn, committedPence: 45000 });
       expect(await budget(b.id)).toMatchObject({ committedPence: 45000 });
     });
-    it('a registration that took its place after the census never counted: withdrawing it releases the money', async () => {
+    // v1.1 (rule 12) refines this: a late joiner is billed pro rata (here the full price: the
+    // programme-term has no session), so it keeps its money once it held the place; a withdrawal
+    // effective on the day it took the place means it never did, and releases it.
+    it('a registration that took its place after the census, withdrawn effective that same day, releases the money', async () => {
       const offer = await f.offer(pastTerm);
       const { registration: r, budget: b } = await f.registered(pastTerm, offer.programme, offer.commissioner.id, {
         registration: { registeredOn: addDays(pastTerm.censusDate, 1) },
       });
       expect(await budget(b.id)).toMatchObject({ committedPence: 45000 });
-      const res = await f.withdraw(r.id, { reason: 'Left the area', effectiveOn: addDays(pastTerm.censusDate, 5) });
+      const res = await f.withdraw(r.id, { reason: 'Left the area', effectiveOn: addDays(pastTerm.censusDate, 1) });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: 'withdrawn', committedPence: 0 });
       expect(await budget(b.id)).toMatchObject({ committedPence: 0 });
+      // and one withdrawn after it held the place keeps what it will be billed
+      const kept = await f.registered(pastTerm, offer.programme, offer.commissioner.id, { registration: { registeredOn: addDays(pastTerm.censusDate, 1) } });
+      expect((await f.withdraw(kept.registration.id, { reason: 'Left', effectiveOn: addDays(pastTerm.censusDate, 5) })).body).toMatchObject({ committedPence: 45000 });
     });
 
     it('registering for a term that has ended needs registeredOn (a correction), else 422', async () => {

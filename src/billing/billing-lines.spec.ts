@@ -1,10 +1,11 @@
 import {
   type BilledState,
   type BillingFacts,
-  type BillingRegistration,
+  type BillingUnit,
   billingChanges,
   creditNoteFor,
   planBilling,
+  SESSIONS_CREDIT_REASON,
   vatPerUnit,
 } from './billing-lines.js';
 
@@ -12,39 +13,54 @@ const RUN_ON = '2026-11-26';
 const autumn = { id: 'autumn', name: 'Autumn 2026', startsOn: '2026-09-01', endsOn: '2026-12-18', censusDate: '2026-10-01' };
 const winter = { id: 'winter', name: 'Winter 2026', startsOn: '2026-12-19', endsOn: '2026-12-31', censusDate: '2026-12-20' };
 
+/*
+ * The pure part of billing: units with what they should be billed (from SQL, where the census rule, the
+ * late-joiner rule and the split of a direct payment's price are defined: migrations/1764400000000 and
+ * test/billing-rules.e2e-spec.ts) and what they have been billed; the differences become documents.
+ */
+const PRICES: Record<string, number> = { 'k-cambs': 45000, 'k-cambs-2': 30000, 'k-essex': 50001 };
+const POS: Record<string, string | null> = { 'k-cambs': 'PO-CAMBS', 'k-cambs-2': 'PO-CAMBS-2', 'k-essex': null };
+
+/** A registration's unit. `counted` (default true): what the SQL rules say it should be billed is its price, else 0. */
 let n = 0;
-function reg(overrides: Partial<BillingRegistration> = {}): BillingRegistration {
+function reg(overrides: Partial<BillingUnit> & { counted?: boolean } = {}): BillingUnit {
   n += 1;
+  const { counted = true, ...rest } = overrides;
+  const contractId = rest.contractId ?? 'k-cambs';
   return {
     registrationId: `r${String(n).padStart(3, '0')}`,
-    participantId: `p${n}`,
+    unit: 'place',
+    kind: 'census',
+    sessionId: null,
+    sessionDate: null,
     budgetId: `b${n}`,
     budgetReference: `PB-${String(n).padStart(3, '0')}`,
     budgetType: 'managed',
+    councilId: null,
     commissionerId: 'cambs',
-    contractId: 'k-cambs',
+    contractId,
     programmeId: 'arts',
     termId: 'autumn',
-    registeredOn: '2026-09-01',
-    withdrawalEffectiveOn: null,
     holderName: null,
     holderEmail: null,
+    holderAddress: null,
+    poNumber: POS[contractId],
+    shouldPence: counted ? PRICES[contractId] : 0,
     billed: null,
-    ...overrides,
+    ...rest,
   };
 }
 
 const invoiced = (documentId: string, overrides: Partial<BilledState> = {}): BilledState => ({
   version: 1,
-  change: 1,
-  documentId,
-  unitPence: 45000,
-  vatUnitPence: 0,
+  netPence: 45000,
+  vatPence: 0,
+  lastInvoiceId: documentId,
   poNumber: 'PO-CAMBS',
   ...overrides,
 });
 
-function facts(registrations: BillingRegistration[], overrides: Partial<BillingFacts> = {}): BillingFacts {
+function facts(registrations: BillingUnit[], overrides: Partial<BillingFacts> = {}): BillingFacts {
   return {
     runOn: RUN_ON,
     terms: [autumn, winter],
@@ -53,15 +69,15 @@ function facts(registrations: BillingRegistration[], overrides: Partial<BillingF
       { id: 'club', name: 'Holiday Club' },
     ],
     contracts: [
-      { id: 'k-cambs', commissionerId: 'cambs', pricePerTermPence: 45000, poNumber: 'PO-CAMBS', vatRateBasisPoints: 0 },
-      { id: 'k-cambs-2', commissionerId: 'cambs', pricePerTermPence: 30000, poNumber: 'PO-CAMBS-2', vatRateBasisPoints: 0 },
-      { id: 'k-essex', commissionerId: 'essex', pricePerTermPence: 50001, poNumber: null, vatRateBasisPoints: 2000 },
+      { id: 'k-cambs', commissionerId: 'cambs', vatRateBasisPoints: 0, vatTreatment: 'exempt' },
+      { id: 'k-cambs-2', commissionerId: 'cambs', vatRateBasisPoints: 0, vatTreatment: 'exempt' },
+      { id: 'k-essex', commissionerId: 'essex', vatRateBasisPoints: 2000, vatTreatment: 'standard' },
     ],
     commissioners: [
       { id: 'cambs', name: 'Cambridgeshire County Council', code: 'CAMBS', invoiceEmail: 'ap@cambs.example', address: 'Shire Hall', paymentTermsDays: 30 },
       { id: 'essex', name: 'Essex County Council', code: 'ESSEX', invoiceEmail: null, address: null, paymentTermsDays: 14 },
     ],
-    registrations,
+    units: registrations,
     ...overrides,
   };
 }
@@ -72,9 +88,13 @@ describe('billing lines: the first run of a quarter', () => {
     reg({ budgetReference: 'PB-A' }),
     reg({ budgetReference: 'PB-B' }),
     reg({ commissionerId: 'essex', contractId: 'k-essex', budgetReference: 'ESX-1' }),
-    reg({ budgetType: 'direct_payment', budgetId: 'dp-1', budgetReference: 'DP-1', holderName: 'Alex Smith', holderEmail: 'alex@example.com' }),
-    reg({ registeredOn: '2026-10-02' }), // took the place after the census
-    reg({ withdrawalEffectiveOn: '2026-10-01' }), // withdrawn effective on the census date
+    // v1.1: a direct payment is billed by the session (here its one session of the quarter)
+    reg({
+      budgetType: 'direct_payment', budgetId: 'dp-1', budgetReference: 'DP-1', holderName: 'Alex Smith', holderEmail: 'alex@example.com',
+      kind: 'sessions', unit: 's-1', sessionId: 's-1', sessionDate: '2026-10-10', poNumber: null,
+    }),
+    reg({ counted: false }), // the SQL rule says not billable (a place taken after the census and priced at 0, say)
+    reg({ counted: false }), // withdrawn effective on the census date
   ];
   const documents = planBilling(facts(regs));
 
@@ -123,8 +143,10 @@ describe('billing lines: the first run of a quarter', () => {
     expect(essex).toMatchObject({ netPence: 50001, vatPence: 10000, totalPence: 60001, dueDate: '2026-12-10', poNumber: null });
   });
 
-  it('invoices a direct payment to its budget holder', () => {
+  it('invoices a direct payment to its budget holder, by the session, quoting no purchase order', () => {
     const holder = documents.find((d) => d.recipient.type === 'budget_holder')!;
+    expect(holder.poNumber).toBeNull();
+    expect(holder.lines[0]).toMatchObject({ kind: 'sessions', quantity: 1, periodStart: '2026-10-10', periodEnd: '2026-10-10', budgetReferences: ['DP-1'] });
     expect(holder.recipient).toEqual({
       type: 'budget_holder',
       commissionerId: 'cambs',
@@ -166,7 +188,7 @@ describe('billing lines: VAT rounding', () => {
 describe('billing lines: grouping', () => {
   it('puts a commissioner’s programme-terms on one invoice, one line each, in term then programme order', () => {
     const regs = [
-      reg({ termId: 'winter', registeredOn: '2026-12-01' }),
+      reg({ termId: 'winter' }),
       reg({ programmeId: 'club' }),
       reg({ programmeId: 'arts' }),
     ];
@@ -188,20 +210,26 @@ describe('billing lines: grouping', () => {
     ]);
   });
 
-  it('ignores registrations of terms the run does not bill', () => {
-    expect(planBilling(facts([reg({ termId: 'spring' })]))).toEqual([]);
+  it('gives late joiners a line of their own, at their pro-rata price', () => {
+    const docs = planBilling(facts([reg(), reg({ kind: 'late_joiner', shouldPence: 22500 })]));
+    expect(docs).toHaveLength(1);
+    expect(docs[0].lines.map((l) => [l.kind, l.quantity, l.unitPence, l.amountPence])).toEqual([
+      ['census', 1, 45000, 45000],
+      ['late_joiner', 1, 22500, 22500],
+    ]);
+    expect(docs[0].lines[1].description).toMatch(/late joiners/);
   });
 });
 
 describe('billing lines: reruns bill only the differences', () => {
   it('issues nothing when nothing changed', () => {
     const regs = [reg({ billed: invoiced('inv-1') }), reg({ billed: invoiced('inv-1') })];
-    expect(billingChanges(regs, [autumn])).toEqual([]);
+    expect(billingChanges(regs, facts([]).contracts)).toEqual([]);
     expect(planBilling(facts(regs))).toEqual([]);
   });
 
   it('credits a backdated withdrawal for exactly what was billed, even if the price has changed since', () => {
-    const withdrawn = reg({ withdrawalEffectiveOn: '2026-09-20', billed: invoiced('inv-1', { unitPence: 40000, vatUnitPence: 8000, poNumber: 'PO-OLD' }) });
+    const withdrawn = reg({ counted: false, billed: invoiced('inv-1', { netPence: 40000, vatPence: 8000, poNumber: 'PO-OLD' }) });
     const docs = planBilling(facts([reg({ billed: invoiced('inv-1') }), withdrawn]));
     expect(docs).toHaveLength(1);
     expect(docs[0]).toMatchObject({
@@ -220,11 +248,11 @@ describe('billing lines: reruns bill only the differences', () => {
   });
 
   it('does not credit a withdrawal effective after the census (the term stays billable)', () => {
-    expect(planBilling(facts([reg({ withdrawalEffectiveOn: '2026-10-02', billed: invoiced('inv-1') })]))).toEqual([]);
+    expect(planBilling(facts([reg({ billed: invoiced('inv-1') })]))).toEqual([]);
   });
 
   it('issues a supplementary invoice for a participant added to a billed census by a correction', () => {
-    const added = reg({ registeredOn: '2026-09-15' });
+    const added = reg();
     const docs = planBilling(facts([reg({ billed: invoiced('inv-1') }), added]));
     expect(docs).toHaveLength(1);
     expect(docs[0]).toMatchObject({ kind: 'invoice', totalPence: 45000 });
@@ -233,15 +261,15 @@ describe('billing lines: reruns bill only the differences', () => {
   });
 
   it('invoices again, as version 3, a participant whose invoice was credited in full', () => {
-    const docs = planBilling(facts([reg({ billed: { ...invoiced('cn-1'), version: 2, change: -1 } })]));
+    const docs = planBilling(facts([reg({ billed: { ...invoiced('inv-1'), version: 2, netPence: 0 } })]));
     expect(docs[0].lines[0].entries[0]).toMatchObject({ version: 3, change: 1 });
   });
 
   it('groups credit notes like invoices and leaves creditedDocumentId empty when they reverse several invoices', () => {
     const docs = planBilling(
       facts([
-        reg({ withdrawalEffectiveOn: '2026-09-02', billed: invoiced('inv-1') }),
-        reg({ withdrawalEffectiveOn: '2026-09-02', billed: invoiced('inv-2') }),
+        reg({ counted: false, billed: invoiced('inv-1') }),
+        reg({ counted: false, billed: invoiced('inv-2') }),
       ]),
     );
     expect(docs).toHaveLength(1);
@@ -250,8 +278,51 @@ describe('billing lines: reruns bill only the differences', () => {
   });
 
   it('numbers invoices before credit notes', () => {
-    const docs = planBilling(facts([reg({ withdrawalEffectiveOn: '2026-09-02', billed: invoiced('inv-1') }), reg()]));
+    const docs = planBilling(facts([reg({ counted: false, billed: invoiced('inv-1') }), reg()]));
     expect(docs.map((d) => d.kind)).toEqual(['invoice', 'credit_note']);
+  });
+});
+
+describe('billing lines: direct payments by the session', () => {
+  const session = (id: string, date: string, should: number, overrides: Partial<BillingUnit> = {}) =>
+    reg({
+      registrationId: 'dp-place',
+      budgetType: 'direct_payment', budgetId: 'dp-9', budgetReference: 'DP-9', holderName: 'Sam Jones', holderEmail: 'sam@example.com',
+      holderAddress: '1 High Street\nCambridge\nCB1 1AA', kind: 'sessions', unit: id, sessionId: id, sessionDate: date, poNumber: null,
+      contractId: 'k-essex', commissionerId: 'essex', shouldPence: should, ...overrides,
+    });
+
+  it('bills the quarter’s sessions on one line per programme-term: quantity = sessions, period = first to last, exact pennies', () => {
+    const [doc] = planBilling(facts([session('s1', '2026-10-10', 3334), session('s2', '2026-11-14', 3333)]));
+    expect(doc).toMatchObject({ kind: 'invoice', poNumber: null, recipient: { type: 'budget_holder', address: '1 High Street\nCambridge\nCB1 1AA' } });
+    expect(doc.lines).toHaveLength(1);
+    // VAT per session, rounded half up: 666.8 → 667, 666.6 → 667
+    expect(doc.lines[0]).toMatchObject({
+      kind: 'sessions', quantity: 2, unitPence: 3333, amountPence: 6667, vatPence: 1334, vatUnitPence: 667,
+      periodStart: '2026-10-10', periodEnd: '2026-11-14', budgetReferences: ['DP-9'],
+    });
+    expect(doc.lines[0].entries.map((e) => [e.unit, e.amountPence, e.vatPence, e.version])).toEqual([
+      ['s1', 3334, 667, 1],
+      ['s2', 3333, 667, 1],
+    ]);
+  });
+
+  it('credits exactly the sessions no longer covered, and re-prices a session whose share changed', () => {
+    const billed = (doc: string, net: number, vat: number) => ({ version: 1, netPence: net, vatPence: vat, lastInvoiceId: doc, poNumber: null });
+    const docs = planBilling(
+      facts([
+        session('s1', '2026-10-10', 3334, { billed: billed('inv-1', 3334, 667) }), // still covered
+        session('s2', '2026-11-14', 0, { billed: billed('inv-1', 3333, 667) }), // after the withdrawal
+        session('s3', '2026-12-12', 5000, { billed: billed('inv-2', 3333, 667) }), // re-priced up (a session was cancelled)
+      ]),
+    );
+    expect(docs.map((d) => [d.kind, d.totalPence])).toEqual([
+      ['invoice', 1667 + 333],
+      ['credit_note', 3333 + 667],
+    ]);
+    expect(docs[1]).toMatchObject({ creditedDocumentId: 'inv-1', reason: SESSIONS_CREDIT_REASON });
+    expect(docs[1].lines[0].entries).toEqual([expect.objectContaining({ unit: 's2', version: 2, change: -1, amountPence: 3333, vatPence: 667, reversesDocumentId: 'inv-1' })]);
+    expect(docs[0].lines[0].entries).toEqual([expect.objectContaining({ unit: 's3', version: 2, change: 1, amountPence: 1667, vatPence: 333 })]);
   });
 });
 
@@ -271,6 +342,7 @@ describe('a full credit of an invoice', () => {
     },
     lines: [
       {
+        kind: 'census' as const,
         description: 'Arts Pioneers, Autumn 2026',
         programmeId: 'arts',
         termId: 'autumn',
@@ -311,5 +383,14 @@ describe('a full credit of an invoice', () => {
 
   it('has nothing to credit once every participant has been credited', () => {
     expect(creditNoteFor({ ...invoice, lines: invoice.lines.map((l) => ({ ...l, open: [] })) }, RUN_ON, 'again')).toBeNull();
+  });
+});
+
+describe('the VAT wording of a document', () => {
+  it('states the exemption in words for an exempt line', async () => {
+    const { vatStatements, EXEMPT_VAT_STATEMENT } = await import('./invoice-pdf.js');
+    expect(EXEMPT_VAT_STATEMENT).toBe('Exempt from VAT: welfare services supplied by a charity (VATA 1994 Schedule 9 Group 7)');
+    expect(vatStatements({ lines: [{ vatTreatment: 'exempt' }] } as never)).toEqual([EXEMPT_VAT_STATEMENT]);
+    expect(vatStatements({ lines: [{ vatTreatment: 'standard' }] } as never)).toEqual([]);
   });
 });

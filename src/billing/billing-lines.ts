@@ -1,19 +1,22 @@
 import { addDays } from '../common/london-calendar.js';
 import { percentageOfPence } from '../common/money.js';
-import { type CensusRegistration, countsAtCensus } from '../headcounts/headcount.js';
 import type { DocumentKind } from './invoice-numbering.js';
 
 /**
- * The billing arithmetic, as pure functions (rule 5). For every registration of the terms a run bills,
- * the census rule (countsAtCensus, shared with the headcount) says whether it should be billed; the
- * billing ledger says whether it is. The differences become documents:
- *   - counted but not billed → invoiced (the first run, or a supplementary invoice after a correction);
- *   - billed but no longer counted (a backdated withdrawal) → credited for exactly what was billed;
- *   - anything else → nothing.
- * Payers: a managed budget's participants are invoiced to the commissioner (one document per commissioner
- * and purchase order, one line per programme-term and price); a direct payment's to the budget holder
- * (one document per budget). VAT is computed per participant unit and rounded half up, so a line's VAT is
- * quantity × unit VAT and the export's one-row-per-participant figures add up exactly to the document.
+ * The billing arithmetic, as pure functions (rules 5, 11-13). A run loads, for every billing unit it may
+ * touch, what the unit should be billed (computed in SQL by the one definition of each money rule:
+ * place_billable, place_session_shares, see migrations/1764400000000) and what the billing ledger says it
+ * has been billed. The differences become documents:
+ *   - should more than billed → an invoice entry for the difference (a first run, a supplementary invoice);
+ *   - should less than billed → a credit-note entry for the difference (a backdated withdrawal, a
+ *     cancelled or re-priced session);
+ *   - equal → nothing.
+ * Units: a place billed per term ('place': a managed budget's place, counted at the census or a late
+ * joiner) or one session of a direct payment's place (its id). Payers: a managed budget's places are
+ * invoiced to the commissioner (one document per commissioner and purchase order; one line per
+ * programme-term, kind and price); a direct payment's to the budget holder (one document per budget, one
+ * line per programme-term, no purchase order). VAT is computed per ledger entry and rounded half up, so
+ * export rows add up exactly to the document.
  */
 
 export interface BillingTerm {
@@ -29,12 +32,15 @@ export interface BillingProgramme {
   name: string;
 }
 
+export type VatTreatment = 'exempt' | 'standard' | 'zero' | 'outside_scope';
+
 export interface BillingContract {
   id: string;
   commissionerId: string;
-  pricePerTermPence: number;
-  poNumber: string | null;
   vatRateBasisPoints: number;
+  vatTreatment?: VatTreatment;
+  nominalCode?: string | null;
+  departmentCode?: string | null;
 }
 
 export interface BillingCommissioner {
@@ -46,21 +52,44 @@ export interface BillingCommissioner {
   paymentTermsDays: number;
 }
 
-/** A registration's latest billing-ledger entry. */
+/** What the ledger says a unit has been billed so far (the sums of its entries, signed). */
 export interface BilledState {
+  /** The unit's latest version. */
   version: number;
-  change: 1 | -1;
-  documentId: string;
-  unitPence: number;
-  vatUnitPence: number;
+  netPence: number;
+  vatPence: number;
+  /** The document of the unit's latest invoice entry: what a credit of it reverses. */
+  lastInvoiceId: string | null;
+  /** The purchase order of that invoice. */
   poNumber: string | null;
 }
 
-export interface BillingRegistration extends CensusRegistration {
+/** How a unit is billed: a place counted at the census, a late joiner's place, or one session of a direct payment. */
+export type UnitKind = 'census' | 'late_joiner' | 'sessions';
+
+export interface BillingUnit {
+  registrationId: string;
+  /** 'place', or the session's id. */
+  unit: string;
+  kind: UnitKind;
+  sessionId: string | null;
+  sessionDate: string | null;
   programmeId: string;
   termId: string;
+  contractId: string;
+  commissionerId: string;
+  budgetId: string;
+  budgetType: 'managed' | 'direct_payment';
+  budgetReference: string;
+  /** The participant's client id at the budget's council, if recorded. */
+  councilId: string | null;
   holderName: string | null;
   holderEmail: string | null;
+  holderAddress: string | null;
+  /** The PO fixed with the place's price (managed places). */
+  poNumber: string | null;
+  /** What the unit should have been billed by now, in total. */
+  shouldPence: number;
   billed: BilledState | null;
 }
 
@@ -71,7 +100,7 @@ export interface BillingFacts {
   programmes: BillingProgramme[];
   contracts: BillingContract[];
   commissioners: BillingCommissioner[];
-  registrations: BillingRegistration[];
+  units: BillingUnit[];
 }
 
 export type RecipientType = 'commissioner' | 'budget_holder';
@@ -89,17 +118,24 @@ export interface Recipient {
 
 export interface PlannedLedgerEntry {
   registrationId: string;
+  unit: string;
+  sessionId: string | null;
+  sessionDate: string | null;
   programmeId: string;
   termId: string;
   version: number;
   change: 1 | -1;
   budgetReference: string;
+  councilId: string | null;
+  /** Magnitudes: `change` is the sign. */
   amountPence: number;
   vatPence: number;
   reversesDocumentId: string | null;
 }
 
 export interface PlannedLine {
+  /** Default 'census' (a line of places counted at the census). */
+  kind?: UnitKind;
   description: string;
   programmeId: string;
   termId: string;
@@ -112,7 +148,13 @@ export interface PlannedLine {
   vatUnitPence: number;
   vatPence: number;
   budgetReferences: string[];
-  /** One per unit of quantity, in the order of budgetReferences. */
+  /** Parallel to budgetReferences: each participant's client id at the council (null when not recorded). */
+  councilIds?: Array<string | null>;
+  vatTreatment?: VatTreatment;
+  vatRateBasisPoints?: number;
+  nominalCode?: string | null;
+  departmentCode?: string | null;
+  /** A place line: one per unit of quantity, in the order of budgetReferences; a sessions line: one per session. */
   entries: PlannedLedgerEntry[];
 }
 
@@ -132,28 +174,47 @@ export interface PlannedDocument {
 }
 
 export const BACKDATED_WITHDRAWAL_REASON = 'Participants no longer registered at the census date (withdrawal backdated on or before it)';
+export const SESSIONS_CREDIT_REASON = 'Sessions no longer covered by the place (withdrawal backdated), cancelled, or re-priced';
 
-/** VAT on one participant's termly price: basis points of the price, rounded half up to whole pence. */
+/** VAT on an amount: basis points of it, rounded half up to whole pence. */
 export function vatPerUnit(unitPence: number, vatRateBasisPoints: number): number {
   return percentageOfPence(unitPence, vatRateBasisPoints);
 }
 
-export type BillingChange =
-  | { registration: BillingRegistration; change: 1; version: number }
-  | { registration: BillingRegistration; change: -1; version: number; billed: BilledState };
+/** The rate a contract charges: only a standard-rated contract has one. */
+export function vatRateOf(contract: Pick<BillingContract, 'vatRateBasisPoints' | 'vatTreatment'>): number {
+  return (contract.vatTreatment ?? 'standard') === 'standard' ? contract.vatRateBasisPoints : 0;
+}
 
-/** What changed for each registration since it was last billed (the census rule against the ledger). */
-export function billingChanges(registrations: BillingRegistration[], terms: BillingTerm[]): BillingChange[] {
-  const censusOf = new Map(terms.map((t) => [t.id, t.censusDate]));
+export interface BillingChange {
+  unit: BillingUnit;
+  change: 1 | -1;
+  version: number;
+  /** Magnitudes. */
+  amountPence: number;
+  vatPence: number;
+}
+
+/**
+ * What changed for each unit since it was last billed: the difference between what it should be billed
+ * and what it has been, with the VAT of that difference (a full reversal returns exactly the VAT billed).
+ */
+export function billingChanges(units: BillingUnit[], contracts: Array<Pick<BillingContract, 'id' | 'vatRateBasisPoints' | 'vatTreatment'>>): BillingChange[] {
+  const rate = new Map(contracts.map((c) => [c.id, vatRateOf(c)]));
   const changes: BillingChange[] = [];
-  for (const r of registrations) {
-    const census = censusOf.get(r.termId);
-    if (census === undefined) continue; // not a term this run bills
-    const counted = countsAtCensus(r, census);
-    const billed = r.billed?.change === 1;
-    const version = (r.billed?.version ?? 0) + 1;
-    if (counted && !billed) changes.push({ registration: r, change: 1, version });
-    else if (!counted && billed) changes.push({ registration: r, change: -1, version, billed: r.billed! });
+  for (const u of units) {
+    const billedNet = u.billed?.netPence ?? 0;
+    const billedVat = u.billed?.vatPence ?? 0;
+    const difference = u.shouldPence - billedNet;
+    if (difference === 0) continue;
+    const version = (u.billed?.version ?? 0) + 1;
+    const vatRate = rate.get(u.contractId) ?? 0;
+    if (difference > 0) {
+      changes.push({ unit: u, change: 1, version, amountPence: difference, vatPence: vatPerUnit(difference, vatRate) });
+    } else {
+      const vatPence = u.shouldPence === 0 ? billedVat : Math.min(billedVat, vatPerUnit(-difference, vatRate));
+      changes.push({ unit: u, change: -1, version, amountPence: -difference, vatPence });
+    }
   }
   return changes;
 }
@@ -167,7 +228,10 @@ function indexBy<T extends { id: string }>(items: T[], what: string): (id: strin
   };
 }
 
-export function recipientOf(r: Pick<BillingRegistration, 'budgetType' | 'budgetId' | 'budgetReference' | 'holderName' | 'holderEmail'>, commissioner: BillingCommissioner): Recipient {
+export function recipientOf(
+  r: Pick<BillingUnit, 'budgetType' | 'budgetId' | 'budgetReference' | 'holderName' | 'holderEmail'> & { holderAddress?: string | null },
+  commissioner: BillingCommissioner,
+): Recipient {
   if (r.budgetType === 'managed') {
     return {
       type: 'commissioner',
@@ -185,13 +249,16 @@ export function recipientOf(r: Pick<BillingRegistration, 'budgetType' | 'budgetI
     budgetId: r.budgetId,
     name: r.holderName ?? 'Budget holder',
     email: r.holderEmail,
-    address: null,
+    address: r.holderAddress ?? null,
     customerCode: `DP-${commissioner.code}-${r.budgetReference}`,
   };
 }
 
+type LineHead = Omit<PlannedLine, 'quantity' | 'amountPence' | 'vatPence' | 'budgetReferences' | 'councilIds' | 'entries' | 'unitPence' | 'vatUnitPence' | 'periodStart' | 'periodEnd'> &
+  Partial<Pick<PlannedLine, 'unitPence' | 'vatUnitPence' | 'periodStart' | 'periodEnd'>>;
+
 interface LineDraft {
-  line: Omit<PlannedLine, 'quantity' | 'amountPence' | 'vatPence' | 'budgetReferences' | 'entries'>;
+  line: LineHead;
   sortKey: string;
   entries: PlannedLedgerEntry[];
 }
@@ -211,22 +278,61 @@ export function documentTotals(lines: Array<Pick<PlannedLine, 'amountPence' | 'v
   return { netPence, vatPence, totalPence: netPence + vatPence };
 }
 
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A line from its entries. A place line: quantity = places, each at the line's unit price, each budget
+ * reference listed. A sessions line: quantity = sessions, amount and VAT the sums of theirs (a price split
+ * to the penny gives the earliest sessions a penny more), unit = the base per-session price, period = the
+ * first and last session, one budget reference per place.
+ */
 function finishLine(draft: LineDraft): PlannedLine {
-  const entries = [...draft.entries].sort((a, b) =>
-    a.budgetReference < b.budgetReference ? -1 : a.budgetReference > b.budgetReference ? 1 : a.registrationId < b.registrationId ? -1 : 1,
+  const kind = draft.line.kind ?? 'census';
+  const entries = [...draft.entries].sort(
+    (a, b) =>
+      compare(a.budgetReference, b.budgetReference) ||
+      compare(a.registrationId, b.registrationId) ||
+      compare(a.sessionDate ?? '', b.sessionDate ?? '') ||
+      compare(a.unit, b.unit),
   );
   const quantity = entries.length;
+  if (kind !== 'sessions') {
+    const unitPence = draft.line.unitPence!;
+    const vatUnitPence = draft.line.vatUnitPence!;
+    return {
+      ...draft.line,
+      kind,
+      periodStart: draft.line.periodStart!,
+      periodEnd: draft.line.periodEnd!,
+      quantity,
+      unitPence,
+      amountPence: quantity * unitPence,
+      vatUnitPence,
+      vatPence: quantity * vatUnitPence,
+      budgetReferences: entries.map((e) => e.budgetReference),
+      councilIds: entries.map((e) => e.councilId),
+      entries,
+    };
+  }
+  const amountPence = entries.reduce((s, e) => s + e.amountPence, 0);
+  const vatPence = entries.reduce((s, e) => s + e.vatPence, 0);
+  const places = [...new Map(entries.map((e) => [e.registrationId, e])).values()];
+  const dates = entries.map((e) => e.sessionDate!).sort();
   return {
     ...draft.line,
+    kind,
+    periodStart: draft.line.periodStart ?? dates[0],
+    periodEnd: draft.line.periodEnd ?? dates[dates.length - 1],
     quantity,
-    amountPence: quantity * draft.line.unitPence,
-    vatPence: quantity * draft.line.vatUnitPence,
-    budgetReferences: entries.map((e) => e.budgetReference),
+    unitPence: Math.floor(amountPence / quantity),
+    amountPence,
+    vatUnitPence: Math.floor(vatPence / quantity),
+    vatPence,
+    budgetReferences: places.map((e) => e.budgetReference),
+    councilIds: places.map((e) => e.councilId),
     entries,
   };
 }
-
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Documents in the order they are numbered: invoices, then credit notes; councils, then budget holders; by name. */
 export function documentOrder(a: Pick<PlannedDocument, 'kind' | 'recipient' | 'poNumber'>, b: Pick<PlannedDocument, 'kind' | 'recipient' | 'poNumber'>): number {
@@ -240,6 +346,25 @@ export function documentOrder(a: Pick<PlannedDocument, 'kind' | 'recipient' | 'p
   );
 }
 
+const KIND_ORDER: Record<UnitKind, string> = { census: '0', late_joiner: '1', sessions: '2' };
+
+/** What a line says, by kind and direction. */
+export function lineDescription(kind: UnitKind, change: 1 | -1, programme: string, term: BillingTerm): string {
+  const pt = `${programme}, ${term.name}`;
+  switch (kind) {
+    case 'census':
+      return change === 1
+        ? `${pt}: participants registered at the census date ${term.censusDate}`
+        : `Credit: ${pt}: no longer registered at the census date ${term.censusDate}`;
+    case 'late_joiner':
+      return change === 1
+        ? `${pt}: late joiners (places taken after the census date ${term.censusDate}), priced by the sessions left`
+        : `Credit: ${pt}: late joiners withdrawn on or before the day they took their place`;
+    case 'sessions':
+      return change === 1 ? `${pt}: sessions covered by the place` : `Credit: ${pt}: sessions no longer covered, cancelled or re-priced`;
+  }
+}
+
 /** The documents a run issues for the facts it loaded, in numbering order (numbers are given when written). */
 export function planBilling(facts: BillingFacts): PlannedDocument[] {
   const term = indexBy(facts.terms, 'term');
@@ -248,17 +373,15 @@ export function planBilling(facts: BillingFacts): PlannedDocument[] {
   const commissioner = indexBy(facts.commissioners, 'commissioner');
   const drafts = new Map<string, DocumentDraft>();
 
-  for (const c of billingChanges(facts.registrations, facts.terms)) {
-    const r = c.registration;
-    const t = term(r.termId);
-    const p = programme(r.programmeId);
-    const k = contract(r.contractId);
-    const payer = commissioner(r.commissionerId);
+  for (const c of billingChanges(facts.units, facts.contracts)) {
+    const u = c.unit;
+    const t = term(u.termId);
+    const p = programme(u.programmeId);
+    const k = contract(u.contractId);
+    const payer = commissioner(u.commissionerId);
     const kind: DocumentKind = c.change === 1 ? 'invoice' : 'credit_note';
-    const unitPence = c.change === 1 ? k.pricePerTermPence : c.billed.unitPence;
-    const vatUnitPence = c.change === 1 ? vatPerUnit(unitPence, k.vatRateBasisPoints) : c.billed.vatUnitPence;
-    const poNumber = c.change === 1 ? k.poNumber : c.billed.poNumber;
-    const recipient = recipientOf(r, payer);
+    const recipient = recipientOf(u, payer);
+    const poNumber = recipient.type === 'budget_holder' && u.kind === 'sessions' ? null : c.change === 1 ? u.poNumber : (u.billed?.poNumber ?? u.poNumber);
 
     const documentKey = [kind, recipient.type, recipient.type === 'commissioner' ? recipient.commissionerId : recipient.budgetId, poNumber ?? ''].join('|');
     let doc = drafts.get(documentKey);
@@ -266,38 +389,42 @@ export function planBilling(facts: BillingFacts): PlannedDocument[] {
       doc = { kind, recipient, poNumber, paymentTermsDays: payer.paymentTermsDays, lines: new Map() };
       drafts.set(documentKey, doc);
     }
-    const lineKey = [r.programmeId, r.termId, r.contractId, unitPence, vatUnitPence].join('|');
+    const perPlace = u.kind !== 'sessions';
+    const lineKey = [u.programmeId, u.termId, u.contractId, u.kind, ...(perPlace ? [c.amountPence, c.vatPence] : [])].join('|');
     let line = doc.lines.get(lineKey);
     if (!line) {
       line = {
         line: {
-          description:
-            c.change === 1
-              ? `${p.name}, ${t.name}: participants registered at the census date ${t.censusDate}`
-              : `Credit: ${p.name}, ${t.name}: no longer registered at the census date ${t.censusDate}`,
-          programmeId: r.programmeId,
-          termId: r.termId,
-          contractId: r.contractId,
-          periodStart: t.startsOn,
-          periodEnd: t.endsOn,
-          unitPence,
-          vatUnitPence,
+          kind: u.kind,
+          description: lineDescription(u.kind, c.change, p.name, t),
+          programmeId: u.programmeId,
+          termId: u.termId,
+          contractId: u.contractId,
+          ...(perPlace ? { periodStart: t.startsOn, periodEnd: t.endsOn, unitPence: c.amountPence, vatUnitPence: c.vatPence } : {}),
+          vatTreatment: k.vatTreatment ?? (k.vatRateBasisPoints > 0 ? 'standard' : 'exempt'),
+          vatRateBasisPoints: vatRateOf(k),
+          nominalCode: k.nominalCode ?? null,
+          departmentCode: k.departmentCode ?? null,
         },
-        sortKey: [t.startsOn, t.id, p.name, p.id, String(unitPence).padStart(12, '0')].join('|'),
+        sortKey: [t.startsOn, t.id, p.name, p.id, KIND_ORDER[u.kind], perPlace ? String(c.amountPence).padStart(12, '0') : '', u.contractId].join('|'),
         entries: [],
       };
       doc.lines.set(lineKey, line);
     }
     line.entries.push({
-      registrationId: r.registrationId,
-      programmeId: r.programmeId,
-      termId: r.termId,
+      registrationId: u.registrationId,
+      unit: u.unit,
+      sessionId: u.sessionId,
+      sessionDate: u.sessionDate,
+      programmeId: u.programmeId,
+      termId: u.termId,
       version: c.version,
       change: c.change,
-      budgetReference: r.budgetReference,
-      amountPence: unitPence,
-      vatPence: vatUnitPence,
-      reversesDocumentId: c.change === 1 ? null : c.billed.documentId,
+      budgetReference: u.budgetReference,
+      councilId: u.councilId,
+      amountPence: c.amountPence,
+      vatPence: c.vatPence,
+      reversesDocumentId: c.change === 1 ? null : u.billed!.lastInvoiceId,
     });
   }
 
@@ -311,7 +438,7 @@ export function planBilling(facts: BillingFacts): PlannedDocument[] {
       dueDate: d.kind === 'invoice' ? addDays(facts.runOn, d.paymentTermsDays) : facts.runOn,
       poNumber: d.poNumber,
       creditedDocumentId: d.kind === 'credit_note' && reversed.size === 1 ? [...reversed][0] : null,
-      reason: d.kind === 'credit_note' ? BACKDATED_WITHDRAWAL_REASON : null,
+      reason: d.kind === 'credit_note' ? (lines.every((l) => l.kind === 'sessions') ? SESSIONS_CREDIT_REASON : BACKDATED_WITHDRAWAL_REASON) : null,
       lines,
       ...documentTotals(lines),
     };
@@ -319,11 +446,26 @@ export function planBilling(facts: BillingFacts): PlannedDocument[] {
   return documents.sort(documentOrder);
 }
 
-/** An issued invoice line and the ledger entries (+1) still open on it, for a full credit. */
+/** An issued invoice line and the ledger entries (invoiced) still open on it, for a full credit. */
 export interface CreditableLine
   extends Pick<PlannedLine, 'description' | 'programmeId' | 'termId' | 'contractId' | 'periodStart' | 'periodEnd' | 'unitPence' | 'vatUnitPence'> {
-  /** The invoice's entries on this line whose registration is still billed by this invoice. */
-  open: Array<{ registrationId: string; version: number; budgetReference: string }>;
+  kind?: UnitKind;
+  vatTreatment?: VatTreatment;
+  vatRateBasisPoints?: number;
+  nominalCode?: string | null;
+  departmentCode?: string | null;
+  /** The invoice's entries on this line that are still their unit's latest. */
+  open: Array<{
+    registrationId: string;
+    version: number;
+    budgetReference: string;
+    unit?: string;
+    sessionId?: string | null;
+    sessionDate?: string | null;
+    councilId?: string | null;
+    amountPence?: number;
+    vatPence?: number;
+  }>;
 }
 
 export interface CreditableInvoice {
@@ -335,39 +477,41 @@ export interface CreditableInvoice {
 }
 
 /**
- * A full credit of an invoice: a credit note mirroring its lines for every participant it still bills
- * (one already credited by a run is not credited twice), with the ledger entries (-1) that let a later
+ * A full credit of an invoice: a credit note mirroring its lines for every unit it still bills (one
+ * already credited or re-billed since is not credited again), with the ledger entries that let a later
  * run invoice them again. Null when nothing on the invoice is still billed.
  */
 export function creditNoteFor(invoice: CreditableInvoice, issueDate: string, reason: string): PlannedDocument | null {
   const lines = invoice.lines
     .filter((l) => l.open.length > 0)
-    .map((l) =>
-      finishLine({
+    .map((l) => {
+      const { open, ...head } = l;
+      const kind = l.kind ?? 'census';
+      return finishLine({
         line: {
+          ...head,
+          kind,
           description: `Credit of ${invoice.number}: ${l.description}`,
-          programmeId: l.programmeId,
-          termId: l.termId,
-          contractId: l.contractId,
-          periodStart: l.periodStart,
-          periodEnd: l.periodEnd,
-          unitPence: l.unitPence,
-          vatUnitPence: l.vatUnitPence,
+          ...(kind === 'sessions' ? { periodStart: undefined, periodEnd: undefined } : {}),
         },
         sortKey: '',
-        entries: l.open.map((e) => ({
+        entries: open.map((e) => ({
           registrationId: e.registrationId,
+          unit: e.unit ?? 'place',
+          sessionId: e.sessionId ?? null,
+          sessionDate: e.sessionDate ?? null,
           programmeId: l.programmeId,
           termId: l.termId,
           version: e.version + 1,
           change: -1 as const,
           budgetReference: e.budgetReference,
-          amountPence: l.unitPence,
-          vatPence: l.vatUnitPence,
+          councilId: e.councilId ?? null,
+          amountPence: e.amountPence ?? l.unitPence,
+          vatPence: e.vatPence ?? l.vatUnitPence,
           reversesDocumentId: invoice.id,
         })),
-      }),
-    );
+      });
+    });
   if (lines.length === 0) return null;
   return {
     kind: 'credit_note',

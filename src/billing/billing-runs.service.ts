@@ -14,7 +14,7 @@ import { BillingRunsOutbox } from './billing-runs.outbox.js';
 import { executeBillingRun, previewBilling } from './billing-transactions.js';
 import type { BillingPreviewResponse, BillingRunQuery, BillingRunResponse, BillingRunStatus } from './dto/billing-run.dto.js';
 import type { PlannedDocumentResponse } from './dto/invoice.dto.js';
-import { toRecipientResponse } from './document-responses.js';
+import { toPlannedLineResponse, toRecipientResponse } from './document-responses.js';
 import { previousQuarter } from './quarter.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -55,7 +55,7 @@ export function toPlannedDocumentResponse(d: PlannedDocument): PlannedDocumentRe
     issueDate: d.issueDate,
     dueDate: d.dueDate,
     poNumber: d.poNumber,
-    lines: d.lines.map(({ entries: _entries, ...line }) => line),
+    lines: d.lines.map(toPlannedLineResponse),
     netPence: d.netPence,
     vatPence: d.vatPence,
     totalPence: d.totalPence,

@@ -4,14 +4,15 @@ import {
   type BillingContract,
   type BillingFacts,
   type BillingProgramme,
-  type BillingRegistration,
   type BillingTerm,
+  type BillingUnit,
   type CreditableInvoice,
   creditNoteFor,
   type PlannedDocument,
   planBilling,
   type Recipient,
 } from './billing-lines.js';
+import { BillingLedgerRepository } from './billing-ledger.repository.js';
 import { type DocumentSeries, numberBlock, SERIES_OF } from './invoice-numbering.js';
 import { billableCensusRange, quarterOf } from './quarter.js';
 
@@ -35,81 +36,41 @@ export async function tryLockQuarter(sql: Sql, quarter: string): Promise<boolean
   return row.locked === true;
 }
 
-interface RegistrationRow extends Omit<BillingRegistration, 'billed'> {
-  version: number | null;
-  change: number | null;
-  billedDocumentId: string | null;
-  billedUnitPence: number | null;
-  billedVatUnitPence: number | null;
-  billedPoNumber: string | null;
-}
-
 /**
- * Everything a run of `quarter` on London date `runOn` decides from: the terms whose census falls in the
- * quarter and not after runOn, every registration of those terms that ever took a place with its budget
- * and its latest ledger entry, and the contracts, commissioners and programmes they refer to.
+ * Everything a run of `quarter` on London date `runOn` decides from: the billing units it may touch
+ * (BillingLedgerRepository: places whose billing date — census, or a late joiner's day — falls in the
+ * quarter and not after runOn; sessions of direct payments dated in it and not after runOn, and earlier
+ * sessions already billed whose amount should change) with what each should be and has been billed, and
+ * the terms, contracts, commissioners and programmes they refer to.
  */
 export async function loadBillingFacts(sql: Sql, quarter: string, runOn: string): Promise<BillingFacts> {
-  const empty: BillingFacts = { runOn, terms: [], programmes: [], contracts: [], commissioners: [], registrations: [] };
+  const empty: BillingFacts = { runOn, terms: [], programmes: [], contracts: [], commissioners: [], units: [] };
   const range = billableCensusRange(quarter, runOn);
   if (!range) return empty;
+  // one connection (the transaction's): one statement at a time
+  const units = [...(await BillingLedgerRepository.placeUnits(sql, range)), ...(await BillingLedgerRepository.sessionUnits(sql, range))];
+  if (units.length === 0) return empty;
+  const ids = (pick: (u: BillingUnit) => string) => [...new Set(units.map(pick))];
   const terms: BillingTerm[] = await sql.query(
     `SELECT id, name, starts_on AS "startsOn", ends_on AS "endsOn", census_date AS "censusDate"
-       FROM terms WHERE census_date BETWEEN $1 AND $2 ORDER BY starts_on`,
-    [range.from, range.to],
+       FROM terms WHERE id = ANY($1::uuid[]) ORDER BY starts_on`,
+    [ids((u) => u.termId)],
   );
-  if (terms.length === 0) return empty;
-  const rows: RegistrationRow[] = await sql.query(
-    `SELECT r.id AS "registrationId", r.participant_id AS "participantId", r.programme_id AS "programmeId",
-            r.term_id AS "termId", r.budget_id AS "budgetId", r.contract_id AS "contractId",
-            r.registered_on AS "registeredOn", r.withdrawal_effective_on AS "withdrawalEffectiveOn",
-            b.reference AS "budgetReference", b.type AS "budgetType", b.commissioner_id AS "commissionerId",
-            b.holder_name AS "holderName", b.holder_email AS "holderEmail",
-            l.version, l.change, l.document_id AS "billedDocumentId", l.amount_pence AS "billedUnitPence",
-            l.vat_pence AS "billedVatUnitPence", d.po_number AS "billedPoNumber"
-       FROM registrations r
-       JOIN personal_budgets b ON b.id = r.budget_id
-       LEFT JOIN LATERAL (
-         SELECT version, change, document_id, amount_pence, vat_pence FROM billing_ledger
-          WHERE registration_id = r.id ORDER BY version DESC LIMIT 1) l ON true
-       LEFT JOIN documents d ON d.id = l.document_id
-      WHERE r.term_id = ANY($1::uuid[]) AND r.registered_on IS NOT NULL`,
-    [terms.map((t) => t.id)],
-  );
-  const registrations: BillingRegistration[] = rows.map((row) => {
-    const { version, change, billedDocumentId, billedUnitPence, billedVatUnitPence, billedPoNumber, ...r } = row;
-    return {
-      ...r,
-      billed:
-        version === null
-          ? null
-          : {
-              version,
-              change: change === 1 ? 1 : -1,
-              documentId: billedDocumentId!,
-              unitPence: billedUnitPence!,
-              vatUnitPence: billedVatUnitPence!,
-              poNumber: billedPoNumber,
-            },
-    };
-  });
-  const ids = (pick: (r: BillingRegistration) => string) => [...new Set(registrations.map(pick))];
-  // one connection (the transaction's): one statement at a time
   const contracts: BillingContract[] = await sql.query(
-    `SELECT id, commissioner_id AS "commissionerId", price_per_term_pence AS "pricePerTermPence",
-            po_number AS "poNumber", vat_rate_basis_points AS "vatRateBasisPoints"
+    `SELECT id, commissioner_id AS "commissionerId", vat_rate_basis_points AS "vatRateBasisPoints", vat_treatment AS "vatTreatment",
+            nominal_code AS "nominalCode", department_code AS "departmentCode"
        FROM contracts WHERE id = ANY($1::uuid[])`,
-    [ids((r) => r.contractId)],
+    [ids((u) => u.contractId)],
   );
   const commissioners: BillingCommissioner[] = await sql.query(
     `SELECT id, name, code, invoice_email AS "invoiceEmail", address, payment_terms_days AS "paymentTermsDays"
        FROM commissioners WHERE id = ANY($1::uuid[])`,
-    [ids((r) => r.commissionerId)],
+    [ids((u) => u.commissionerId)],
   );
   const programmes: BillingProgramme[] = await sql.query(`SELECT id, name FROM programmes WHERE id = ANY($1::uuid[])`, [
-    ids((r) => r.programmeId),
+    ids((u) => u.programmeId),
   ]);
-  return { runOn, terms, programmes, contracts, commissioners, registrations };
+  return { runOn, terms, programmes, contracts, commissioners, units };
 }
 
 export interface IssuedDocument {
@@ -198,69 +159,49 @@ export async function issueDocuments(
       vat_unit_pence: l.vatUnitPence,
       vat_pence: l.vatPence,
       budget_references: l.budgetReferences,
+      council_ids: l.councilIds ?? l.budgetReferences.map(() => null),
+      kind: l.kind ?? 'census',
+      vat_treatment: l.vatTreatment ?? (l.vatUnitPence > 0 ? 'standard' : 'exempt'),
+      vat_rate_basis_points: l.vatRateBasisPoints ?? 0,
+      nominal_code: l.nominalCode ?? null,
+      department_code: l.departmentCode ?? null,
     })),
   );
   await sql.query(
     `INSERT INTO document_lines (document_id, line, description, programme_id, term_id, contract_id, period_start,
-                                 period_end, quantity, unit_pence, amount_pence, vat_unit_pence, vat_pence, budget_references)
+                                 period_end, quantity, unit_pence, amount_pence, vat_unit_pence, vat_pence, budget_references,
+                                 council_ids, kind, vat_treatment, vat_rate_basis_points, nominal_code, department_code)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
               document_id uuid, line int, description text, programme_id uuid, term_id uuid, contract_id uuid,
               period_start date, period_end date, quantity int, unit_pence int, amount_pence bigint,
-              vat_unit_pence int, vat_pence bigint, budget_references text[])`,
+              vat_unit_pence int, vat_pence bigint, budget_references text[], council_ids text[], kind text,
+              vat_treatment text, vat_rate_basis_points int, nominal_code text, department_code text)`,
     [JSON.stringify(lines)],
   );
 
-  const ledger = {
-    registration: [] as string[],
-    version: [] as number[],
-    change: [] as number[],
-    programme: [] as string[],
-    term: [] as string[],
-    document: [] as string[],
-    line: [] as number[],
-    reference: [] as string[],
-    amount: [] as number[],
-    vat: [] as number[],
-    reverses: [] as Array<string | null>,
-  };
-  documents.forEach((d, i) =>
-    d.lines.forEach((l, j) =>
-      l.entries.forEach((e) => {
-        ledger.registration.push(e.registrationId);
-        ledger.version.push(e.version);
-        ledger.change.push(e.change);
-        ledger.programme.push(e.programmeId);
-        ledger.term.push(e.termId);
-        ledger.document.push(issued[i].id);
-        ledger.line.push(j + 1);
-        ledger.reference.push(e.budgetReference);
-        ledger.amount.push(e.amountPence);
-        ledger.vat.push(e.vatPence);
-        ledger.reverses.push(e.reversesDocumentId);
-      }),
+  await BillingLedgerRepository.insertEntries(
+    sql,
+    documents.flatMap((d, i) =>
+      d.lines.flatMap((l, j) =>
+        l.entries.map((e) => ({
+          registrationId: e.registrationId,
+          unit: e.unit,
+          version: e.version,
+          change: e.change,
+          programmeId: e.programmeId,
+          termId: e.termId,
+          documentId: issued[i].id,
+          line: j + 1,
+          budgetReference: e.budgetReference,
+          councilId: e.councilId,
+          sessionId: e.sessionId,
+          sessionDate: e.sessionDate,
+          amountPence: e.amountPence,
+          vatPence: e.vatPence,
+          reversesDocumentId: e.reversesDocumentId,
+        })),
+      ),
     ),
-  );
-  await sql.query(
-    `WITH written AS (
-       INSERT INTO billing_ledger (registration_id, version, change, programme_id, term_id, document_id, line,
-                                   budget_reference, amount_pence, vat_pence, reverses_document_id)
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::smallint[], $4::uuid[], $5::uuid[], $6::uuid[], $7::int[],
-                            $8::text[], $9::int[], $10::int[], $11::uuid[])
-       RETURNING 1)
-     SELECT count(*) AS written FROM written`,
-    [
-      ledger.registration,
-      ledger.version,
-      ledger.change,
-      ledger.programme,
-      ledger.term,
-      ledger.document,
-      ledger.line,
-      ledger.reference,
-      ledger.amount,
-      ledger.vat,
-      ledger.reverses,
-    ],
   );
   return issued;
 }
@@ -345,20 +286,27 @@ export async function creditInvoice(
   );
   if (!invoice) return { outcome: 'not-found' };
   if (invoice.kind !== 'invoice') return { outcome: 'not-an-invoice' };
-  const lines: Array<Omit<CreditableInvoice['lines'][number], 'open'> & { line: number; censusDate: string }> = await sql.query(
-    `SELECT l.line, l.description, l.programme_id AS "programmeId", l.term_id AS "termId", l.contract_id AS "contractId",
-            l.period_start AS "periodStart", l.period_end AS "periodEnd", l.unit_pence AS "unitPence",
-            l.vat_unit_pence AS "vatUnitPence", t.census_date AS "censusDate"
-       FROM document_lines l JOIN terms t ON t.id = l.term_id
-      WHERE l.document_id = $1 ORDER BY l.line`,
-    [invoiceId],
-  );
-  for (const quarter of [...new Set(lines.map((l) => quarterOf(l.censusDate)))].sort()) await lockQuarter(sql, quarter);
-  const open: Array<{ line: number; registrationId: string; version: number; budgetReference: string }> = await sql.query(
-    `SELECT l.line, l.registration_id AS "registrationId", l.version, l.budget_reference AS "budgetReference"
+  const lines: Array<Omit<CreditableInvoice['lines'][number], 'open'> & { line: number; censusDate: string; sessionsUntil: string | null }> =
+    await sql.query(
+      `SELECT l.line, l.kind, l.description, l.programme_id AS "programmeId", l.term_id AS "termId", l.contract_id AS "contractId",
+              l.period_start AS "periodStart", l.period_end AS "periodEnd", l.unit_pence AS "unitPence",
+              l.vat_unit_pence AS "vatUnitPence", l.vat_treatment AS "vatTreatment", l.vat_rate_basis_points AS "vatRateBasisPoints",
+              l.nominal_code AS "nominalCode", l.department_code AS "departmentCode", t.census_date AS "censusDate",
+              (SELECT max(e.session_date)::text FROM billing_ledger e WHERE e.document_id = l.document_id AND e.line = l.line) AS "sessionsUntil"
+         FROM document_lines l JOIN terms t ON t.id = l.term_id
+        WHERE l.document_id = $1 ORDER BY l.line`,
+      [invoiceId],
+    );
+  // the quarters whose runs write these units: a place's billing quarter, a session's own quarter
+  const quarters = lines.flatMap((l) => [quarterOf(l.censusDate), quarterOf(l.periodStart), ...(l.sessionsUntil ? [quarterOf(l.sessionsUntil)] : [])]);
+  for (const quarter of [...new Set(quarters)].sort()) await lockQuarter(sql, quarter);
+  const open: Array<CreditableInvoice['lines'][number]['open'][number] & { line: number }> = await sql.query(
+    `SELECT l.line, l.registration_id AS "registrationId", l.version, l.budget_reference AS "budgetReference", l.unit,
+            l.session_id AS "sessionId", l.session_date::text AS "sessionDate", l.council_id AS "councilId",
+            l.amount_pence AS "amountPence", l.vat_pence AS "vatPence"
        FROM billing_ledger l
       WHERE l.document_id = $1 AND l.change = 1
-        AND NOT EXISTS (SELECT 1 FROM billing_ledger n WHERE n.registration_id = l.registration_id AND n.version > l.version)`,
+        AND NOT EXISTS (SELECT 1 FROM billing_ledger n WHERE n.registration_id = l.registration_id AND n.unit = l.unit AND n.version > l.version)`,
     [invoiceId],
   );
   const { number, poNumber, id, kind: _kind, ...recipient } = invoice;
@@ -368,7 +316,7 @@ export async function creditInvoice(
       number,
       poNumber,
       recipient: recipient as Recipient,
-      lines: lines.map(({ line, censusDate: _census, ...l }) => ({ ...l, open: open.filter((e) => e.line === line) })),
+      lines: lines.map(({ line, censusDate: _census, sessionsUntil: _until, ...l }) => ({ ...l, open: open.filter((e) => e.line === line) })),
     },
     issueDate,
     reason,

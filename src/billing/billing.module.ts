@@ -6,6 +6,8 @@ import { BillingRunRepository } from './billing-run.repository.js';
 import { BillingRunsOutbox } from './billing-runs.outbox.js';
 import { BillingRunsController } from './billing-runs.controller.js';
 import { BillingRunsService } from './billing-runs.service.js';
+import { CommitmentSettlementService } from './commitment-settlement.service.js';
+import { COMMITMENTS_QUEUE } from './commitments-queue.js';
 import { InvoicesController } from './invoices.controller.js';
 import { InvoicesService } from './invoices.service.js';
 import { PaymentsController } from './payments.controller.js';
@@ -27,9 +29,10 @@ import { ReportsController } from './reports.controller.js';
         },
       }),
     }),
+    BullModule.registerQueue({ name: COMMITMENTS_QUEUE }),
   ],
   controllers: [BillingRunsController, InvoicesController, PaymentsController, ReportsController],
-  providers: [BillingQueue, BillingRunRepository, BillingRunsOutbox, BillingRunsService, InvoicesService, PaymentsService],
-  exports: [BillingQueue, BillingRunsOutbox, BillingRunsService, BullModule],
+  providers: [BillingQueue, BillingRunRepository, BillingRunsOutbox, BillingRunsService, InvoicesService, PaymentsService, CommitmentSettlementService],
+  exports: [BillingQueue, BillingRunsOutbox, BillingRunsService, CommitmentSettlementService, BullModule],
 })
 export class BillingModule {}

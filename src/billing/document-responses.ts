@@ -1,4 +1,4 @@
-import type { Recipient } from './billing-lines.js';
+import type { PlannedLine, Recipient } from './billing-lines.js';
 import type { DocumentLineResponse, DocumentStatus, InvoiceResponse, RecipientResponse } from './dto/invoice.dto.js';
 
 /** Rows of documents and document_lines as the invoice queries select them. */
@@ -43,6 +43,12 @@ export interface LineRow {
   vat_unit_pence: number;
   vat_pence: number;
   budget_references: string[];
+  council_ids: Array<string | null>;
+  kind: 'census' | 'late_joiner' | 'sessions';
+  vat_treatment: 'exempt' | 'standard' | 'zero' | 'outside_scope';
+  vat_rate_basis_points: number;
+  nominal_code: string | null;
+  department_code: string | null;
 }
 
 /**
@@ -86,6 +92,7 @@ export function balanceOf(d: Pick<DocumentRow, 'kind' | 'outstanding_pence'>): n
 
 export function toLineResponse(l: LineRow): DocumentLineResponse {
   return {
+    kind: l.kind,
     description: l.description,
     programmeId: l.programme_id,
     termId: l.term_id,
@@ -98,7 +105,38 @@ export function toLineResponse(l: LineRow): DocumentLineResponse {
     vatUnitPence: l.vat_unit_pence,
     vatPence: Number(l.vat_pence),
     budgetReferences: l.budget_references,
+    references: l.budget_references.map((budgetReference, i) => ({ budgetReference, councilId: l.council_ids?.[i] ?? null })),
+    vatTreatment: l.vat_treatment,
+    vatRateBasisPoints: l.vat_rate_basis_points,
+    nominalCode: l.nominal_code,
+    departmentCode: l.department_code,
   };
+}
+
+/** A planned line (a dry run) answered like an issued one. */
+export function toPlannedLineResponse(l: PlannedLine): DocumentLineResponse {
+  return toLineResponse({
+    document_id: '',
+    line: 0,
+    kind: l.kind ?? 'census',
+    description: l.description,
+    programme_id: l.programmeId,
+    term_id: l.termId,
+    contract_id: l.contractId,
+    period_start: l.periodStart,
+    period_end: l.periodEnd,
+    quantity: l.quantity,
+    unit_pence: l.unitPence,
+    amount_pence: l.amountPence,
+    vat_unit_pence: l.vatUnitPence,
+    vat_pence: l.vatPence,
+    budget_references: l.budgetReferences,
+    council_ids: l.councilIds ?? l.budgetReferences.map(() => null),
+    vat_treatment: l.vatTreatment ?? 'exempt',
+    vat_rate_basis_points: l.vatRateBasisPoints ?? 0,
+    nominal_code: l.nominalCode ?? null,
+    department_code: l.departmentCode ?? null,
+  });
 }
 
 export function toInvoiceResponse(d: DocumentRow, lines: LineRow[]): InvoiceResponse {

@@ -39,6 +39,19 @@ export function drawSupplier(pdf: PDFKit.PDFDocument, provider: AppConfig['provi
   if (provider.vatNumber) pdf.text(`VAT registration number: ${provider.vatNumber}`);
 }
 
+/** The exempt-supply wording a charity's invoice must carry (VATA 1994 Schedule 9 Group 7). */
+export const EXEMPT_VAT_STATEMENT = 'Exempt from VAT: welfare services supplied by a charity (VATA 1994 Schedule 9 Group 7)';
+
+/** What the document says in words about VAT, by the treatments of its lines. */
+export function vatStatements(document: Pick<InvoiceResponse, 'lines'>): string[] {
+  const treatments = new Set(document.lines.map((l) => l.vatTreatment));
+  const statements: string[] = [];
+  if (treatments.has('exempt')) statements.push(EXEMPT_VAT_STATEMENT);
+  if (treatments.has('zero')) statements.push('Zero-rated for VAT');
+  if (treatments.has('outside_scope')) statements.push('Outside the scope of VAT');
+  return statements;
+}
+
 /**
  * The invoice or credit note as a council's accounts-payable team expects it: supplier and customer
  * names and addresses, purchase order, number, dates, lines with period, quantity, unit price and amounts,
@@ -60,7 +73,7 @@ export function renderInvoicePdf(document: InvoiceResponse, context: PdfContext)
     [isCredit ? 'Credit note number' : 'Invoice number', document.number],
     ['Issue date', longDate(document.issueDate)],
     [isCredit ? 'Date' : 'Due date', longDate(document.dueDate)],
-    ['Purchase order', document.poNumber ?? '—'],
+    ...(document.recipient.type === 'commissioner' ? [['Purchase order', document.poNumber ?? '—'] as [string, string]] : []),
     ['Customer code', document.recipient.customerCode],
   ];
   for (const [label, value] of references) pdf.text(`${label}: ${value}`, { width: WIDTH, align: 'right' });
@@ -122,6 +135,11 @@ export function renderInvoicePdf(document: InvoiceResponse, context: PdfContext)
   total('Net', document.netPence);
   total('VAT', document.vatPence);
   total(isCredit ? 'Total credited' : 'Total due', document.totalPence, true);
+  const statements = vatStatements(document);
+  if (statements.length) {
+    pdf.moveDown(0.8).font('Helvetica').fontSize(9);
+    for (const statement of statements) pdf.text(statement, MARGIN, pdf.y, { width: WIDTH });
+  }
 
   if (!isCredit) {
     pdf.moveDown(1.5).font('Helvetica').fontSize(9);
@@ -134,20 +152,21 @@ export function renderInvoicePdf(document: InvoiceResponse, context: PdfContext)
   // Schedule of participants
   pdf.moveDown(1.5);
   if (pdf.y > 680) pdf.addPage();
-  pdf.font('Helvetica-Bold').fontSize(11).text('Schedule of participants (personal budget references)', MARGIN, pdf.y, { width: WIDTH });
+  pdf.font('Helvetica-Bold').fontSize(11).text('Schedule of participants (personal budget reference / council client id)', MARGIN, pdf.y, { width: WIDTH });
   pdf.font('Helvetica').fontSize(9);
   document.lines.forEach((line, i) => {
     if (pdf.y > 740) pdf.addPage();
     pdf.moveDown(0.5).font('Helvetica-Bold').text(`Line ${i + 1}: ${line.description} (${line.quantity})`, MARGIN, pdf.y, { width: WIDTH });
     pdf.font('Helvetica');
-    // a grid of references, never broken across lines
-    const perRow = 4;
+    // a grid of references (each with the council's client id, when recorded), never broken across lines
+    const perRow = 3;
     const cell = WIDTH / perRow;
-    for (let start = 0; start < line.budgetReferences.length; start += perRow) {
+    const references = line.references ?? line.budgetReferences.map((budgetReference) => ({ budgetReference, councilId: null }));
+    for (let start = 0; start < references.length; start += perRow) {
       if (pdf.y > 770) pdf.addPage();
       const y = pdf.y;
-      line.budgetReferences.slice(start, start + perRow).forEach((reference, k) => {
-        pdf.text(reference, MARGIN + k * cell, y, { width: cell - 6, lineBreak: false, ellipsis: true });
+      references.slice(start, start + perRow).forEach((r, k) => {
+        pdf.text(r.councilId ? `${r.budgetReference} / ${r.councilId}` : r.budgetReference, MARGIN + k * cell, y, { width: cell - 6, lineBreak: false, ellipsis: true });
       });
       pdf.y = y + 12;
     }

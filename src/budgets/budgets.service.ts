@@ -21,6 +21,9 @@ export class BudgetsService {
    */
   async create(participantId: string, dto: CreateBudgetDto): Promise<BudgetResponse> {
     if (dto.validTo < dto.validFrom) throw ruleBrokenOn('budget-dates', 'validTo', 'must not be before validFrom');
+    if (dto.holderAddress && dto.type !== 'direct_payment') {
+      throw ruleBrokenOn('holder-address-not-direct-payment', 'holderAddress', 'only a direct payment has a holder to address');
+    }
     const id = await this.dataSource.transaction(async (em) => {
       const [participant] = await em.query('SELECT erased_at FROM participants WHERE id = $1 FOR KEY SHARE', [participantId]);
       if (!participant) throw notFound('participant', participantId);
@@ -36,6 +39,7 @@ export class BudgetsService {
               committedPence: 0,
               holderName: dto.holderName ?? null,
               holderEmail: dto.holderEmail ?? null,
+              holderAddress: dto.holderAddress ? { lines: [...dto.holderAddress.lines], postcode: dto.holderAddress.postcode } : null,
             }),
           ),
         {

@@ -21,6 +21,8 @@ export class PersonalBudget {
   @Column({ name: 'valid_to', type: 'date' }) validTo: string;
   @Column({ name: 'holder_name', type: 'text', nullable: true }) holderName: string | null;
   @Column({ name: 'holder_email', type: 'text', nullable: true }) holderEmail: string | null;
+  /** A direct-payment holder's postal address: { lines, postcode }. */
+  @Column({ name: 'holder_address', type: 'jsonb', nullable: true }) holderAddress: { lines: string[]; postcode: string } | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

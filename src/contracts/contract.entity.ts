@@ -1,6 +1,19 @@
 import { Column, CreateDateColumn, Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Programme } from '../programmes/programme.entity.js';
 
+export const VAT_TREATMENTS = ['exempt', 'standard', 'zero', 'outside_scope'] as const;
+export type VatTreatment = (typeof VAT_TREATMENTS)[number];
+export const LATE_JOINERS = ['pro_rata', 'not_billed'] as const;
+export type LateJoiners = (typeof LATE_JOINERS)[number];
+
+/**
+ * VAT treatment when none is given: standard when a rate is given, else exempt (a charity's welfare
+ * services: VATA 1994 Schedule 9 Group 7). Only `standard` may carry a rate.
+ */
+export function defaultVatTreatment(vatRateBasisPoints: number): VatTreatment {
+  return vatRateBasisPoints > 0 ? 'standard' : 'exempt';
+}
+
 /** Won by tender with one commissioner: the price per participant per term for the programmes it covers. */
 @Entity('contracts')
 export class Contract {
@@ -13,6 +26,10 @@ export class Contract {
   @Column({ name: 'min_participants', type: 'integer', nullable: true }) minParticipants: number | null;
   @Column({ name: 'po_number', type: 'text', nullable: true }) poNumber: string | null;
   @Column({ name: 'vat_rate_basis_points', type: 'integer' }) vatRateBasisPoints: number;
+  @Column({ name: 'vat_treatment', type: 'text' }) vatTreatment: VatTreatment;
+  @Column({ name: 'late_joiners', type: 'text' }) lateJoiners: LateJoiners;
+  @Column({ name: 'nominal_code', type: 'text', nullable: true }) nominalCode: string | null;
+  @Column({ name: 'department_code', type: 'text', nullable: true }) departmentCode: string | null;
   @ManyToMany(() => Programme)
   @JoinTable({
     name: 'contract_programmes',

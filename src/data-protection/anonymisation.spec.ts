@@ -69,7 +69,8 @@ describe('anonymisation', () => {
   it('writes the plan as SQL', () => {
     expect(erasureSetClause('personal_budgets')).toBe(
       "holder_name = CASE WHEN holder_name IS NULL THEN NULL ELSE '[erased]' END, " +
-        "holder_email = CASE WHEN holder_email IS NULL THEN NULL ELSE '[erased]' END",
+        "holder_email = CASE WHEN holder_email IS NULL THEN NULL ELSE '[erased]' END, " +
+        'holder_address = NULL',
     );
     expect(erasureSetClause('participants')).toContain("date_of_birth = date_trunc('year', date_of_birth)::date");
     expect(erasureSetClause('attendance')).toBe('note = NULL');

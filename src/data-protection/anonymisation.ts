@@ -5,6 +5,9 @@
  * withdraws the child's waitlisted registrations (ERASURE_WITHDRAWAL_REASON; they hold no money and no
  * place) so that none is ever promoted — src/registrations/registration.repository.ts.
  *
+ * Besides them, erasure deletes the child's council client ids (participant_council_ids); issued
+ * documents keep their own snapshot of them (document_lines.council_ids, billing_ledger.council_id).
+ *
  * Free text checked and left alone, with why: audit_events.detail (fixed words, and the erasure's own
  * reason, given by an administrator for the record; the table is append-only); case_notes.author_name and
  * users (staff, not the child); safeguarding_alerts.last_error (the receiver's answer; alerts never carry
@@ -37,7 +40,7 @@ export const ERASURE_PLAN = {
     medical_notes: 'null',
     photo_consent: 'false',
   },
-  personal_budgets: { holder_name: 'placeholder-if-present', holder_email: 'placeholder-if-present' },
+  personal_budgets: { holder_name: 'placeholder-if-present', holder_email: 'placeholder-if-present', holder_address: 'null' },
   case_notes: { reported_author_name: 'null' },
   case_note_versions: { body: 'placeholder', reason: 'placeholder-if-present', reported_author_name: 'null' },
   attendance: { note: 'null' },

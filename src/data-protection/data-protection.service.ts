@@ -18,6 +18,7 @@ import { Participant } from '../participants/participant.entity.js';
 import { eraseRegistrationsOf } from '../registrations/registration.repository.js';
 import { SafeguardingAlertResponse } from '../safeguarding-alerts/dto/safeguarding-alert.dto.js';
 import { SafeguardingAlert } from '../safeguarding-alerts/safeguarding-alert.entity.js';
+import { ParticipantCouncilIdsRepository } from '../participants/participant-council-ids.repository.js';
 import { ERASED_TEXT, erasureSetClause } from './anonymisation.js';
 import {
   type AnonymisedCounts,
@@ -72,7 +73,7 @@ export class DataProtectionService {
 
       return {
         exportedAt: new Date().toISOString(),
-        participant: ParticipantResponse.of(participant, true),
+        participant: ParticipantResponse.of(participant, true, (await ParticipantCouncilIdsRepository.of(em, [participantId])).get(participantId)),
         budgets: (await em.find(PersonalBudget, { where: { participantId }, order: { id: 'ASC' } })).map(BudgetResponse.of),
         registrations: await this.registrations(em, participantId),
         attendance: await this.attendance(em, participantId),
@@ -160,9 +161,10 @@ export class DataProtectionService {
     await eraseRegistrationsOf(em, participantId, todayInLondon());
     const [, budgets] = await em.query(
       `UPDATE personal_budgets SET ${erasureSetClause('personal_budgets')}
-        WHERE participant_id = $1 AND (holder_name IS NOT NULL OR holder_email IS NOT NULL)`,
+        WHERE participant_id = $1 AND (holder_name IS NOT NULL OR holder_email IS NOT NULL OR holder_address IS NOT NULL)`,
       [participantId],
     );
+    await ParticipantCouncilIdsRepository.eraseOf(em, participantId);
     const [, caseNotes] = await em.query(
       `UPDATE case_notes SET ${erasureSetClause('case_notes')} WHERE participant_id = $1`,
       [participantId],

@@ -11,24 +11,30 @@ import { dataSourceOptions } from '../database/data-source-options.js';
 import { resolveDatabase } from '../database/database-url.js';
 import { migrateUnderLock } from '../database/migrate.js';
 import { inTransaction } from '../database/transaction.js';
-import { CSV_HEADER_LINE } from './finance-export-csv.js';
+import { EXPORT_LAYOUTS, type ExportLayout, headerLine } from './finance-export-csv.js';
 import { createFinanceExport, type ExportSummary, financeExportCsv, findFinanceExport } from './finance-export-transactions.js';
 
-const USAGE = `Usage: npm run finance:export -- --out FILE [--id EXPORT_ID]
+const USAGE = `Usage: npm run finance:export -- --out FILE [--id EXPORT_ID] [--layout standard|standard-v2|xero]
 
 Creates a finance export of every issued invoice and credit note not yet exported and writes its CSV to
 FILE (written to FILE.partial, then renamed). With nothing to export, no export is created and FILE holds
-the header alone. With --id, writes the CSV of an existing export again
-(nothing new is exported). Uses DATABASE_URL (or the embedded database when it is unset).
+the header alone. With --id, writes the CSV of an existing export again (nothing new is exported).
+--layout picks the columns (default standard: the v1 columns). Uses DATABASE_URL (or the embedded
+database when it is unset).
 Exit status: 0 on success, 1 on failure, 2 on bad arguments.`;
 
 /** The finance team's scheduled export: POST /finance-exports and GET /finance-exports/:id/file in one command. */
 async function main(): Promise<number> {
-  let args: { out?: string; id?: string; help?: boolean };
+  let args: { out?: string; id?: string; layout?: string; help?: boolean };
   try {
-    args = parseArgs({ options: { out: { type: 'string' }, id: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
+    args = parseArgs({ options: { out: { type: 'string' }, id: { type: 'string' }, layout: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const layout = (args.layout ?? 'standard') as ExportLayout;
+  if (!EXPORT_LAYOUTS.includes(layout)) {
+    process.stderr.write(`--layout must be one of ${EXPORT_LAYOUTS.join(', ')}\n\n${USAGE}\n`);
     return 2;
   }
   if (args.help) {
@@ -54,7 +60,7 @@ async function main(): Promise<number> {
       summary = (await inTransaction(dataSource, (em) => createFinanceExport(em, 'cli', null))) ?? undefined;
       if (!summary) {
         // no export is created for nothing; the scheduler still finds a file (the header alone)
-        await writeFile(partial, CSV_HEADER_LINE);
+        await writeFile(partial, headerLine(layout));
         await rename(partial, args.out);
         process.stdout.write(`Nothing to export: every issued document is already in an export. Wrote the header only → ${args.out}\n`);
         return 0;
@@ -69,7 +75,7 @@ async function main(): Promise<number> {
       const out = createWriteStream(partial);
       const failed = once(out, 'error').then(([e]) => Promise.reject(e));
       failed.catch(() => undefined);
-      for await (const chunk of financeExportCsv(runner, exported.id)) {
+      for await (const chunk of financeExportCsv(runner, exported.id, 500, layout)) {
         rows += chunk.split('\r\n').length - 1;
         if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
       }

@@ -1,5 +1,5 @@
 import type { Sql } from '../database/sql.js';
-import { CSV_HEADER_LINE, type ExportUnit, exportRow } from './finance-export-csv.js';
+import { type ExportLayout, type ExportUnit, headerLine, layoutRow } from './finance-export-csv.js';
 
 export interface ExportSummary {
   id: string;
@@ -36,7 +36,10 @@ export async function createFinanceExport(sql: Sql, source: 'api' | 'cli', creat
   const [summary] = await sql.query(
     `WITH totals AS (
        SELECT count(*)::int AS documents,
-              coalesce(sum((SELECT sum(l.quantity) FROM document_lines l WHERE l.document_id = d.id)), 0)::int AS rows,
+              coalesce(sum((SELECT sum(CASE WHEN l.kind <> 'sessions' THEN cardinality(l.budget_references)
+                                            ELSE (SELECT count(*) FROM (SELECT DISTINCT e.registration_id, e.amount_pence, e.vat_pence
+                                                                          FROM billing_ledger e WHERE e.document_id = l.document_id AND e.line = l.line) r) END)
+                              FROM document_lines l WHERE l.document_id = d.id)), 0)::int AS rows,
               coalesce(sum(CASE WHEN d.kind = 'invoice' THEN d.total_pence ELSE -d.total_pence END), 0)::bigint AS total
          FROM finance_export_documents x JOIN documents d ON d.id = x.document_id
         WHERE x.export_id = $1),
@@ -72,27 +75,46 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * at a time: memory stays constant whatever the size of the export. `sql` must be one connection inside
  * a transaction (the cursor lives until it ends); the consumer pulls, so a slow reader slows the reads.
  */
-export async function* financeExportCsv(sql: Sql, exportId: string, batchSize = 500): AsyncGenerator<string> {
+export async function* financeExportCsv(sql: Sql, exportId: string, batchSize = 500, layout: ExportLayout = 'standard'): AsyncGenerator<string> {
   if (!UUID.test(exportId)) throw new RangeError(`Not an export id: ${exportId}`);
   // DECLARE takes no bind parameters: the id is a checked UUID literal.
+  // A row is one place on a line: a place line's budget references (with their council ids) in order,
+  // as issued; for a sessions line, one place's sessions at one per-session price (its ledger entries
+  // grouped, places in the order of the line's references).
   await sql.query(
     `DECLARE finance_export_rows NO SCROLL CURSOR FOR
+     WITH docs AS (
+       SELECT d.* FROM finance_export_documents x JOIN documents d ON d.id = x.document_id
+        WHERE x.export_id = '${exportId.toLowerCase()}'),
+     rows AS (
+       SELECT l.document_id, l.line, r.n AS place, 0::bigint AS part, r.reference AS budget_reference, r.council_id,
+              1 AS quantity, l.unit_pence, l.unit_pence::bigint AS net_pence, l.vat_unit_pence::bigint AS vat_pence
+         FROM docs d JOIN document_lines l ON l.document_id = d.id
+        CROSS JOIN LATERAL unnest(l.budget_references, l.council_ids) WITH ORDINALITY AS r(reference, council_id, n)
+        WHERE l.kind <> 'sessions'
+       UNION ALL
+       SELECT e.document_id, e.line,
+              dense_rank() OVER (PARTITION BY e.document_id, e.line ORDER BY e.budget_reference, e.registration_id) AS place,
+              row_number() OVER (PARTITION BY e.document_id, e.line, e.registration_id ORDER BY e.amount_pence DESC, e.vat_pence DESC) AS part,
+              e.budget_reference, e.council_id, e.quantity, e.amount_pence, e.net_pence, e.vat_pence
+         FROM (SELECT e.document_id, e.line, e.registration_id, e.budget_reference, e.council_id, e.amount_pence, e.vat_pence AS vat_each,
+                      count(*)::int AS quantity, sum(e.amount_pence)::bigint AS net_pence, sum(e.vat_pence)::bigint AS vat_pence
+                 FROM docs d JOIN document_lines l ON l.document_id = d.id AND l.kind = 'sessions'
+                 JOIN billing_ledger e ON e.document_id = l.document_id AND e.line = l.line
+                GROUP BY e.document_id, e.line, e.registration_id, e.budget_reference, e.council_id, e.amount_pence, e.vat_pence) e)
      SELECT d.number AS document_number, d.kind AS document_type, d.issue_date::text, d.due_date::text, d.customer_code,
-            d.recipient_name AS customer_name, d.po_number, r.reference AS budget_reference, l.description,
-            1 AS quantity, l.unit_pence, l.unit_pence AS net_pence, l.vat_unit_pence AS vat_pence
-       FROM finance_export_documents x
-       JOIN documents d ON d.id = x.document_id
-       JOIN document_lines l ON l.document_id = d.id
-       CROSS JOIN LATERAL unnest(l.budget_references) WITH ORDINALITY AS r(reference, n)
-      WHERE x.export_id = '${exportId.toLowerCase()}'
-      ORDER BY d.series DESC, d.seq, l.line, r.n`,
+            d.recipient_name AS customer_name, d.recipient_type, d.recipient_email, d.recipient_address, d.po_number,
+            r.budget_reference, r.council_id, l.description, r.quantity, r.unit_pence, r.net_pence, r.vat_pence,
+            l.vat_treatment, l.vat_rate_basis_points, l.nominal_code, l.department_code
+       FROM rows r JOIN docs d ON d.id = r.document_id JOIN document_lines l ON l.document_id = r.document_id AND l.line = r.line
+      ORDER BY d.series DESC, d.seq, r.line, r.place, r.part`,
   );
-  yield CSV_HEADER_LINE;
+  yield headerLine(layout);
   for (;;) {
     const rows: ExportUnit[] = await sql.query(`FETCH ${Math.max(1, Math.floor(batchSize))} FROM finance_export_rows`);
     if (rows.length === 0) break;
     let chunk = '';
-    for (const row of rows) chunk += exportRow(row);
+    for (const row of rows) chunk += layoutRow(layout, { ...row, net_pence: Number(row.net_pence), vat_pence: Number(row.vat_pence) });
     yield chunk;
   }
   await sql.query(`CLOSE finance_export_rows`);

@@ -6,6 +6,7 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page, type PageQuery 
 import { notFound } from '../common/problem.js';
 import { inTransaction } from '../database/transaction.js';
 import { type FinanceExportResponse, NOTHING_TO_EXPORT, type NothingToExportResponse } from './dto/finance-export.dto.js';
+import type { ExportLayout } from './finance-export-csv.js';
 import { createFinanceExport, type ExportSummary, financeExportCsv, findFinanceExport } from './finance-export-transactions.js';
 
 const toResponse = (s: ExportSummary): FinanceExportResponse => ({
@@ -49,14 +50,14 @@ export class FinanceExportsService {
    * The export's CSV as a stream: a server-side cursor on its own connection, read a batch at a time as
    * the client takes the bytes (backpressure), released when the stream ends or the client goes away.
    */
-  async file(id: string): Promise<Readable> {
+  async file(id: string, layout: ExportLayout = 'standard'): Promise<Readable> {
     await this.get(id);
     const runner = this.dataSource.createQueryRunner();
     async function* csv(): AsyncGenerator<string> {
       await runner.connect();
       try {
         await runner.startTransaction('REPEATABLE READ');
-        yield* financeExportCsv(runner, id);
+        yield* financeExportCsv(runner, id, 500, layout);
         await runner.commitTransaction();
       } finally {
         if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);

@@ -1,4 +1,4 @@
-import { type CensusContract, type CensusRegistration, countsAtCensus, headcountAtCensus } from './headcount.js';
+import { type CensusContract, type CensusRegistration, countsAtCensus, headcountAtCensus, isLateJoiner, lateJoinersAtCensus } from './headcount.js';
 
 const CENSUS = '2026-10-01';
 
@@ -73,5 +73,21 @@ describe('headcount at census', () => {
   it('has no minimum when no contract sets one', () => {
     const h = headcountAtCensus(CENSUS, [], [{ contractId: 'c', commissionerId: 'x', pricePerTermPence: 1, minParticipants: null }]);
     expect(h).toEqual({ count: 0, byCommissioner: [], minParticipants: null, belowMinimum: false });
+  });
+});
+
+describe('late joiners', () => {
+  it('is a place taken after the census and still held after that day', () => {
+    expect(isLateJoiner({ registeredOn: '2026-10-02', withdrawalEffectiveOn: null }, CENSUS)).toBe(true);
+    expect(isLateJoiner({ registeredOn: CENSUS, withdrawalEffectiveOn: null }, CENSUS)).toBe(false);
+    expect(isLateJoiner({ registeredOn: '2026-10-02', withdrawalEffectiveOn: '2026-10-02' }, CENSUS)).toBe(false);
+    expect(isLateJoiner({ registeredOn: '2026-10-02', withdrawalEffectiveOn: '2026-10-03' }, CENSUS)).toBe(true);
+    expect(isLateJoiner({ registeredOn: null, withdrawalEffectiveOn: null }, CENSUS)).toBe(false);
+  });
+
+  it('counts them beside the headcount, which does not change', () => {
+    const regs = [reg(), reg({ registeredOn: '2026-10-05' }), reg({ registeredOn: '2026-11-01', withdrawalEffectiveOn: '2026-11-01' })];
+    expect(lateJoinersAtCensus(CENSUS, regs)).toBe(1);
+    expect(headcountAtCensus(CENSUS, regs, contracts).count).toBe(1);
   });
 });

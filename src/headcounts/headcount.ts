@@ -51,6 +51,31 @@ export function countsAtCensus(
 }
 
 /**
+ * The billing rule of a place billed per term (SQL place_billable of migrations/1764400000000, the one
+ * the billing run uses; test/census-rule.e2e-spec.ts checks they agree): it took a place and was not
+ * withdrawn effective on or before the later of the day it took it and the census date. For a place
+ * taken on or before the census this is the census rule.
+ */
+export function placeBillable(r: Pick<CensusRegistration, 'registeredOn' | 'withdrawalEffectiveOn'>, censusDate: string): boolean {
+  if (r.registeredOn === null) return false;
+  const from = r.registeredOn > censusDate ? r.registeredOn : censusDate;
+  return r.withdrawalEffectiveOn === null || r.withdrawalEffectiveOn > from;
+}
+
+/**
+ * A late joiner: a place taken after the census date (billed pro rata in the quarter it was taken, not
+ * counted in the headcount), still held after the day it was taken.
+ */
+export function isLateJoiner(r: Pick<CensusRegistration, 'registeredOn' | 'withdrawalEffectiveOn'>, censusDate: string): boolean {
+  return r.registeredOn !== null && r.registeredOn > censusDate && placeBillable(r, censusDate);
+}
+
+/** How many late joiners a programme-term has. */
+export function lateJoinersAtCensus(censusDate: string, registrations: Array<Pick<CensusRegistration, 'registeredOn' | 'withdrawalEffectiveOn'>>): number {
+  return registrations.filter((r) => isLateJoiner(r, censusDate)).length;
+}
+
+/**
  * The headcount at a census date, split by commissioner into managed and direct-payment participants,
  * priced with each contract's termly price and compared with the contracts' minimum viable number
  * (the largest minimum among the contracts covering the programme-term).

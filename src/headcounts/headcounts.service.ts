@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { todayInLondon } from '../common/london-calendar.js';
 import { notFound } from '../common/problem.js';
 import type { HeadcountResponse, UptakeResponse } from './dto/headcount.dto.js';
-import { type CensusContract, type CensusRegistration, headcountAtCensus } from './headcount.js';
+import { type CensusContract, type CensusRegistration, headcountAtCensus, lateJoinersAtCensus } from './headcount.js';
 
 export interface ProgrammeTermCensus {
   censusDate: string;
@@ -19,12 +19,21 @@ export class HeadcountsService {
     const census = await this.census(programmeId, termId);
     const headcount = headcountAtCensus(census.censusDate, census.registrations, census.contracts);
     // Frozen once the census has been invoiced: from then on changes reach it only as credit notes and
-    // supplementary invoices of later billing runs.
+    // supplementary invoices of later billing runs. (A direct payment's sessions, billed quarter by
+    // quarter, and late joiners do not freeze it.)
     const [billed] = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM billing_ledger WHERE programme_id = $1 AND term_id = $2) AS frozen`,
+      `SELECT EXISTS (SELECT 1 FROM billing_ledger l JOIN document_lines d ON d.document_id = l.document_id AND d.line = l.line
+                       WHERE l.programme_id = $1 AND l.term_id = $2 AND d.kind = 'census') AS frozen`,
       [programmeId, termId],
     );
-    return { programmeId, termId, censusDate: census.censusDate, ...headcount, frozen: billed.frozen };
+    return {
+      programmeId,
+      termId,
+      censusDate: census.censusDate,
+      ...headcount,
+      lateJoiners: lateJoinersAtCensus(census.censusDate, census.registrations),
+      frozen: billed.frozen,
+    };
   }
 
   /** What a coordinator watches before the census: places, take-up, the minimum and the income it implies. */
@@ -90,7 +99,8 @@ export class HeadcountsService {
       [programmeId, termId],
     );
     const contracts: CensusContract[] = await em.query(
-      `SELECT c.id AS "contractId", c.commissioner_id AS "commissionerId", c.price_per_term_pence AS "pricePerTermPence",
+      `SELECT c.id AS "contractId", c.commissioner_id AS "commissionerId",
+              (SELECT price_per_term_pence FROM contract_period_on(c.id, $3)) AS "pricePerTermPence",
               c.min_participants AS "minParticipants"
          FROM contracts c
         WHERE c.id IN (SELECT contract_id FROM registrations WHERE programme_id = $1 AND term_id = $2)

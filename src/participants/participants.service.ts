@@ -6,7 +6,8 @@ import { type AuditAction } from '../audit/audit-event.entity.js';
 import { type AuditEntry, AuditService } from '../audit/audit.service.js';
 import { todayInLondon } from '../common/london-calendar.js';
 import { type Page, PageQuery, paginate } from '../common/pagination.js';
-import { invalidField, notFound, ruleBroken } from '../common/problem.js';
+import { invalidField, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
+import { type CouncilId, ParticipantCouncilIdsRepository } from './participant-council-ids.repository.js';
 import { CreateParticipantDto, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
 import { mayReadMedicalNotes } from './medical-notes.js';
 import { Participant } from './participant.entity.js';
@@ -30,36 +31,44 @@ export class ParticipantsService {
 
   async create(dto: CreateParticipantDto, actor: Actor): Promise<ParticipantResponse> {
     this.checkDateOfBirth(dto.dateOfBirth);
+    this.checkCouncilIds(dto.councilIds);
+    const { councilIds, ...fields } = dto;
     return this.dataSource.transaction(async (em) => {
-      const saved = await em.save(em.create(Participant, { emergencyContacts: [], photoConsent: false, ...dto }));
+      const saved = await em.save(em.create(Participant, { emergencyContacts: [], photoConsent: false, ...fields }));
+      if (councilIds) await this.saveCouncilIds(em, saved.id, councilIds);
       if (dto.medicalNotes != null) await this.audit.record(em, actor, [medicalNotesEvent('create', saved.id)]);
-      return ParticipantResponse.of(await this.find(saved.id, em), mayReadMedicalNotes(actor.principal));
+      return this.respond(em, await this.find(saved.id, em), mayReadMedicalNotes(actor.principal));
     });
   }
 
   async list(page: PageQuery, actor: Actor): Promise<Page<ParticipantResponse>> {
     const withMedical = mayReadMedicalNotes(actor.principal);
-    const result = await paginate(this.participants.createQueryBuilder('participant'), page, (p) => ParticipantResponse.of(p, withMedical));
+    const entities = await paginate(this.participants.createQueryBuilder('participant'), page, (p) => p);
+    const councilIds = await ParticipantCouncilIdsRepository.of(this.dataSource.manager, entities.items.map((p) => p.id));
+    const result = { ...entities, items: entities.items.map((p) => ParticipantResponse.of(p, withMedical, councilIds.get(p.id))) };
     const shown = result.items.filter((p) => p.medicalNotes != null);
     await this.audit.record(this.dataSource.manager, actor, shown.map((p) => medicalNotesEvent('read', p.id)));
     return result;
   }
 
   async get(id: string, actor: Actor): Promise<ParticipantResponse> {
-    const response = ParticipantResponse.of(await this.find(id), mayReadMedicalNotes(actor.principal));
+    const response = await this.respond(this.dataSource.manager, await this.find(id), mayReadMedicalNotes(actor.principal));
     if (response.medicalNotes != null) await this.audit.record(this.dataSource.manager, actor, [medicalNotesEvent('read', id)]);
     return response;
   }
 
   async update(id: string, dto: UpdateParticipantDto, actor: Actor): Promise<ParticipantResponse> {
     if (dto.dateOfBirth !== undefined) this.checkDateOfBirth(dto.dateOfBirth);
+    this.checkCouncilIds(dto.councilIds);
+    const { councilIds, ...fields } = dto;
     return this.dataSource.transaction(async (em) => {
       // Locked like erasure locks it: an update never writes back personal data an erasure has just removed.
       const participant = await em.findOne(Participant, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!participant) throw notFound('participant', id);
       if (participant.erasedAt) throw ruleBroken('participant-erased', 'The participant has been erased: the record cannot be changed');
-      await em.save(Participant, { ...participant, ...dto });
-      const response = ParticipantResponse.of(await this.find(id, em), mayReadMedicalNotes(actor.principal));
+      await em.save(Participant, { ...participant, ...fields });
+      if (councilIds) await this.saveCouncilIds(em, id, councilIds);
+      const response = await this.respond(em, await this.find(id, em), mayReadMedicalNotes(actor.principal));
       if (dto.medicalNotes !== undefined) await this.audit.record(em, actor, [medicalNotesEvent('amend', id)]);
       else if (response.medicalNotes != null) await this.audit.record(em, actor, [medicalNotesEvent('read', id)]);
       return response;
@@ -70,6 +79,26 @@ export class ParticipantsService {
     const participant = await em.findOneBy(Participant, { id });
     if (!participant) throw notFound('participant', id);
     return participant;
+  }
+
+  private async respond(em: EntityManager, p: Participant, withMedical: boolean): Promise<ParticipantResponse> {
+    const councilIds = await ParticipantCouncilIdsRepository.of(em, [p.id]);
+    return ParticipantResponse.of(p, withMedical, councilIds.get(p.id));
+  }
+
+  /** One client id per council. */
+  private checkCouncilIds(ids: CouncilId[] | undefined): void {
+    const seen = new Set<string>();
+    for (const c of ids ?? []) {
+      if (seen.has(c.commissionerId)) throw invalidField('councilIds', `names commissioner ${c.commissionerId} twice: one client id per council`);
+      seen.add(c.commissionerId);
+    }
+  }
+
+  private async saveCouncilIds(em: EntityManager, participantId: string, ids: CouncilId[]): Promise<void> {
+    const unknown = await ParticipantCouncilIdsRepository.unknownCommissioners(em, ids.map((c) => c.commissionerId));
+    if (unknown.length) throw ruleBrokenOn('unknown-commissioner', 'councilIds', `no commissioner with id ${unknown.join(', ')}`);
+    await ParticipantCouncilIdsRepository.replace(em, participantId, ids);
   }
 
   private checkDateOfBirth(dateOfBirth: string): void {

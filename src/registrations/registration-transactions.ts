@@ -27,7 +27,8 @@ export interface RegistrationFacts {
   amount_pence: number;
   committed_pence: number;
   contract_id: string | null;
-  price_per_term_pence: number;
+  /** The price the place would take on the requested date (place_price: the contract period's, or a late joiner's pro rata). */
+  price_pence: number;
 }
 
 export interface RegistrationRequest {
@@ -35,6 +36,8 @@ export interface RegistrationRequest {
   programmeId: string;
   termId: string;
   budgetId: string;
+  /** The date the place is taken (a correction's registeredOn; default today): prices a late joiner. */
+  registeredOn?: string | null;
 }
 
 /** Everything eligibility depends on, in one query (read before the transaction; the locks re-check what matters). */
@@ -45,18 +48,19 @@ export async function loadRegistrationFacts(em: Sql, r: RegistrationRequest): Pr
             t.id AS term_id, t.starts_on, t.ends_on, t.census_date,
             b.id AS budget_id, b.participant_id AS budget_participant_id, b.valid_from, b.valid_to,
             b.amount_pence, b.committed_pence,
-            c.id AS contract_id, c.price_per_term_pence
+            c.id AS contract_id,
+            place_price(c.id, pr.id, t.id, coalesce($5::date, (now() AT TIME ZONE 'Europe/London')::date)) AS price_pence
        FROM (SELECT 1) AS one
        LEFT JOIN participants p ON p.id = $1
        LEFT JOIN programmes pr ON pr.id = $2
        LEFT JOIN terms t ON t.id = $3
        LEFT JOIN personal_budgets b ON b.id = $4
        LEFT JOIN LATERAL (
-            SELECT c.id, c.price_per_term_pence
+            SELECT c.id
               FROM contracts c JOIN contract_programmes cp ON cp.contract_id = c.id AND cp.programme_id = pr.id
              WHERE c.commissioner_id = b.commissioner_id AND c.starts_on <= t.starts_on AND c.ends_on >= t.ends_on
              ORDER BY c.starts_on DESC LIMIT 1) c ON true`,
-    [r.participantId, r.programmeId, r.termId, r.budgetId],
+    [r.participantId, r.programmeId, r.termId, r.budgetId, r.registeredOn ?? null],
   );
   return facts;
 }
@@ -81,7 +85,7 @@ export function refusalOf(r: RegistrationRequest, facts: RegistrationFacts): Pro
       amountPence: facts.amount_pence,
       committedPence: facts.committed_pence,
     },
-    contract: facts.contract_id ? { pricePerTermPence: facts.price_per_term_pence } : undefined,
+    contract: facts.contract_id ? { pricePerTermPence: facts.price_pence } : undefined,
   });
 }
 
@@ -90,24 +94,24 @@ export function refusalOf(r: RegistrationRequest, facts: RegistrationFacts): Pro
  * programme and programme-term locked, then the participant (the lock order of
  * migrations/1764320000000-RegistrationLockOrder.ts), an erased participant is refused (an erasure may
  * have committed since the facts were read); a free place goes first to someone already waiting who can
- * now pay (not once the term has ended); then, if a place is still free, the price is committed against
- * the budget (only if the money is there), the place taken on the programme-term and on each of its
- * sessions, and the registration inserted as registered; otherwise it joins the waitlist, committing
+ * now pay (not once the term has ended); then, if a place is still free, its price (place_price: the
+ * contract period's price on the term's first day, or a late joiner's pro rata) is fixed and committed
+ * against the budget (only if the money is there), the place taken on the programme-term and on each of
+ * its sessions, and the registration inserted as registered; otherwise it joins the waitlist, committing
  * nothing.
  */
 export async function placeRegistration(
   em: Sql,
-  r: RegistrationRequest & { contractId: string; pricePence: number; registeredOn: string; createdBy: string },
+  r: RegistrationRequest & { contractId: string; registeredOn: string; createdBy: string },
 ): Promise<Registration> {
   const [row] = await withConstraints(
     () =>
-      em.query(`SELECT registration, waitlist_position, remaining FROM place_registration($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+      em.query(`SELECT registration, waitlist_position, remaining FROM place_registration($1, $2, $3, $4, $5, $6, $7, $8)`, [
         r.participantId,
         r.programmeId,
         r.termId,
         r.budgetId,
         r.contractId,
-        r.pricePence,
         r.registeredOn,
         r.createdBy,
         todayInLondon(),
@@ -118,7 +122,10 @@ export async function placeRegistration(
       registrations_participant_not_erased: participantErased,
     },
   );
-  if (!row.registration) throw insufficientBudget(row.remaining, r.pricePence);
+  if (!row.registration) {
+    const [price] = await em.query(`SELECT place_price($1, $2, $3, $4) AS price`, [r.contractId, r.programmeId, r.termId, r.registeredOn]);
+    throw insufficientBudget(row.remaining, price.price);
+  }
   return registrationFromRow(row.registration, row.waitlist_position);
 }
 
@@ -126,10 +133,10 @@ export async function placeRegistration(
  * Withdraws a registration, in one statement (the database function withdraw_registration) once the
  * date is settled. A registered one frees its place, which goes at once to the earliest eligible
  * waitlisted registration (unless the term is over). The reason of an erased participant's withdrawal
- * is not kept (stored as '[erased]'). Its money is released unless the term is billable
- * for it: released when the withdrawal takes effect on or before the census date (or it took its place
- * after the census, so it never counted); kept when it counted at the census (counts_at_census, the
- * census rule of headcount.ts).
+ * is not kept (stored as '[erased]'). What stays committed is what the place will still be billed
+ * (place_billable_pence): a place billed per term keeps its price when it counted at the census (or, a
+ * late joiner, was withdrawn after the day it took its place) and releases it otherwise; a direct
+ * payment's place keeps the price of the sessions it still covers.
  */
 export async function withdrawRegistration(
   em: Sql,

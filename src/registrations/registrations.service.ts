@@ -24,7 +24,7 @@ export class RegistrationsService {
    * programme and term is a unique index (409).
    */
   async register(dto: CreateRegistrationDto, principal: Principal): Promise<RegistrationResponse> {
-    const facts = await loadRegistrationFacts(this.dataSource, dto);
+    const facts = await loadRegistrationFacts(this.dataSource, { ...dto, registeredOn: dto.registeredOn ?? null });
     const refusal = refusalOf(dto, facts);
     if (refusal) throw refusal;
     const registeredOn = this.registeredOn(dto.registeredOn, facts);
@@ -32,7 +32,6 @@ export class RegistrationsService {
       placeRegistration(this.dataSource, {
         ...dto,
         contractId: facts.contract_id!,
-        pricePence: facts.price_per_term_pence,
         registeredOn,
         createdBy: principal.id,
       }),

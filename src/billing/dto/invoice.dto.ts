@@ -18,19 +18,36 @@ export class RecipientResponse {
   @ApiProperty({ description: "The finance ledger's customer code" }) customerCode: string;
 }
 
+export class LineReferenceResponse {
+  @ApiProperty({ description: "The participant's personal-budget reference" }) budgetReference: string;
+  @ApiProperty({ type: String, nullable: true, description: "The participant's client id at the council (snapshot when issued)" }) councilId: string | null;
+}
+
 export class DocumentLineResponse {
+  @ApiProperty({
+    enum: ['census', 'late_joiner', 'sessions'],
+    description: 'census: places counted at the census date; late_joiner: places taken after it, priced pro rata; sessions: a direct payment’s sessions',
+  })
+  kind: 'census' | 'late_joiner' | 'sessions';
   @ApiProperty() description: string;
   @ApiProperty() programmeId: string;
   @ApiProperty() termId: string;
   @ApiProperty() contractId: string;
   @ApiProperty({ format: 'date' }) periodStart: string;
   @ApiProperty({ format: 'date' }) periodEnd: string;
-  @ApiProperty({ description: 'Participants (one budget reference each)' }) quantity: number;
-  @ApiProperty({ description: "The contract's price per participant per term" }) unitPence: number;
-  @ApiProperty({ description: 'quantity × unitPence, before VAT' }) amountPence: number;
-  @ApiProperty({ description: 'VAT per participant: the contract rate, rounded half up to whole pence' }) vatUnitPence: number;
-  @ApiProperty({ description: 'quantity × vatUnitPence' }) vatPence: number;
+  @ApiProperty({ description: 'Places (one budget reference each), or for a sessions line the sessions charged' }) quantity: number;
+  @ApiProperty({ description: "The registrations' price (fixed when each took its place); for a sessions line the base price of a session (the earliest sessions of a place cost a penny more when its price does not divide exactly)" })
+  unitPence: number;
+  @ApiProperty({ description: 'Before VAT: quantity × unitPence for places; the sum of the sessions for a sessions line' }) amountPence: number;
+  @ApiProperty({ description: 'VAT per place (or base per session): the contract rate, rounded half up to whole pence' }) vatUnitPence: number;
+  @ApiProperty({ description: 'The sum of the VAT of each place or session' }) vatPence: number;
   @ApiProperty({ type: [String], description: "Each participant's personal-budget reference" }) budgetReferences: string[];
+  @ApiProperty({ type: [LineReferenceResponse], description: 'Beside budgetReferences, in the same order: each with the council’s client id' })
+  references: LineReferenceResponse[];
+  @ApiProperty({ enum: ['exempt', 'standard', 'zero', 'outside_scope'] }) vatTreatment: 'exempt' | 'standard' | 'zero' | 'outside_scope';
+  @ApiProperty() vatRateBasisPoints: number;
+  @ApiProperty({ type: String, nullable: true }) nominalCode: string | null;
+  @ApiProperty({ type: String, nullable: true }) departmentCode: string | null;
 }
 
 export class PlannedDocumentResponse {

@@ -1,10 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { PageResponse } from '../../common/pagination.js';
 import { IsCalendarDate, IsId, IsPence } from '../../common/validation.js';
 import { BUDGET_TYPES, type BudgetType, PersonalBudget } from '../personal-budget.entity.js';
 
 const isDirectPayment = (dto: CreateBudgetDto) => dto.type === 'direct_payment';
+
+/** A direct-payment holder's postal address: printed on their invoices. */
+export class HolderAddressDto {
+  @ApiProperty({ type: [String], minItems: 1, maxItems: 5, example: ['12 Mill Road', 'Cambridge'], description: '1 to 5 lines (street, town...)' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(5) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
+  lines: string[];
+
+  @ApiProperty({ example: 'CB1 2AB' })
+  @IsString() @MinLength(1) @MaxLength(16)
+  postcode: string;
+}
 
 export class CreateBudgetDto {
   @ApiProperty({ enum: BUDGET_TYPES })
@@ -40,6 +52,10 @@ export class CreateBudgetDto {
   @ValidateIf((dto: CreateBudgetDto) => isDirectPayment(dto) || dto.holderEmail !== undefined)
   @IsEmail() @MaxLength(320)
   holderEmail?: string;
+
+  @ApiPropertyOptional({ type: HolderAddressDto, description: 'Direct payments only: where the holder’s invoices are addressed (printed on them)' })
+  @IsOptional() @ValidateNested() @Type(() => HolderAddressDto)
+  holderAddress?: HolderAddressDto;
 }
 
 export class BudgetResponse {
@@ -55,6 +71,7 @@ export class BudgetResponse {
   @ApiProperty({ format: 'date' }) validTo: string;
   @ApiProperty({ type: String, nullable: true }) holderName: string | null;
   @ApiProperty({ type: String, nullable: true }) holderEmail: string | null;
+  @ApiProperty({ type: HolderAddressDto, nullable: true }) holderAddress: HolderAddressDto | null;
   @ApiProperty() createdAt: string;
 
   static of(b: PersonalBudget): BudgetResponse {
@@ -71,6 +88,7 @@ export class BudgetResponse {
       validTo: b.validTo,
       holderName: b.holderName,
       holderEmail: b.holderEmail,
+      holderAddress: b.holderAddress,
       createdAt: b.createdAt.toISOString(),
     };
   }

@@ -1,5 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
 import { PageResponse } from '../../common/pagination.js';
+import { EXPORT_LAYOUTS, type ExportLayout } from '../finance-export-csv.js';
 
 export class FinanceExportResponse {
   @ApiProperty() id: string;
@@ -22,4 +24,10 @@ export const NOTHING_TO_EXPORT: NothingToExportResponse = { id: null, documentCo
 
 export class FinanceExportPage extends PageResponse {
   @ApiProperty({ type: [FinanceExportResponse] }) items: FinanceExportResponse[];
+}
+
+export class FinanceExportFileQuery {
+  @ApiPropertyOptional({ enum: EXPORT_LAYOUTS, default: 'standard' })
+  @IsOptional() @IsIn(EXPORT_LAYOUTS)
+  layout?: ExportLayout;
 }

@@ -5,7 +5,7 @@ export class CommissionerHeadcountResponse {
   @ApiProperty() count: number;
   @ApiProperty() managedCount: number;
   @ApiProperty() directPaymentCount: number;
-  @ApiProperty() pricePerTermPence: number;
+  @ApiProperty({ description: "The price of the contract period in force on the term's first day" }) pricePerTermPence: number;
   @ApiProperty({ description: 'count × pricePerTermPence' }) incomePence: number;
 }
 
@@ -18,7 +18,11 @@ export class HeadcountResponse {
   @ApiProperty({ type: Number, nullable: true, description: "The largest minimum of the contracts covering the programme-term" })
   minParticipants: number | null;
   @ApiProperty() belowMinimum: boolean;
-  @ApiProperty({ description: 'True once the term has been invoiced' }) frozen: boolean;
+  @ApiProperty({
+    description: 'Places taken after the census date and still held after that day: not in count (census rule), billed pro rata in the quarter they were taken',
+  })
+  lateJoiners: number;
+  @ApiProperty({ description: 'True once the census has been invoiced' }) frozen: boolean;
 }
 
 export class UptakeSessionResponse {

@@ -8,12 +8,14 @@ import {
   IsEmail,
   IsOptional,
   IsString,
+  Matches,
   MaxLength,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { PageResponse } from '../../common/pagination.js';
-import { IsCalendarDate, IsOmittable } from '../../common/validation.js';
+import { IsCalendarDate, IsId, IsOmittable } from '../../common/validation.js';
+import type { CouncilId } from '../participant-council-ids.repository.js';
 import type { EmergencyContact, Guardian, Participant } from '../participant.entity.js';
 
 export class GuardianDto implements Guardian {
@@ -52,6 +54,17 @@ export class EmergencyContactDto implements EmergencyContact {
   email?: string;
 }
 
+/** The participant's client id at one council (its own case-management number). */
+export class CouncilIdDto implements CouncilId {
+  @ApiProperty({ description: 'The council (commissioner)' })
+  @IsId()
+  commissionerId: string;
+
+  @ApiProperty({ example: 'MOSAIC-448812', description: "The council's client id for the child" })
+  @IsString() @MinLength(1) @MaxLength(100) @Matches(/\S/, { message: '$property must not be blank' })
+  id: string;
+}
+
 export class CreateParticipantDto {
   @ApiProperty({ example: 'Jamie' })
   @IsString() @MinLength(1) @MaxLength(100)
@@ -84,6 +97,14 @@ export class CreateParticipantDto {
   @ApiPropertyOptional({ default: false })
   @IsOmittable() @IsBoolean()
   photoConsent?: boolean;
+
+  @ApiPropertyOptional({
+    type: [CouncilIdDto],
+    maxItems: 20,
+    description: "The child's client id at each council (one per commissioner), printed with the budget reference on that council's invoices. A PATCH replaces the whole list",
+  })
+  @IsOmittable() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => CouncilIdDto)
+  councilIds?: CouncilIdDto[];
 }
 
 /** Any field may be left out; null clears the nullable ones (needs, medicalNotes) and is refused for the rest. */
@@ -100,11 +121,12 @@ export class ParticipantResponse {
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Present only for roles that may read medical notes' })
   medicalNotes?: string | null;
   @ApiProperty() photoConsent: boolean;
+  @ApiProperty({ type: [CouncilIdDto] }) councilIds: CouncilId[];
   @ApiProperty({ type: String, nullable: true, description: 'Set once the record has been anonymised' }) erasedAt: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 
-  static of(p: Participant, withMedicalNotes: boolean): ParticipantResponse {
+  static of(p: Participant, withMedicalNotes: boolean, councilIds: CouncilId[] = []): ParticipantResponse {
     return {
       id: p.id,
       firstName: p.firstName,
@@ -115,6 +137,7 @@ export class ParticipantResponse {
       needs: p.needs,
       ...(withMedicalNotes ? { medicalNotes: p.medicalNotes } : {}),
       photoConsent: p.photoConsent,
+      councilIds,
       erasedAt: p.erasedAt?.toISOString() ?? null,
       createdAt: p.createdAt.toISOString(),
       updatedAt: p.updatedAt.toISOString(),

@@ -1,19 +1,23 @@
 // A billing quarter seeded with set-based SQL: the Autumn 2026 term (census 2026-10-01, billed in 2026-Q4),
 // COMMISSIONERS councils each with one contract (PO number; VAT on every other one), PROGRAMMES programmes
-// shared out between them, and REGISTRATIONS participants each with a personal budget (a share of them
-// direct payments) registered on one programme before the census. Deterministic: the same arguments give
-// the same codes, references and names, so two databases seeded alike bill alike.
+// shared out between them, each with four sessions across the term (12 Sep, 10 Oct, 14 Nov, 12 Dec), and
+// REGISTRATIONS participants each with a personal budget (a share of them direct payments, billed by the
+// session) registered on one programme before the census — a share of them late joiners, who took their
+// place on 20 October (priced by place_price: 2 of 4 sessions left). Deterministic: the same arguments
+// give the same codes, references and names, so two databases seeded alike bill alike.
 //
 // Used by the billing benchmark and the worker-kill fault drill; also a command:
-//   node test/bench/billing/seed.mjs --url postgres://... [--registrations 100000] [--commissioners 50] [--programmes 500] [--direct-share 0.05]
+//   node test/bench/billing/seed.mjs --url postgres://... [--registrations 100000] [--commissioners 50] [--programmes 500] [--direct-share 0.2] [--late-share 0.05]
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 
-export const SEED_DEFAULTS = { registrations: 100_000, commissioners: 50, programmes: 500, directShare: 0.05 };
+export const SEED_DEFAULTS = { registrations: 100_000, commissioners: 50, programmes: 500, directShare: 0.2, lateShare: 0.05 };
 
 export async function seedBillingQuarter(url, options = {}) {
-  const { registrations, commissioners, programmes, directShare } = { ...SEED_DEFAULTS, ...options };
+  const { registrations, commissioners, programmes, directShare, lateShare } = { ...SEED_DEFAULTS, ...options };
   const everyDirect = directShare > 0 ? Math.max(1, Math.round(1 / directShare)) : 0;
+  // one late joiner in every `everyLate` registrations (n mod everyLate = 3; with 20 % direct payments, none of them is one)
+  const everyLate = lateShare > 0 ? Math.max(1, Math.round(1 / lateShare)) : 0;
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
@@ -58,11 +62,11 @@ export async function seedBillingQuarter(url, options = {}) {
     await db.query(
       `CREATE TEMP TABLE seed_places AS
        SELECT s.participant_id, s.n, p.programme_id, k.contract_id, k.commissioner_id, k.price_per_term_pence,
-              ($2 > 0 AND s.n % $2 = 0) AS direct
+              ($2 > 0 AND s.n % $2 = 0) AS direct, ($3 > 0 AND s.n % $3 = 3) AS late
          FROM seed_people s
          JOIN seed_programmes p ON p.n = s.n % $1
          JOIN seed_contracts k ON k.n = p.n % (SELECT count(*) FROM seed_contracts)`,
-      [programmes, everyDirect],
+      [programmes, everyDirect, everyLate],
     );
     await db.query(`
       INSERT INTO personal_budgets (participant_id, commissioner_id, type, reference, amount_pence, committed_pence, valid_from, valid_to,
@@ -78,12 +82,24 @@ export async function seedBillingQuarter(url, options = {}) {
         FROM seed_programmes p CROSS JOIN terms t LEFT JOIN seed_places s ON s.programme_id = p.programme_id
        GROUP BY p.programme_id, t.id`);
     await db.query(`
-      INSERT INTO registrations (participant_id, programme_id, term_id, budget_id, contract_id, status, price_pence,
-                                 registered_on, committed_pence)
-      SELECT s.participant_id, s.programme_id, t.id, b.id, s.contract_id, 'registered', s.price_per_term_pence,
-             DATE '2026-09-15', s.price_per_term_pence
-        FROM seed_places s JOIN personal_budgets b ON b.participant_id = s.participant_id CROSS JOIN terms t
-       ORDER BY s.n`);
+      INSERT INTO sessions (programme_id, term_id, date, start_time, end_time, venue, capacity, booked)
+      SELECT pt.programme_id, pt.term_id, d.date, '10:00', '15:00', 'Museum', pt.places, pt.registered
+        FROM programme_terms pt
+        CROSS JOIN (VALUES (DATE '2026-09-12'), (DATE '2026-10-10'), (DATE '2026-11-14'), (DATE '2026-12-12')) AS d(date)`);
+    // each place priced by the service's own rule (a late joiner pro rata), its PO fixed with it
+    await db.query(`
+      INSERT INTO registrations (participant_id, programme_id, term_id, budget_id, contract_id, status, price_pence, po_number,
+                                 billing, registered_on, committed_pence)
+      SELECT x.participant_id, x.programme_id, x.term_id, x.budget_id, x.contract_id, 'registered', x.price, x.po_number,
+             CASE WHEN x.direct THEN 'sessions' ELSE 'place' END, x.registered_on, x.price
+        FROM (SELECT s.*, t.id AS term_id, b.id AS budget_id, k.po_number,
+                     CASE WHEN s.late THEN DATE '2026-10-20' ELSE DATE '2026-09-15' END AS registered_on,
+                     place_price(s.contract_id, s.programme_id, t.id, CASE WHEN s.late THEN DATE '2026-10-20' ELSE DATE '2026-09-15' END) AS price
+                FROM seed_places s JOIN personal_budgets b ON b.participant_id = s.participant_id
+                JOIN contracts k ON k.id = s.contract_id CROSS JOIN terms t) x
+       ORDER BY x.n`);
+    await db.query(`
+      UPDATE personal_budgets b SET committed_pence = r.price_pence FROM registrations r WHERE r.budget_id = b.id`);
     await db.query('COMMIT');
     await db.query('ANALYZE');
   } catch (error) {
@@ -102,6 +118,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       commissioners: { type: 'string' },
       programmes: { type: 'string' },
       'direct-share': { type: 'string' },
+      'late-share': { type: 'string' },
     },
   });
   if (!values.url) {
@@ -114,6 +131,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ...(values.commissioners ? { commissioners: Number(values.commissioners) } : {}),
     ...(values.programmes ? { programmes: Number(values.programmes) } : {}),
     ...(values['direct-share'] ? { directShare: Number(values['direct-share']) } : {}),
+    ...(values['late-share'] ? { lateShare: Number(values['late-share']) } : {}),
   });
   process.stdout.write(`Seeded in ${Date.now() - started} ms\n`);
 }

@@ -92,7 +92,6 @@ function viaPg(pool) {
       const { id } = await placeRegistration(sql, {
         ...r,
         contractId: facts.contract_id,
-        pricePence: facts.price_per_term_pence,
         registeredOn: todayInLondon(),
         createdBy: '00000000-0000-0000-0000-000000000000',
       });

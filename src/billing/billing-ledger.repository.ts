@@ -1,0 +1,201 @@
+import type { Sql } from '../database/sql.js';
+import type { BillingUnit, UnitKind } from './billing-lines.js';
+
+/** A unit row as the load query selects it. */
+interface UnitRow {
+  registration_id: string;
+  unit: string;
+  kind: UnitKind;
+  session_id: string | null;
+  session_date: string | null;
+  programme_id: string;
+  term_id: string;
+  contract_id: string;
+  commissioner_id: string;
+  budget_id: string;
+  budget_type: 'managed' | 'direct_payment';
+  budget_reference: string;
+  council_id: string | null;
+  holder_name: string | null;
+  holder_email: string | null;
+  holder_address: { lines?: string[]; postcode?: string } | null;
+  po_number: string | null;
+  should_pence: number;
+  billed_version: number | null;
+  billed_net: string | number | null;
+  billed_vat: string | number | null;
+  last_invoice_id: string | null;
+  last_invoice_po: string | null;
+}
+
+/** A holder's address as printed: its lines, then the postcode, one per line. */
+export function formatAddress(address: { lines?: string[]; postcode?: string } | null): string | null {
+  if (!address) return null;
+  const parts = [...(address.lines ?? []), ...(address.postcode ? [address.postcode] : [])].filter((p) => p.trim() !== '');
+  return parts.length ? parts.join('\n') : null;
+}
+
+function toUnit(r: UnitRow): BillingUnit {
+  return {
+    registrationId: r.registration_id,
+    unit: r.unit,
+    kind: r.kind,
+    sessionId: r.session_id,
+    sessionDate: r.session_date,
+    programmeId: r.programme_id,
+    termId: r.term_id,
+    contractId: r.contract_id,
+    commissionerId: r.commissioner_id,
+    budgetId: r.budget_id,
+    budgetType: r.budget_type,
+    budgetReference: r.budget_reference,
+    councilId: r.council_id,
+    holderName: r.holder_name,
+    holderEmail: r.holder_email,
+    holderAddress: formatAddress(r.holder_address),
+    poNumber: r.po_number,
+    shouldPence: Number(r.should_pence),
+    billed:
+      r.billed_version === null
+        ? null
+        : {
+            version: r.billed_version,
+            netPence: Number(r.billed_net),
+            vatPence: Number(r.billed_vat),
+            lastInvoiceId: r.last_invoice_id,
+            poNumber: r.last_invoice_po,
+          },
+  };
+}
+
+/** The cumulative state of a unit's ledger entries (its latest version, signed sums, its latest invoice). */
+const BILLED_COLUMNS = `max(l.version) AS billed_version, sum(l.change * l.amount_pence) AS billed_net, sum(l.change * l.vat_pence) AS billed_vat,
+       (array_agg(l.document_id ORDER BY l.version DESC) FILTER (WHERE l.change = 1))[1] AS last_invoice_id`;
+
+/** Who pays, and the snapshots a document keeps: joined to every unit. */
+const PAYER_COLUMNS = `r.programme_id, r.term_id, r.contract_id, b.commissioner_id, b.id AS budget_id, b.type AS budget_type,
+       b.reference AS budget_reference, ci.council_id, b.holder_name, b.holder_email, b.holder_address, r.po_number`;
+const PAYER_JOINS = `JOIN personal_budgets b ON b.id = r.budget_id
+  LEFT JOIN participant_council_ids ci ON ci.participant_id = r.participant_id AND ci.commissioner_id = b.commissioner_id`;
+
+/*
+ * The billing ledger's reads for a run (the units it may touch and what they should be billed, by the
+ * SQL money rules of migrations/1764400000000) and its writes (entries, with the documents).
+ */
+export const BillingLedgerRepository = {
+  /**
+   * Places billed per term whose billing date — the census date, or for a late joiner the day it took
+   * its place — lies in [from, to]: what each should be billed (its price when place_billable) and has been.
+   */
+  async placeUnits(sql: Sql, range: { from: string; to: string }): Promise<BillingUnit[]> {
+    const rows: UnitRow[] = await sql.query(
+      `SELECT r.id AS registration_id, 'place' AS unit,
+              CASE WHEN r.registered_on > t.census_date THEN 'late_joiner' ELSE 'census' END AS kind,
+              NULL::uuid AS session_id, NULL::text AS session_date, ${PAYER_COLUMNS},
+              CASE WHEN place_billable(r.registered_on, r.withdrawal_effective_on, t.census_date) THEN r.price_pence ELSE 0 END AS should_pence,
+              l.billed_version, l.billed_net, l.billed_vat, l.last_invoice_id, d.po_number AS last_invoice_po
+         FROM terms t
+         JOIN registrations r ON r.term_id = t.id
+         ${PAYER_JOINS}
+         LEFT JOIN LATERAL (
+           SELECT ${BILLED_COLUMNS} FROM billing_ledger l WHERE l.registration_id = r.id AND l.unit = 'place') l ON true
+         LEFT JOIN documents d ON d.id = l.last_invoice_id
+        WHERE t.census_date <= $2::date AND t.ends_on >= $1::date
+          AND r.billing = 'place' AND r.registered_on IS NOT NULL
+          AND GREATEST(r.registered_on, t.census_date) BETWEEN $1::date AND $2::date`,
+      [range.from, range.to],
+    );
+    return rows.map(toUnit);
+  },
+
+  /**
+   * Sessions of places billed by the session: every session dated in [from, to] that a place was priced
+   * for or has been billed for (what it should be billed: its share of the price when the place covers
+   * it, else 0), and every other session already billed whose amount should now differ (a backdated
+   * withdrawal, a cancelled session, a share changed by a session added or cancelled) — so after any run
+   * every billed session is billed at its current share and a place is never billed more than its price.
+   * Never a session of another quarter that was never billed: its own quarter's run bills it.
+   */
+  async sessionUnits(sql: Sql, range: { from: string; to: string }): Promise<BillingUnit[]> {
+    const rows: UnitRow[] = await sql.query(
+      `WITH billed AS (
+         SELECT l.registration_id, l.unit, l.session_id, min(l.session_date) AS session_date, ${BILLED_COLUMNS}
+           FROM billing_ledger l
+          WHERE l.session_id IS NOT NULL
+          GROUP BY l.registration_id, l.unit, l.session_id),
+       places AS (
+         SELECT r.* FROM registrations r
+          WHERE r.billing = 'sessions' AND r.registered_on IS NOT NULL
+            AND (r.term_id IN (SELECT id FROM terms WHERE starts_on <= $2::date AND ends_on >= $1::date)
+                 OR r.id IN (SELECT registration_id FROM billed))),
+       should AS (
+         SELECT p.id AS registration_id, sh.session_id, sh.session_date,
+                CASE WHEN p.withdrawal_effective_on IS NULL OR sh.session_date < p.withdrawal_effective_on THEN sh.share_pence ELSE 0 END AS should_pence
+           FROM places p CROSS JOIN LATERAL place_session_shares(p.programme_id, p.term_id, p.registered_on, p.price_pence) sh),
+       units AS (
+         SELECT coalesce(s.registration_id, bl.registration_id) AS registration_id, coalesce(s.session_id, bl.session_id) AS session_id,
+                coalesce(s.session_date, bl.session_date) AS session_date, coalesce(s.should_pence, 0) AS should_pence,
+                bl.billed_version, bl.billed_net, bl.billed_vat, bl.last_invoice_id
+           FROM should s FULL JOIN billed bl ON bl.registration_id = s.registration_id AND bl.session_id = s.session_id
+          WHERE coalesce(s.session_date, bl.session_date) BETWEEN $1::date AND $2::date
+             OR (bl.registration_id IS NOT NULL AND coalesce(s.should_pence, 0) <> bl.billed_net))
+       SELECT u.registration_id, u.session_id::text AS unit, 'sessions' AS kind, u.session_id, u.session_date::text AS session_date,
+              ${PAYER_COLUMNS}, u.should_pence, u.billed_version, u.billed_net, u.billed_vat, u.last_invoice_id, NULL AS last_invoice_po
+         FROM units u JOIN registrations r ON r.id = u.registration_id
+         ${PAYER_JOINS}`,
+      [range.from, range.to],
+    );
+    return rows.map(toUnit);
+  },
+
+  /** The ledger entries of issued documents, in three arrays' worth of one INSERT. */
+  async insertEntries(
+    sql: Sql,
+    entries: Array<{
+      registrationId: string;
+      unit: string;
+      version: number;
+      change: number;
+      programmeId: string;
+      termId: string;
+      documentId: string;
+      line: number;
+      budgetReference: string;
+      councilId: string | null;
+      sessionId: string | null;
+      sessionDate: string | null;
+      amountPence: number;
+      vatPence: number;
+      reversesDocumentId: string | null;
+    }>,
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    const column = <K extends keyof (typeof entries)[number]>(key: K) => entries.map((e) => e[key]);
+    await sql.query(
+      `WITH written AS (
+         INSERT INTO billing_ledger (registration_id, unit, version, change, programme_id, term_id, document_id, line,
+                                     budget_reference, council_id, session_id, session_date, amount_pence, vat_pence, reverses_document_id)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::smallint[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int[],
+                              $9::text[], $10::text[], $11::uuid[], $12::date[], $13::int[], $14::int[], $15::uuid[])
+         RETURNING 1)
+       SELECT count(*) AS written FROM written`,
+      [
+        column('registrationId'),
+        column('unit'),
+        column('version'),
+        column('change'),
+        column('programmeId'),
+        column('termId'),
+        column('documentId'),
+        column('line'),
+        column('budgetReference'),
+        column('councilId'),
+        column('sessionId'),
+        column('sessionDate'),
+        column('amountPence'),
+        column('vatPence'),
+        column('reversesDocumentId'),
+      ],
+    );
+  },
+};
