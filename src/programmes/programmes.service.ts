@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { type Page, PageQuery, paginate } from '../common/pagination.js';
+import { type Page, paginate } from '../common/pagination.js';
+import { likePrefix } from '../common/query-params.js';
 import { notFound, ruleBrokenOn } from '../common/problem.js';
 import { assertWithinCapacityLimit, changeProgrammeCapacity } from '../registrations/capacity.js';
 import { promoteFromWaitlist } from '../registrations/waitlist.js';
-import { CreateProgrammeDto, ProgrammeResponse, UpdateProgrammeDto } from './dto/programme.dto.js';
+import { CreateProgrammeDto, ProgrammeQuery, ProgrammeResponse, UpdateProgrammeDto } from './dto/programme.dto.js';
 import { Programme } from './programme.entity.js';
 import { inTransaction } from '../database/transaction.js';
 
@@ -28,8 +29,11 @@ export class ProgrammesService {
     return this.get(saved.id);
   }
 
-  list(page: PageQuery): Promise<Page<ProgrammeResponse>> {
-    return paginate(this.programmes.createQueryBuilder('programme'), page, ProgrammeResponse.of);
+  /** `q`: a name prefix, served by the index programmes_name_prefix (migration 1764430000000). */
+  list(query: ProgrammeQuery): Promise<Page<ProgrammeResponse>> {
+    const qb = this.programmes.createQueryBuilder('programme');
+    if (query.q) qb.andWhere('lower(programme.name) LIKE lower(:namePrefix)', { namePrefix: likePrefix(query.q) });
+    return paginate(qb, query, ProgrammeResponse.of);
   }
 
   async get(id: string): Promise<ProgrammeResponse> {
