@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, Repository, type SelectQueryBuilder } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { type Page, paginate } from '../common/pagination.js';
 import { likePrefix } from '../common/query-params.js';
@@ -13,6 +13,12 @@ import { inTransaction } from '../database/transaction.js';
 
 /** The realistic maximum for a session (the seed: twelve young people). */
 export const DEFAULT_CAPACITY = 12;
+
+/** `q`: a case-insensitive name prefix, served by the index programmes_name_prefix (migration 1764430000000). */
+export function filterProgrammes(qb: SelectQueryBuilder<Programme>, query: ProgrammeQuery): SelectQueryBuilder<Programme> {
+  if (query.q) qb.andWhere('lower(programme.name) LIKE lower(:namePrefix)', { namePrefix: likePrefix(query.q) });
+  return qb;
+}
 
 @Injectable()
 export class ProgrammesService {
@@ -29,11 +35,8 @@ export class ProgrammesService {
     return this.get(saved.id);
   }
 
-  /** `q`: a name prefix, served by the index programmes_name_prefix (migration 1764430000000). */
   list(query: ProgrammeQuery): Promise<Page<ProgrammeResponse>> {
-    const qb = this.programmes.createQueryBuilder('programme');
-    if (query.q) qb.andWhere('lower(programme.name) LIKE lower(:namePrefix)', { namePrefix: likePrefix(query.q) });
-    return paginate(qb, query, ProgrammeResponse.of);
+    return paginate(filterProgrammes(this.programmes.createQueryBuilder('programme'), query), query, ProgrammeResponse.of);
   }
 
   async get(id: string): Promise<ProgrammeResponse> {
