@@ -82,6 +82,19 @@ describe('search and filters', () => {
     }
   }
 
+  it('the OpenAPI document shows the new query parameters and fields', async () => {
+    const doc = (await t.api().get('/api/docs-json')).body;
+    const params = (path: string) => (doc.paths[path].get.parameters as Json[]).filter((p) => p.in === 'query').map((p) => p.name);
+    expect(params('/api/v1/participants')).toEqual(expect.arrayContaining(['limit', 'cursor', 'q', 'programmeId', 'termId', 'registrationStatus']));
+    expect(params('/api/v1/programmes')).toEqual(expect.arrayContaining(['limit', 'cursor', 'q']));
+    expect(params('/api/v1/invoices')).toEqual(expect.arrayContaining(['billingRunId', 'kind', 'number', 'status', 'dueBefore']));
+    const schemaOf = (ref: string) => doc.components.schemas[ref.replace('#/components/schemas/', '')];
+    const withdrawal = schemaOf(doc.paths['/api/v1/registrations/{id}/withdraw'].post.responses['200'].content['application/json'].schema.$ref);
+    expect(Object.keys(withdrawal.properties)).toEqual(expect.arrayContaining(['status', 'withdrawalReason', 'promoted']));
+    expect(withdrawal.required).toContain('promoted');
+    expect(doc.components.schemas.CommissionerHeadcountResponse.properties).toHaveProperty('commissionerName');
+  });
+
   describe('GET /participants?q=', () => {
     const people: Record<string, string> = {};
     beforeAll(async () => {
