@@ -17,7 +17,7 @@ export class InvoicesController {
 
   @Get()
   @Roles('finance', 'coordinator')
-  @ApiOperation({ summary: 'Invoices and credit notes', description: 'Filter by billing run, commissioner (of the recipient), budget or kind' })
+  @ApiOperation({ summary: 'Invoices and credit notes', description: 'Filter by billing run, commissioner (of the recipient), budget, kind, number (exact), status or dueBefore (due strictly before that date)' })
   @ApiOkResponse({ type: InvoicePage })
   list(@Query() query: InvoiceQuery) {
     return this.invoices.list(query);

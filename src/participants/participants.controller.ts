@@ -2,9 +2,8 @@ import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../audit/actor.js';
 import { Roles, Scopes } from '../auth/decorators.js';
-import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
-import { CreateParticipantDto, ParticipantPage, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
+import { CreateParticipantDto, ParticipantPage, ParticipantQuery, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
 import { ParticipantsService } from './participants.service.js';
 
 @ApiTags('participants and budgets')
@@ -23,8 +22,8 @@ export class ParticipantsController {
   @Roles('coordinator', 'support_worker', 'safeguarding_lead')
   @Scopes('participants:read')
   @ApiOkResponse({ type: ParticipantPage })
-  list(@Query() page: PageQuery, @CurrentActor() actor: Actor) {
-    return this.participants.list(page, actor);
+  list(@Query() query: ParticipantQuery, @CurrentActor() actor: Actor) {
+    return this.participants.list(query, actor);
   }
 
   @Get(':id')

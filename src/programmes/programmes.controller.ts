@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators.js';
-import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
-import { CreateProgrammeDto, ProgrammePage, ProgrammeResponse, UpdateProgrammeDto } from './dto/programme.dto.js';
+import { CreateProgrammeDto, ProgrammePage, ProgrammeQuery, ProgrammeResponse, UpdateProgrammeDto } from './dto/programme.dto.js';
 import { ProgrammesService } from './programmes.service.js';
 
 @ApiTags('programmes, terms, sessions')
@@ -20,8 +19,8 @@ export class ProgrammesController {
 
   @Get()
   @ApiOkResponse({ type: ProgrammePage })
-  list(@Query() page: PageQuery) {
-    return this.programmes.list(page);
+  list(@Query() query: ProgrammeQuery) {
+    return this.programmes.list(query);
   }
 
   @Get(':id')

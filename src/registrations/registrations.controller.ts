@@ -8,6 +8,7 @@ import {
   RegistrationPage,
   RegistrationQuery,
   RegistrationResponse,
+  WithdrawalResponse,
   WithdrawRegistrationDto,
 } from './dto/registration.dto.js';
 import { RegistrationsService } from './registrations.service.js';
@@ -42,8 +43,8 @@ export class RegistrationsController {
 
   @Post(':id/withdraw')
   @HttpCode(200)
-  @ApiOkResponse({ type: RegistrationResponse, description: 'The freed place goes, in the same transaction, to the earliest eligible waitlisted registration' })
-  withdraw(@Param('id', ParseIdPipe) id: string, @Body() dto: WithdrawRegistrationDto): Promise<RegistrationResponse> {
+  @ApiOkResponse({ type: WithdrawalResponse, description: 'The freed place goes, in the same transaction, to the earliest eligible waitlisted registration (promoted)' })
+  withdraw(@Param('id', ParseIdPipe) id: string, @Body() dto: WithdrawRegistrationDto): Promise<WithdrawalResponse> {
     return this.registrations.withdraw(id, dto);
   }
 }

@@ -94,6 +94,15 @@ export class InvoiceQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsId() commissionerId?: string;
   @ApiPropertyOptional() @IsOptional() @IsId() budgetId?: string;
   @ApiPropertyOptional({ enum: DOCUMENT_KINDS }) @IsOptional() @IsIn(DOCUMENT_KINDS) kind?: 'invoice' | 'credit_note';
+  @ApiPropertyOptional({ example: 'INV-000002', maxLength: 50, description: 'The document number, exactly' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(50)
+  number?: string;
+  @ApiPropertyOptional({ enum: DOCUMENT_STATUSES, description: 'The derived status (a credit note is always issued)' })
+  @IsOptional() @IsIn(DOCUMENT_STATUSES)
+  status?: DocumentStatus;
+  @ApiPropertyOptional({ format: 'date', example: '2026-12-31', description: 'Only documents due strictly before this date (YYYY-MM-DD)' })
+  @IsOptional() @IsCalendarDate()
+  dueBefore?: string;
 }
 
 export class CreateCreditNoteDto {

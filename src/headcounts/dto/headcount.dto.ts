@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 
 export class CommissionerHeadcountResponse {
   @ApiProperty() commissionerId: string;
+  @ApiProperty({ description: "The commissioner's name (as it is now)", example: 'Cambridgeshire County Council' }) commissionerName: string;
   @ApiProperty() count: number;
   @ApiProperty() managedCount: number;
   @ApiProperty() directPaymentCount: number;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { PageResponse } from '../../common/pagination.js';
+import { PageQuery, PageResponse } from '../../common/pagination.js';
+import { TrimmedSearch } from '../../common/query-params.js';
 import { IsOmittable } from '../../common/validation.js';
 import type { Programme } from '../programme.entity.js';
 
@@ -59,6 +60,13 @@ export class ProgrammeResponse {
       updatedAt: p.updatedAt.toISOString(),
     };
   }
+}
+
+/** `GET /programmes`: paging and a name filter. */
+export class ProgrammeQuery extends PageQuery {
+  @ApiPropertyOptional({ maxLength: 100, example: 'Arts', description: 'Case-insensitive prefix of the name; % and _ are taken literally' })
+  @IsOptional() @TrimmedSearch() @IsString() @MaxLength(100)
+  q?: string;
 }
 
 export class ProgrammePage extends PageResponse {

@@ -80,6 +80,20 @@ export class RegistrationResponse {
   }
 }
 
+export class PromotedRegistrationResponse {
+  @ApiProperty({ format: 'uuid' }) registrationId: string;
+  @ApiProperty({ format: 'uuid' }) participantId: string;
+}
+
+export class WithdrawalResponse extends RegistrationResponse {
+  @ApiProperty({
+    type: PromotedRegistrationResponse,
+    nullable: true,
+    description: 'The waitlisted registration promoted into the freed place by this withdrawal, in the same transaction; null if nobody was',
+  })
+  promoted: PromotedRegistrationResponse | null;
+}
+
 export class RegistrationPage extends PageResponse {
   @ApiProperty({ type: [RegistrationResponse] }) items: RegistrationResponse[];
 }
