@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { BillingRunsService } from './billing-runs.service.js';
 import { BillingPreviewResponse, BillingRunPage, BillingRunQuery, BillingRunResponse, CreateBillingRunDto } from './dto/billing-run.dto.js';
+import { ApiProblems } from '../common/api-problems.js';
 
 @ApiTags('billing')
 @Roles('finance')
@@ -14,6 +15,7 @@ export class BillingRunsController {
   constructor(private readonly runs: BillingRunsService) {}
 
   @Post()
+  @ApiProblems(409)
   @ApiOperation({
     summary: 'Bill a quarter',
     description:
@@ -41,18 +43,21 @@ export class BillingRunsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List billing runs' })
   @ApiOkResponse({ type: BillingRunPage })
   list(@Query() query: BillingRunQuery) {
     return this.runs.list(query);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A billing run' })
   @ApiOkResponse({ type: BillingRunResponse })
   get(@Param('id', ParseIdPipe) id: string): Promise<BillingRunResponse> {
     return this.runs.get(id);
   }
 
   @Post(':id/retry')
+  @ApiProblems(409)
   @HttpCode(202)
   @ApiOperation({
     summary: 'Queue a failed or stuck run again',

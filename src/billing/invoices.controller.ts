@@ -6,6 +6,7 @@ import { ParseIdPipe } from '../common/validation.js';
 import { CreateCreditNoteDto, CreatePaymentDto, InvoicePage, InvoiceQuery, InvoiceResponse, PaymentResponse } from './dto/invoice.dto.js';
 import { InvoicesService } from './invoices.service.js';
 import { PaymentsService } from './payments.service.js';
+import { ApiProblems } from '../common/api-problems.js';
 
 @ApiTags('invoices')
 @Controller('invoices')
@@ -24,6 +25,7 @@ export class InvoicesController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'An invoice or credit note, with its lines' })
   @Roles('finance', 'coordinator')
   @ApiOkResponse({ type: InvoiceResponse })
   get(@Param('id', ParseIdPipe) id: string): Promise<InvoiceResponse> {
@@ -31,6 +33,7 @@ export class InvoicesController {
   }
 
   @Get(':id/pdf')
+  @ApiOperation({ summary: 'An invoice or credit note as PDF' })
   @Roles('finance', 'coordinator')
   @Header('Content-Type', 'application/pdf')
   @ApiProduces('application/pdf')
@@ -41,6 +44,7 @@ export class InvoicesController {
   }
 
   @Post(':id/credit-notes')
+  @ApiProblems(409, 422)
   @Roles('finance')
   @ApiOperation({
     summary: 'Credit an invoice in full',

@@ -24,6 +24,7 @@ import {
 } from './dto/case-note.dto.js';
 import { ApiIdempotencyKey, IdempotencyKey } from './idempotency-key.decorator.js';
 import type { IdempotentRequest } from './idempotency.js';
+import { ApiProblems } from '../common/api-problems.js';
 
 const RATE_LIMITED = {
   description: 'An integration key made more than INTEGRATION_RATE_LIMIT_PER_MINUTE requests this minute; Retry-After says when to retry',
@@ -77,6 +78,7 @@ export class CaseNotesController {
   }
 
   @Post('case-notes/:id/amendments')
+  @ApiProblems(422)
   @Roles('coordinator', 'support_worker', 'safeguarding_lead')
   @Scopes('case-notes:write')
   @ApiOperation({

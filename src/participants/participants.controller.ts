@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../audit/actor.js';
 import { Roles, Scopes } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { CreateParticipantDto, ParticipantPage, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
 import { ParticipantsService } from './participants.service.js';
+import { ApiProblems } from '../common/api-problems.js';
 
 @ApiTags('participants and budgets')
 @Controller('participants')
@@ -13,6 +14,8 @@ export class ParticipantsController {
   constructor(private readonly participants: ParticipantsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a participant' })
+  @ApiProblems(422)
   @Roles('coordinator')
   @ApiCreatedResponse({ type: ParticipantResponse })
   create(@Body() dto: CreateParticipantDto, @CurrentActor() actor: Actor): Promise<ParticipantResponse> {
@@ -20,6 +23,7 @@ export class ParticipantsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List participants' })
   @Roles('coordinator', 'support_worker', 'safeguarding_lead')
   @Scopes('participants:read')
   @ApiOkResponse({ type: ParticipantPage })
@@ -28,6 +32,7 @@ export class ParticipantsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A participant' })
   @Roles('coordinator', 'support_worker', 'safeguarding_lead')
   @Scopes('participants:read')
   @ApiOkResponse({ type: ParticipantResponse })
@@ -36,6 +41,8 @@ export class ParticipantsController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change a participant' })
+  @ApiProblems(422)
   @Roles('coordinator')
   @ApiOkResponse({ type: ParticipantResponse })
   update(

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { CreateProgrammeDto, ProgrammePage, ProgrammeResponse, UpdateProgrammeDto } from './dto/programme.dto.js';
 import { ProgrammesService } from './programmes.service.js';
+import { ApiProblems } from '../common/api-problems.js';
 
 @ApiTags('programmes, terms, sessions')
 @Roles('coordinator')
@@ -13,24 +14,30 @@ export class ProgrammesController {
   constructor(private readonly programmes: ProgrammesService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a programme' })
+  @ApiProblems(422)
   @ApiCreatedResponse({ type: ProgrammeResponse })
   create(@Body() dto: CreateProgrammeDto): Promise<ProgrammeResponse> {
     return this.programmes.create(dto);
   }
 
   @Get()
+  @ApiOperation({ summary: 'List programmes' })
   @ApiOkResponse({ type: ProgrammePage })
   list(@Query() page: PageQuery) {
     return this.programmes.list(page);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A programme' })
   @ApiOkResponse({ type: ProgrammeResponse })
   get(@Param('id', ParseIdPipe) id: string): Promise<ProgrammeResponse> {
     return this.programmes.get(id);
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change a programme' })
+  @ApiProblems(422)
   @ApiOkResponse({ type: ProgrammeResponse })
   update(@Param('id', ParseIdPipe) id: string, @Body() dto: UpdateProgrammeDto): Promise<ProgrammeResponse> {
     return this.programmes.update(id, dto);

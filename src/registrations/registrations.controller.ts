@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../auth/decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { ParseIdPipe } from '../common/validation.js';
@@ -11,6 +11,7 @@ import {
   WithdrawRegistrationDto,
 } from './dto/registration.dto.js';
 import { RegistrationsService } from './registrations.service.js';
+import { ApiProblems } from '../common/api-problems.js';
 
 @ApiTags('registrations')
 @Roles('coordinator')
@@ -19,6 +20,8 @@ export class RegistrationsController {
   constructor(private readonly registrations: RegistrationsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Register a participant for a programme\'s term (or waitlist them)' })
+  @ApiProblems(409, 422)
   @ApiCreatedResponse({
     type: RegistrationResponse,
     description:
@@ -29,18 +32,22 @@ export class RegistrationsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List registrations' })
   @ApiOkResponse({ type: RegistrationPage })
   list(@Query() query: RegistrationQuery) {
     return this.registrations.list(query);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A registration' })
   @ApiOkResponse({ type: RegistrationResponse })
   get(@Param('id', ParseIdPipe) id: string): Promise<RegistrationResponse> {
     return this.registrations.get(id);
   }
 
   @Post(':id/withdraw')
+  @ApiOperation({ summary: 'Withdraw a registration (the waitlist moves up)' })
+  @ApiProblems(422)
   @HttpCode(200)
   @ApiOkResponse({ type: RegistrationResponse, description: 'The freed place goes, in the same transaction, to the earliest eligible waitlisted registration' })
   withdraw(@Param('id', ParseIdPipe) id: string, @Body() dto: WithdrawRegistrationDto): Promise<RegistrationResponse> {
