@@ -15,7 +15,7 @@ export class AttendanceController {
   constructor(private readonly attendance: AttendanceService) {}
 
   @Put('attendance/:participantId')
-  @ApiOperation({ summary: 'Record a participant\'s attendance at a session' })
+  @ApiOperation({ summary: "Record a participant's attendance at a session" })
   @ApiProblems(422)
   @Scopes('attendance:write')
   @ApiOkResponse({ type: AttendanceResponse, description: '422 unless the participant is registered for the session’s term; last write wins' })

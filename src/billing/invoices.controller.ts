@@ -7,6 +7,7 @@ import { CreateCreditNoteDto, CreatePaymentDto, InvoicePage, InvoiceQuery, Invoi
 import { InvoicesService } from './invoices.service.js';
 import { PaymentsService } from './payments.service.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { EXAMPLES } from '../common/api-examples.js';
 
 @ApiTags('invoices')
 @Controller('invoices')
@@ -19,7 +20,7 @@ export class InvoicesController {
   @Get()
   @Roles('finance', 'coordinator')
   @ApiOperation({ summary: 'Invoices and credit notes', description: 'Filter by billing run, commissioner (of the recipient), budget or kind' })
-  @ApiOkResponse({ type: InvoicePage })
+  @ApiOkResponse({ type: InvoicePage, example: EXAMPLES.invoicePage })
   list(@Query() query: InvoiceQuery) {
     return this.invoices.list(query);
   }
@@ -27,7 +28,7 @@ export class InvoicesController {
   @Get(':id')
   @ApiOperation({ summary: 'An invoice or credit note, with its lines' })
   @Roles('finance', 'coordinator')
-  @ApiOkResponse({ type: InvoiceResponse })
+  @ApiOkResponse({ type: InvoiceResponse, example: EXAMPLES.invoice })
   get(@Param('id', ParseIdPipe) id: string): Promise<InvoiceResponse> {
     return this.invoices.get(id);
   }

@@ -22,7 +22,7 @@ export class BudgetsController {
   }
 
   @Get('participants/:id/budgets')
-  @ApiOperation({ summary: 'A participant\'s budgets' })
+  @ApiOperation({ summary: "A participant's budgets" })
   @Roles('coordinator', 'finance')
   @ApiOkResponse({ type: BudgetPage })
   list(@Param('id', ParseIdPipe) participantId: string, @Query() page: PageQuery) {

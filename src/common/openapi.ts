@@ -14,6 +14,7 @@ import { ParseIdPipe } from './validation.js';
 
 interface Operation {
   operationId?: string;
+  'x-scopes'?: string[];
   parameters?: Array<{ name: string; in: string; schema?: Record<string, unknown> }>;
   requestBody?: unknown;
   responses: Record<string, { description?: string; content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
@@ -87,8 +88,9 @@ const RETRY_AFTER = { description: 'Seconds to wait before repeating the request
  * Every error this service answers is problem details (ProblemDetailsFilter): each 4xx and 5xx response
  * gets the ProblemDetails schema as `application/problem+json`. Added where the operation's shape makes
  * them possible: 400 (it takes parameters or a body: validation, unknown fields, malformed ids), 404 (its
- * path names a record), 413 (it takes a JSON body, limited to 1 MB), 503 (every request: a dependency
- * down or the request deadline). `default` covers any other.
+ * path names a record), 413 and 415 (it takes a JSON body: at most 1 MB, UTF-8), 429 (integration keys,
+ * rate-limited, may call it: it has @Scopes), 503 (every request: a dependency down or the request
+ * deadline). `default` covers any other.
  */
 export function documentProblems(document: OpenAPIObject): void {
   const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } };
@@ -99,6 +101,8 @@ export function documentProblems(document: OpenAPIObject): void {
     if (op.parameters?.length || op.requestBody) add(400);
     if (op.parameters?.some((p) => p.in === 'path')) add(404);
     if (op.requestBody) add(413);
+    if (op.requestBody) add(415);
+    if (op['x-scopes']) add(429);
     add(503);
     for (const [status, response] of Object.entries(op.responses)) {
       if (!/^[45]\d\d$/.test(status)) continue;

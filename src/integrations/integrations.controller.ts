@@ -35,7 +35,7 @@ export class IntegrationsController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'Revoke an integration\'s API key' })
+  @ApiOperation({ summary: "Revoke an integration's API key" })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The key stops working at once' })
   revoke(@Param('id', ParseIdPipe) id: string): Promise<void> {

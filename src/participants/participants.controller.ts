@@ -7,6 +7,7 @@ import { ParseIdPipe } from '../common/validation.js';
 import { CreateParticipantDto, ParticipantPage, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
 import { ParticipantsService } from './participants.service.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { EXAMPLES } from '../common/api-examples.js';
 
 @ApiTags('participants and budgets')
 @Controller('participants')
@@ -17,7 +18,7 @@ export class ParticipantsController {
   @ApiOperation({ summary: 'Create a participant' })
   @ApiProblems(422)
   @Roles('coordinator')
-  @ApiCreatedResponse({ type: ParticipantResponse })
+  @ApiCreatedResponse({ type: ParticipantResponse, example: EXAMPLES.participant })
   create(@Body() dto: CreateParticipantDto, @CurrentActor() actor: Actor): Promise<ParticipantResponse> {
     return this.participants.create(dto, actor);
   }
@@ -26,7 +27,7 @@ export class ParticipantsController {
   @ApiOperation({ summary: 'List participants' })
   @Roles('coordinator', 'support_worker', 'safeguarding_lead')
   @Scopes('participants:read')
-  @ApiOkResponse({ type: ParticipantPage })
+  @ApiOkResponse({ type: ParticipantPage, example: EXAMPLES.participantPage })
   list(@Query() page: PageQuery, @CurrentActor() actor: Actor) {
     return this.participants.list(page, actor);
   }
@@ -35,7 +36,7 @@ export class ParticipantsController {
   @ApiOperation({ summary: 'A participant' })
   @Roles('coordinator', 'support_worker', 'safeguarding_lead')
   @Scopes('participants:read')
-  @ApiOkResponse({ type: ParticipantResponse })
+  @ApiOkResponse({ type: ParticipantResponse, example: EXAMPLES.participant })
   get(@Param('id', ParseIdPipe) id: string, @CurrentActor() actor: Actor): Promise<ParticipantResponse> {
     return this.participants.get(id, actor);
   }
@@ -44,7 +45,7 @@ export class ParticipantsController {
   @ApiOperation({ summary: 'Change a participant' })
   @ApiProblems(422)
   @Roles('coordinator')
-  @ApiOkResponse({ type: ParticipantResponse })
+  @ApiOkResponse({ type: ParticipantResponse, example: EXAMPLES.participant })
   update(
     @Param('id', ParseIdPipe) id: string,
     @Body() dto: UpdateParticipantDto,

@@ -6,6 +6,7 @@ import { ParseIdPipe } from '../common/validation.js';
 import { CreateProgrammeDto, ProgrammePage, ProgrammeResponse, UpdateProgrammeDto } from './dto/programme.dto.js';
 import { ProgrammesService } from './programmes.service.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { EXAMPLES } from '../common/api-examples.js';
 
 @ApiTags('programmes, terms, sessions')
 @Roles('coordinator')
@@ -16,21 +17,21 @@ export class ProgrammesController {
   @Post()
   @ApiOperation({ summary: 'Create a programme' })
   @ApiProblems(422)
-  @ApiCreatedResponse({ type: ProgrammeResponse })
+  @ApiCreatedResponse({ type: ProgrammeResponse, example: EXAMPLES.programme })
   create(@Body() dto: CreateProgrammeDto): Promise<ProgrammeResponse> {
     return this.programmes.create(dto);
   }
 
   @Get()
   @ApiOperation({ summary: 'List programmes' })
-  @ApiOkResponse({ type: ProgrammePage })
+  @ApiOkResponse({ type: ProgrammePage, example: EXAMPLES.programmePage })
   list(@Query() page: PageQuery) {
     return this.programmes.list(page);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A programme' })
-  @ApiOkResponse({ type: ProgrammeResponse })
+  @ApiOkResponse({ type: ProgrammeResponse, example: EXAMPLES.programme })
   get(@Param('id', ParseIdPipe) id: string): Promise<ProgrammeResponse> {
     return this.programmes.get(id);
   }
@@ -38,7 +39,7 @@ export class ProgrammesController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change a programme' })
   @ApiProblems(422)
-  @ApiOkResponse({ type: ProgrammeResponse })
+  @ApiOkResponse({ type: ProgrammeResponse, example: EXAMPLES.programme })
   update(@Param('id', ParseIdPipe) id: string, @Body() dto: UpdateProgrammeDto): Promise<ProgrammeResponse> {
     return this.programmes.update(id, dto);
   }

@@ -12,6 +12,7 @@ import {
 } from './dto/registration.dto.js';
 import { RegistrationsService } from './registrations.service.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { EXAMPLES } from '../common/api-examples.js';
 
 @ApiTags('registrations')
 @Roles('coordinator')
@@ -20,10 +21,14 @@ export class RegistrationsController {
   constructor(private readonly registrations: RegistrationsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register a participant for a programme\'s term (or waitlist them)' })
+  @ApiOperation({ summary: "Register a participant for a programme's term (or waitlist them)" })
   @ApiProblems(409, 422)
   @ApiCreatedResponse({
     type: RegistrationResponse,
+    examples: {
+      registered: { summary: 'A place was free', value: EXAMPLES.registration },
+      waitlisted: { summary: 'The programme was full', value: EXAMPLES.registrationWaitlisted },
+    },
     description:
       "registered (a place was free; the price is committed against the budget) or waitlisted. 409 when the participant already has an active registration for the programme and term; 422 when the age, the budget (owner, validity, money) or the commissioner's contract rule refuses it.",
   })
@@ -33,14 +38,14 @@ export class RegistrationsController {
 
   @Get()
   @ApiOperation({ summary: 'List registrations' })
-  @ApiOkResponse({ type: RegistrationPage })
+  @ApiOkResponse({ type: RegistrationPage, example: EXAMPLES.registrationPage })
   list(@Query() query: RegistrationQuery) {
     return this.registrations.list(query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A registration' })
-  @ApiOkResponse({ type: RegistrationResponse })
+  @ApiOkResponse({ type: RegistrationResponse, example: EXAMPLES.registration })
   get(@Param('id', ParseIdPipe) id: string): Promise<RegistrationResponse> {
     return this.registrations.get(id);
   }
@@ -49,7 +54,7 @@ export class RegistrationsController {
   @ApiOperation({ summary: 'Withdraw a registration (the waitlist moves up)' })
   @ApiProblems(422)
   @HttpCode(200)
-  @ApiOkResponse({ type: RegistrationResponse, description: 'The freed place goes, in the same transaction, to the earliest eligible waitlisted registration' })
+  @ApiOkResponse({ type: RegistrationResponse, example: EXAMPLES.registrationWithdrawn, description: 'The freed place goes, in the same transaction, to the earliest eligible waitlisted registration' })
   withdraw(@Param('id', ParseIdPipe) id: string, @Body() dto: WithdrawRegistrationDto): Promise<RegistrationResponse> {
     return this.registrations.withdraw(id, dto);
   }

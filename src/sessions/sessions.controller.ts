@@ -21,7 +21,7 @@ export class ProgrammeSessionsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'A programme\'s sessions' })
+  @ApiOperation({ summary: "A programme's sessions" })
   @Roles('coordinator', 'support_worker')
   @ApiOkResponse({ type: SessionPage })
   list(@Param('programmeId', ParseIdPipe) programmeId: string, @Query() query: SessionQuery) {

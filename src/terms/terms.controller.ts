@@ -6,6 +6,7 @@ import { ParseIdPipe } from '../common/validation.js';
 import { CreateTermDto, TermPage, TermResponse, UpdateTermDto } from './dto/term.dto.js';
 import { TermsService } from './terms.service.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { EXAMPLES } from '../common/api-examples.js';
 
 @ApiTags('programmes, terms, sessions')
 @Roles('coordinator')
@@ -16,28 +17,28 @@ export class TermsController {
   @Post()
   @ApiOperation({ summary: 'Create a term' })
   @ApiProblems(422)
-  @ApiCreatedResponse({ type: TermResponse, description: '422 when the census date is outside the term or the term overlaps another' })
+  @ApiCreatedResponse({ type: TermResponse, example: EXAMPLES.term, description: '422 when the census date is outside the term or the term overlaps another' })
   create(@Body() dto: CreateTermDto): Promise<TermResponse> {
     return this.terms.create(dto);
   }
 
   @Get()
   @ApiOperation({ summary: 'List terms' })
-  @ApiOkResponse({ type: TermPage })
+  @ApiOkResponse({ type: TermPage, example: EXAMPLES.termPage })
   list(@Query() page: PageQuery) {
     return this.terms.list(page);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A term' })
-  @ApiOkResponse({ type: TermResponse })
+  @ApiOkResponse({ type: TermResponse, example: EXAMPLES.term })
   get(@Param('id', ParseIdPipe) id: string): Promise<TermResponse> {
     return this.terms.get(id);
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Correct a term\'s dates or census date' })
-  @ApiOkResponse({ type: TermResponse, description: 'The corrected term' })
+  @ApiOperation({ summary: "Correct a term's dates or census date" })
+  @ApiOkResponse({ type: TermResponse, example: EXAMPLES.term, description: 'The corrected term' })
   @ApiNotFoundResponse({ description: 'No such term' })
   @ApiUnprocessableEntityResponse({
     description:

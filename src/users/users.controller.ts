@@ -36,7 +36,7 @@ export class UsersController {
   }
 
   @Delete(':id/token')
-  @ApiOperation({ summary: 'Revoke a staff user\'s token' })
+  @ApiOperation({ summary: "Revoke a staff user's token" })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The token stops working at once' })
   revokeToken(@Param('id', ParseIdPipe) id: string): Promise<void> {
