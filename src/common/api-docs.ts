@@ -4,19 +4,28 @@ import { documentIdParameters, documentProblems, documentSecurity } from './open
 
 const PROBLEM_SCHEMA = {
   type: 'object',
-  description: 'RFC 9457 problem details (Content-Type: application/problem+json)',
+  description: 'RFC 9457 problem details (Content-Type: application/problem+json), as every error of this API is answered',
   required: ['type', 'title', 'status', 'detail'],
   properties: {
-    type: { type: 'string', example: 'https://short-breaks.example/problems/age-out-of-range' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
+    type: {
+      type: 'string',
+      format: 'uri',
+      description: 'https://short-breaks.example/problems/ followed by the stable code of the problem (for 422, of the rule)',
+      example: 'https://short-breaks.example/problems/age-out-of-range',
+    },
+    title: { type: 'string', example: 'Business rule refused the request' },
+    status: { type: 'integer', description: 'The HTTP status', example: 422 },
     detail: { type: 'string', description: 'What went wrong; for 422, which rule refused the request' },
     errors: {
       type: 'array',
-      description: 'For validation failures: one entry per failing field',
-      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+      description: 'For validation failures: one entry per failing field (at most 20)',
+      items: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: { field: { type: 'string', example: 'dateOfBirth' }, message: { type: 'string', example: 'must be a real calendar date written YYYY-MM-DD' } },
+      },
     },
-    instance: { type: 'string' },
+    instance: { type: 'string', format: 'uri-reference', description: 'The path of the request', example: '/api/v1/registrations' },
     requestId: { type: 'string', description: 'The X-Request-Id under which the logs hold this request' },
   },
 };
