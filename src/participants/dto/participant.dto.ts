@@ -59,7 +59,7 @@ export class EmergencyContactDto implements EmergencyContact {
 
 /** The participant's client id at one council (its own case-management number). */
 export class CouncilIdDto implements CouncilId {
-  @ApiProperty({ description: 'The council (commissioner)' })
+  @ApiProperty({ format: 'uuid', description: 'The council (commissioner)' })
   @IsId()
   commissionerId: string;
 
@@ -114,7 +114,7 @@ export class CreateParticipantDto {
 export class UpdateParticipantDto extends PartialType(CreateParticipantDto, { skipNullProperties: false }) {}
 
 export class ParticipantResponse {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() firstName: string;
   @ApiProperty() lastName: string;
   @ApiProperty({ format: 'date' }) dateOfBirth: string;
@@ -125,9 +125,9 @@ export class ParticipantResponse {
   medicalNotes?: string | null;
   @ApiProperty() photoConsent: boolean;
   @ApiProperty({ type: [CouncilIdDto] }) councilIds: CouncilId[];
-  @ApiProperty({ type: String, nullable: true, description: 'Set once the record has been anonymised' }) erasedAt: string | null;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true, description: 'Set once the record has been anonymised' }) erasedAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 
   static of(p: Participant, withMedicalNotes: boolean, councilIds: CouncilId[] = []): ParticipantResponse {
     return {
