@@ -6,6 +6,8 @@ import { BillingModule } from './billing/billing.module.js';
 import { BillingWorkerModule } from './billing/billing-worker.module.js';
 import { BudgetsModule } from './budgets/budgets.module.js';
 import { CaseNotesModule } from './case-notes/case-notes.module.js';
+import { ComplianceWorkerModule } from './compliance/compliance-worker.module.js';
+import { ComplianceModule } from './compliance/compliance.module.js';
 import { CommissionersModule } from './commissioners/commissioners.module.js';
 import { AppConfig, type ProcessRole } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -54,10 +56,11 @@ const FEATURE_MODULES = [
   RemittancesModule,
   StatementsModule,
   FinanceExportsModule,
+  ComplianceModule,
 ];
 
 /** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */
-const WORKER_MODULES: Array<DynamicModule | (new () => unknown)> = [SafeguardingAlertsWorkerModule, DataProtectionWorkerModule, BillingWorkerModule];
+const WORKER_MODULES: Array<DynamicModule | (new () => unknown)> = [SafeguardingAlertsWorkerModule, DataProtectionWorkerModule, BillingWorkerModule, ComplianceWorkerModule];
 
 /**
  * One codebase, two roles: `api` serves HTTP, `worker` consumes the Bull queues, `all` does both

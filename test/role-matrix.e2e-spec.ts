@@ -114,6 +114,13 @@ const ROUTES: RouteRule[] = [
   { method: 'get',    path: '/api/v1/finance-exports',              allowed: ['finance'] },
   { method: 'get',    path: '/api/v1/finance-exports/:id',          allowed: ['finance'] },
   { method: 'get',    path: '/api/v1/finance-exports/:id/file',     allowed: ['finance'] },
+  // compliance register (issue 13): the coordinator's
+  { method: 'post',   path: '/api/v1/compliance-documents',         allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/compliance-documents',         allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/compliance-documents/:id',     allowed: ['coordinator'] },
+  { method: 'patch',  path: '/api/v1/compliance-documents/:id',     allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/compliance/status',            allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/compliance/reminders',         allowed: ['coordinator'] },
 ];
 
 /** Open to everyone, token or not. */
