@@ -10,6 +10,7 @@ import { PaymentsAndRemittances1764410000000 } from './1764410000000-PaymentsAnd
 import { TermCorrections1764420000000 } from './1764420000000-TermCorrections.js';
 import { SearchAndPromotedOnWithdrawal1764430000000 } from './1764430000000-SearchAndPromotedOnWithdrawal.js';
 import { ComplianceRegister1764440000000 } from './1764440000000-ComplianceRegister.js';
+import { SessionCancellation1764440000001 } from './1764440000001-SessionCancellation.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   TermCorrections1764420000000,
   SearchAndPromotedOnWithdrawal1764430000000,
   ComplianceRegister1764440000000,
+  SessionCancellation1764440000001,
 ];

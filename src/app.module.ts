@@ -29,6 +29,7 @@ import { RegistrationsModule } from './registrations/registrations.module.js';
 import { RemittancesModule } from './remittances/remittances.module.js';
 import { SafeguardingAlertsWorkerModule } from './safeguarding-alerts/safeguarding-alerts-worker.module.js';
 import { SafeguardingAlertsModule } from './safeguarding-alerts/safeguarding-alerts.module.js';
+import { SessionCancellationModule } from './session-cancellation/session-cancellation.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { StatementsModule } from './statements/statements.module.js';
 import { TermsModule } from './terms/terms.module.js';
@@ -57,6 +58,7 @@ const FEATURE_MODULES = [
   StatementsModule,
   FinanceExportsModule,
   ComplianceModule,
+  SessionCancellationModule,
 ];
 
 /** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */

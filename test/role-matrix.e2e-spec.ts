@@ -61,6 +61,7 @@ const ROUTES: RouteRule[] = [
   { method: 'get',    path: '/api/v1/programmes/:id/sessions',      allowed: READ_SESSIONS },
   { method: 'get',    path: '/api/v1/sessions/:id',                 allowed: READ_SESSIONS },
   { method: 'patch',  path: '/api/v1/sessions/:id',                 allowed: ['coordinator'] },
+  { method: 'post',   path: '/api/v1/sessions/:id/cancel',          allowed: ['coordinator'] },
   // participants and budgets
   { method: 'post',   path: '/api/v1/participants',                 allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/participants',                 allowed: READ_PARTICIPANTS },

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
-import { notFound, ruleBrokenOn } from '../common/problem.js';
+import { notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
+import { withConstraints } from '../common/constraints.js';
 import { type AttendanceRow, recordAttendance } from './attendance.repository.js';
 import type { AttendanceResponse, RecordAttendanceDto, RosterEntryResponse } from './dto/attendance.dto.js';
 
@@ -37,13 +38,17 @@ export class AttendanceService {
     if (!registered) {
       throw ruleBrokenOn('not-registered-for-session', 'participantId', "the participant is not registered for this session's programme and term");
     }
-    const row = await recordAttendance(this.dataSource, {
-      sessionId,
-      participantId,
-      status: dto.status,
-      note: dto.note ?? null,
-      recordedBy: `${principal.kind}:${principal.id}`,
-    });
+    const row = await withConstraints(
+      () =>
+        recordAttendance(this.dataSource, {
+          sessionId,
+          participantId,
+          status: dto.status,
+          note: dto.note ?? null,
+          recordedBy: `${principal.kind}:${principal.id}`,
+        }),
+      { attendance_session_not_cancelled: () => ruleBroken('session-cancelled', 'The session is cancelled: no attendance is recorded for it') },
+    );
     return toResponse(row);
   }
 
