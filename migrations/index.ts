@@ -11,6 +11,7 @@ import { TermCorrections1764420000000 } from './1764420000000-TermCorrections.js
 import { SearchAndPromotedOnWithdrawal1764430000000 } from './1764430000000-SearchAndPromotedOnWithdrawal.js';
 import { ComplianceRegister1764440000000 } from './1764440000000-ComplianceRegister.js';
 import { SessionCancellation1764440000001 } from './1764440000001-SessionCancellation.js';
+import { ConsentsAndStaffing1764440000002 } from './1764440000002-ConsentsAndStaffing.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   SearchAndPromotedOnWithdrawal1764430000000,
   ComplianceRegister1764440000000,
   SessionCancellation1764440000001,
+  ConsentsAndStaffing1764440000002,
 ];

@@ -11,6 +11,7 @@ import { ComplianceModule } from './compliance/compliance.module.js';
 import { CommissionersModule } from './commissioners/commissioners.module.js';
 import { AppConfig, type ProcessRole } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ConsentsModule } from './consents/consents.module.js';
 import { ContractsModule } from './contracts/contracts.module.js';
 import { DataProtectionWorkerModule } from './data-protection/data-protection-worker.module.js';
 import { DataProtectionModule } from './data-protection/data-protection.module.js';
@@ -31,6 +32,7 @@ import { SafeguardingAlertsWorkerModule } from './safeguarding-alerts/safeguardi
 import { SafeguardingAlertsModule } from './safeguarding-alerts/safeguarding-alerts.module.js';
 import { SessionCancellationModule } from './session-cancellation/session-cancellation.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
+import { StaffingModule } from './staffing/staffing.module.js';
 import { StatementsModule } from './statements/statements.module.js';
 import { TermsModule } from './terms/terms.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -59,6 +61,8 @@ const FEATURE_MODULES = [
   FinanceExportsModule,
   ComplianceModule,
   SessionCancellationModule,
+  ConsentsModule,
+  StaffingModule,
 ];
 
 /** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */

@@ -62,6 +62,11 @@ const ROUTES: RouteRule[] = [
   { method: 'get',    path: '/api/v1/sessions/:id',                 allowed: READ_SESSIONS },
   { method: 'patch',  path: '/api/v1/sessions/:id',                 allowed: ['coordinator'] },
   { method: 'post',   path: '/api/v1/sessions/:id/cancel',          allowed: ['coordinator'] },
+  // the rota and readiness (issue 13): coordinators manage; support workers read those of sessions they are rostered on
+  { method: 'put',    path: '/api/v1/sessions/:id/staff/:userId',   allowed: ['coordinator'] },
+  { method: 'delete', path: '/api/v1/sessions/:id/staff/:userId',   allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/sessions/:id/staff',           allowed: READ_SESSIONS },
+  { method: 'get',    path: '/api/v1/sessions/:id/readiness',       allowed: READ_SESSIONS },
   // participants and budgets
   { method: 'post',   path: '/api/v1/participants',                 allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/participants',                 allowed: READ_PARTICIPANTS },
@@ -69,6 +74,8 @@ const ROUTES: RouteRule[] = [
   { method: 'patch',  path: '/api/v1/participants/:id',             allowed: ['coordinator'] },
   { method: 'post',   path: '/api/v1/participants/:id/budgets',     allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/participants/:id/budgets',     allowed: READ_BUDGETS },
+  { method: 'post',   path: '/api/v1/participants/:id/consents',    allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/participants/:id/consents',    allowed: CASE_NOTE_STAFF },
   { method: 'get',    path: '/api/v1/budgets/:id',                  allowed: READ_BUDGETS },
   // registrations, attendance and headcounts
   { method: 'post',   path: '/api/v1/registrations',                allowed: ['coordinator'] },
@@ -77,7 +84,7 @@ const ROUTES: RouteRule[] = [
   { method: 'post',   path: '/api/v1/registrations/:id/withdraw',   allowed: ['coordinator'] },
   { method: 'put',    path: '/api/v1/sessions/:id/attendance/:participantId', allowed: [...READ_SESSIONS, 'scope:attendance:write'] },
   { method: 'get',    path: '/api/v1/sessions/:id/attendance',      allowed: READ_SESSIONS },
-  { method: 'get',    path: '/api/v1/sessions/:id/roster',          allowed: READ_SESSIONS },
+  { method: 'get',    path: '/api/v1/sessions/:id/roster',          allowed: [...READ_SESSIONS, 'scope:attendance:write'] },
   { method: 'get',    path: '/api/v1/programmes/:programmeId/terms/:termId/headcount', allowed: READ_COMMERCIAL },
   { method: 'get',    path: '/api/v1/programmes/:programmeId/terms/:termId/uptake',    allowed: READ_COMMERCIAL },
   // case notes (which categories a role may read is checked per note), audit trail, data protection

@@ -4,6 +4,7 @@ import type { Principal } from '../auth/principal.js';
 import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
 import { notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { withConstraints } from '../common/constraints.js';
+import { ConsentRepository } from '../consents/consent.repository.js';
 import { type AttendanceRow, recordAttendance } from './attendance.repository.js';
 import type { AttendanceResponse, RecordAttendanceDto, RosterEntryResponse } from './dto/attendance.dto.js';
 
@@ -19,7 +20,10 @@ const toResponse = (row: AttendanceRow): AttendanceResponse => ({
 
 @Injectable()
 export class AttendanceService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly consents: ConsentRepository,
+  ) {}
 
   /**
    * Records a participant's attendance at a session: only for participants registered for the
@@ -47,7 +51,11 @@ export class AttendanceService {
           note: dto.note ?? null,
           recordedBy: `${principal.kind}:${principal.id}`,
         }),
-      { attendance_session_not_cancelled: () => ruleBroken('session-cancelled', 'The session is cancelled: no attendance is recorded for it') },
+      {
+        attendance_session_not_cancelled: () => ruleBroken('session-cancelled', 'The session is cancelled: no attendance is recorded for it'),
+        attendance_off_site_consent: () =>
+          ruleBrokenOn('off-site-consent-missing', 'status', 'an off-site session: present or late needs a current consent to off-site trips'),
+      },
     );
     return toResponse(row);
   }
@@ -77,7 +85,9 @@ export class AttendanceService {
       [sessionId],
     );
     const { items, nextCursor } = pageOf(rows, page);
-    return { items: items.map(({ id: _id, ...entry }) => entry), nextCursor };
+    const [{ date }] = await this.dataSource.query(`SELECT date::text AS date FROM sessions WHERE id = $1`, [sessionId]);
+    const consents = await this.consents.currentFor(this.dataSource.manager, items.map((i) => i.id), date);
+    return { items: items.map(({ id, ...entry }) => ({ ...entry, consents: consents.get(id)! })), nextCursor };
   }
 
   private async requireSession(sessionId: string): Promise<void> {

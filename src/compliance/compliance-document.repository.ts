@@ -163,14 +163,16 @@ export class ComplianceDocumentRepository {
     patch: { reference?: string | null; issuedOn?: string; expiresOn?: string | null; notes?: string | null },
   ): Promise<ComplianceDocument> {
     const [row]: DocumentRow[] = await sql.query(
-      `UPDATE compliance_documents
+      `WITH updated AS (
+       UPDATE compliance_documents
           SET reference = CASE WHEN $2 THEN $3 ELSE reference END,
               issued_on = coalesce($4::date, issued_on),
               expires_on = CASE WHEN $5 THEN $6::date ELSE expires_on END,
               notes = CASE WHEN $7 THEN $8 ELSE notes END,
               updated_at = now()
         WHERE id = $1
-        RETURNING ${COLUMNS}`,
+        RETURNING ${COLUMNS})
+       SELECT * FROM updated`,
       [
         id,
         patch.reference !== undefined,

@@ -26,6 +26,7 @@ export class Participant {
   @Column({ type: 'text', nullable: true }) needs: string | null;
   @Column({ name: 'medical_notes', type: 'text', nullable: true }) medicalNotes: string | null;
   @Column({ name: 'photo_consent', type: 'boolean' }) photoConsent: boolean;
+  @Column({ name: 'support_level', type: 'text' }) supportLevel: 'group' | 'one_to_one' | 'two_to_one';
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
   @Column({ name: 'erased_at', type: 'timestamptz', nullable: true }) erasedAt: Date | null;

@@ -1,4 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+
+export const SUPPORT_LEVELS = ['group', 'one_to_one', 'two_to_one'] as const;
+export type SupportLevel = (typeof SUPPORT_LEVELS)[number];
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -97,9 +100,13 @@ export class CreateParticipantDto {
   @IsOptional() @IsString() @MaxLength(10000)
   medicalNotes?: string;
 
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ default: false, description: 'Mirrors the current photography consent: setting it records one (GET /participants/:id/consents)' })
   @IsOmittable() @IsBoolean()
   photoConsent?: boolean;
+
+  @ApiPropertyOptional({ enum: SUPPORT_LEVELS, default: 'group', description: 'How many support workers the participant needs: group (shared, by the programme’s groupRatio), one_to_one, two_to_one' })
+  @IsOmittable() @IsIn(SUPPORT_LEVELS)
+  supportLevel?: SupportLevel;
 
   @ApiPropertyOptional({
     type: [CouncilIdDto],
@@ -123,7 +130,8 @@ export class ParticipantResponse {
   @ApiProperty({ type: String, nullable: true }) needs: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Present only for roles that may read medical notes' })
   medicalNotes?: string | null;
-  @ApiProperty() photoConsent: boolean;
+  @ApiProperty({ description: 'The current photography consent (false when none, refused or expired)' }) photoConsent: boolean;
+  @ApiProperty({ enum: SUPPORT_LEVELS }) supportLevel: SupportLevel;
   @ApiProperty({ type: [CouncilIdDto] }) councilIds: CouncilId[];
   @ApiProperty({ format: 'date-time', type: String, nullable: true, description: 'Set once the record has been anonymised' }) erasedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -140,6 +148,7 @@ export class ParticipantResponse {
       needs: p.needs,
       ...(withMedicalNotes ? { medicalNotes: p.medicalNotes } : {}),
       photoConsent: p.photoConsent,
+      supportLevel: p.supportLevel,
       councilIds,
       erasedAt: p.erasedAt?.toISOString() ?? null,
       createdAt: p.createdAt.toISOString(),

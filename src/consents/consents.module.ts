@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ConsentRepository } from './consent.repository.js';
+import { ConsentsController } from './consents.controller.js';
+import { ConsentsService } from './consents.service.js';
+
+/** Consents by purpose; the repository answers current consents to the roster and readiness. */
+@Module({
+  controllers: [ConsentsController],
+  providers: [ConsentsService, ConsentRepository],
+  exports: [ConsentRepository],
+})
+export class ConsentsModule {}
