@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { createHttpApp, createWorkerContext } from './app.factory.js';
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
   } else {
     const http = await createHttpApp(config, role);
     drain = new HttpDrain(http.getHttpServer() as Server);
-    await http.listen(config.port);
+    await listenOnEveryInterface(http, config.port);
     app = http;
   }
   log.info({ port: role === 'worker' ? undefined : config.port, startupMs: Date.now() - started }, `Started (${role})`);
@@ -102,6 +103,17 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** Listens as Node does by default (every IPv6 and IPv4 address), or on every IPv4 one where IPv6 is off. */
+async function listenOnEveryInterface(http: NestFastifyApplication, port: number): Promise<void> {
+  try {
+    await http.listen({ port, host: '::' });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw error;
+    await http.listen({ port, host: '0.0.0.0' });
+  }
 }
 
 function fail(message: string): never {

@@ -1,24 +1,25 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Observable } from 'rxjs';
-import { isTimedOut, markTimedOut } from './problem-details.filter.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { map, type Observable } from 'rxjs';
+import { isAnswered, isTimedOut, markTimedOut } from './problem-details.filter.js';
 import { requestTimedOut } from './problem.js';
 
 /**
  * REQUEST_TIMEOUT_MS: a request still unanswered after `timeoutMs` is answered 503 problem details
  * (`request-timeout`, Retry-After, Connection: close) by `answer`, and marked so that its handler's late
- * result is dropped. Plain Node middleware, so it works whatever framework serves the routes.
+ * result is dropped. A Fastify `onRequest` hook, so it covers every route, Nest's or not.
  */
-export function requestDeadline(timeoutMs: number, answer: (req: IncomingMessage, res: ServerResponse, error: Error) => void) {
-  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+export function requestDeadline(fastify: FastifyInstance, timeoutMs: number, answer: (request: FastifyRequest, reply: FastifyReply, error: Error) => void): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const res = reply.raw;
     const timer = setTimeout(() => {
-      if (res.headersSent || res.writableEnded) return;
-      markTimedOut(req);
-      answer(req, res, requestTimedOut(timeoutMs));
+      if (isAnswered(reply) || res.writableEnded) return;
+      markTimedOut(request);
+      answer(request, reply, requestTimedOut(timeoutMs));
     }, timeoutMs);
     res.once('close', () => clearTimeout(timer));
-    next();
-  };
+    done();
+  });
 }
 
 /**
@@ -29,8 +30,14 @@ export function requestDeadline(timeoutMs: number, answer: (req: IncomingMessage
 @Injectable()
 export class AbandonTimedOutRequests implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<IncomingMessage>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (isTimedOut(request)) throw requestTimedOut(0);
-    return next.handle();
+    // a late result is dropped (the filter sends nothing for a request the deadline answered)
+    return next.handle().pipe(
+      map((value) => {
+        if (isTimedOut(request)) throw requestTimedOut(0);
+        return value;
+      }),
+    );
   }
 }
