@@ -11,7 +11,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { AbandonTimedOutRequests, requestDeadline } from './common/request-deadline.js';
 import { BodyShapePipe, createValidationPipe } from './common/validation.js';
 import { DependencyMonitor } from './health/dependency-monitor.js';
-import { createRootLogger, logRequests, NestPinoLogger, requestIdFor } from './logging/logging.module.js';
+import { createRootLogger, NestPinoLogger, REQUEST_ID_HEADER, RequestLog, requestIdFor } from './logging/logging.module.js';
 import { mountQueueBoard } from './queue-board/queue-board.fastify.js';
 
 export const API_PREFIX = 'api/v1';
@@ -20,22 +20,25 @@ export const API_PREFIX = 'api/v1';
 export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole, 'worker'>, logger?: Pino): Promise<NestFastifyApplication> {
   const log = logger ?? createRootLogger(config.logLevel);
   let problems: ProblemDetailsFilter | undefined;
+  const requestLog = new RequestLog(log);
   const adapter = new FastifyAdapter({
     loggerInstance: log,
-    // one line per request, written by logRequests (Fastify's own two lines per request are off)
-    disableRequestLogging: true,
+    // one line per request, once answered (instead of Fastify's two)
+    logController: requestLog,
     // no child logger per request: the request line carries the id
     childLoggerFactory: (parent: FastifyBaseLogger) => parent,
     genReqId: requestIdFor,
     requestIdHeader: false,
     trustProxy: 'loopback',
     bodyLimit: BODY_LIMIT_BYTES,
-    ignoreTrailingSlash: true,
+    routerOptions: { ignoreTrailingSlash: true },
     // no Nest middleware is used: nothing runs per request but Fastify's hooks
     skipMiddie: true,
     // what the router refuses before any hook runs (a malformed URL: 400) is problem details too
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
-      reply.header('X-Request-Id', request.id);
+      reply.header(REQUEST_ID_HEADER, request.id);
+      // no hook runs for these, not even the one that logs a request once answered
+      reply.raw.once('finish', () => requestLog.requestCompleted(null, request, reply));
       (problems ?? new ProblemDetailsFilter()).send(request, reply, error);
     },
   });
@@ -47,8 +50,13 @@ export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole
   const fastify = app.getHttpAdapter().getInstance();
   problems = new ProblemDetailsFilter(app.get(DependencyMonitor));
   const filter = problems;
-  logRequests(fastify, log);
-  requestDeadline(fastify, config.requestTimeoutMs, (request, reply, error) => filter.send(request, reply, error));
+  // the one hook every request runs: its id in the response, and its deadline
+  const deadline = requestDeadline(config.requestTimeoutMs, (request, reply, error) => filter.send(request, reply, error));
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    deadline(request, reply);
+    done();
+  });
   useJsonBodies(fastify);
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [

@@ -1,5 +1,5 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import { isAnswered, isTimedOut, markTimedOut } from './problem-details.filter.js';
 import { requestTimedOut } from './problem.js';
@@ -7,10 +7,10 @@ import { requestTimedOut } from './problem.js';
 /**
  * REQUEST_TIMEOUT_MS: a request still unanswered after `timeoutMs` is answered 503 problem details
  * (`request-timeout`, Retry-After, Connection: close) by `answer`, and marked so that its handler's late
- * result is dropped. A Fastify `onRequest` hook, so it covers every route, Nest's or not.
+ * result is dropped. Started by a Fastify `onRequest` hook, so it covers every route, Nest's or not.
  */
-export function requestDeadline(fastify: FastifyInstance, timeoutMs: number, answer: (request: FastifyRequest, reply: FastifyReply, error: Error) => void): void {
-  fastify.addHook('onRequest', (request, reply, done) => {
+export function requestDeadline(timeoutMs: number, answer: (request: FastifyRequest, reply: FastifyReply, error: Error) => void) {
+  return (request: FastifyRequest, reply: FastifyReply): void => {
     const res = reply.raw;
     const timer = setTimeout(() => {
       if (isAnswered(reply) || res.writableEnded) return;
@@ -18,8 +18,7 @@ export function requestDeadline(fastify: FastifyInstance, timeoutMs: number, ans
       answer(request, reply, requestTimedOut(timeoutMs));
     }, timeoutMs);
     res.once('close', () => clearTimeout(timer));
-    done();
-  });
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { LogLevel } from '../config/app-config.js';
 
@@ -13,6 +13,7 @@ import type { LogLevel } from '../config/app-config.js';
  */
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 /**
  * The id of a request (Fastify's `genReqId`): the caller's X-Request-Id when it is sane, else a new UUID.
@@ -42,30 +43,34 @@ export function createRootLogger(level: LogLevel): Logger {
 type LoggedRequest = FastifyRequest & { principal?: { kind: string; id: string } };
 
 /**
- * X-Request-Id on every response, and one log line per request once it is answered: `request completed`
- * at info, or `request errored` at error for a 5xx (real faults are logged with their stack by
- * ProblemDetailsFilter; a 5xx the service chose to answer, such as a 503 while PostgreSQL is down, has
- * no stack to log). Health checks are not logged.
+ * Fastify's own per-request logging, reshaped: no `incoming request` line, and one line per request once
+ * it is answered (whatever answered it: a route, a hook, the not-found or the error handler): `request
+ * completed` at info, or `request errored` at error for a 5xx (real faults are logged with their stack by
+ * ProblemDetailsFilter; a 5xx the service chose to answer, such as a 503 while PostgreSQL is down, has no
+ * stack to log). Health checks are not logged.
  */
-export function logRequests(fastify: FastifyInstance, logger: Logger): void {
-  fastify.addHook('onRequest', (request, reply, done) => {
-    reply.header('X-Request-Id', request.id);
-    done();
-  });
-  fastify.addHook('onResponse', (request: LoggedRequest, reply: FastifyReply, done) => {
-    const url = request.raw.url ?? '';
-    if (url.startsWith('/health')) return done();
+export class RequestLog extends LogController {
+  constructor(private readonly logger: Logger) {
+    super({ disableRequestLogging: (request: FastifyRequest) => (request.raw.url ?? '').startsWith('/health') });
+  }
+
+  override incomingRequest(): void {}
+
+  /** Nest's not-found handler answers (and the line above logs) what no route takes. */
+  override routeNotFound(): void {}
+
+  override requestCompleted(_error: Error | null | undefined, request: LoggedRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
     const status = reply.statusCode;
     const line: Record<string, unknown> = {
-      req: { id: request.id, method: request.method, url: url.split('?')[0] },
+      req: { id: request.id, method: request.method, url: (request.raw.url ?? '').split('?')[0] },
       res: { statusCode: status },
       responseTime: Math.round(reply.elapsedTime),
     };
     if (request.principal) line.principal = `${request.principal.kind}:${request.principal.id}`;
-    if (status >= 500) logger.error(line, 'request errored');
-    else logger.info(line, 'request completed');
-    done();
-  });
+    if (status >= 500) this.logger.error(line, 'request errored');
+    else this.logger.info(line, 'request completed');
+  }
 }
 
 /**
