@@ -8,7 +8,7 @@ import { AppConfig, type ProcessRole } from './config/app-config.js';
 import { setUpApiDocs } from './common/api-docs.js';
 import { BODY_LIMIT_BYTES, useJsonBodies } from './common/json-body.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
-import { AbandonTimedOutRequests, requestDeadline } from './common/request-deadline.js';
+import { requestDeadline } from './common/request-deadline.js';
 import { BodyShapePipe, createValidationPipe } from './common/validation.js';
 import { DependencyMonitor } from './health/dependency-monitor.js';
 import { createRootLogger, NestPinoLogger, REQUEST_ID_HEADER, RequestLog, requestIdFor } from './logging/logging.module.js';
@@ -65,7 +65,6 @@ export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole
     ],
   });
   app.useGlobalPipes(new BodyShapePipe(), createValidationPipe());
-  app.useGlobalInterceptors(new AbandonTimedOutRequests());
   // also answers what no route takes (404) and what Fastify refuses before a route runs (413, unreadable bodies)
   app.useGlobalFilters(filter);
   mountQueueBoard(app);

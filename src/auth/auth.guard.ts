@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../common/problem.js';
+import { refuseIfTimedOut } from '../common/request-deadline.js';
 import { AuthService } from './auth.service.js';
 import { PUBLIC_KEY, ROLES_KEY, SCOPES_KEY } from './decorators.js';
 import type { Principal, Role, Scope } from './principal.js';
@@ -30,6 +31,8 @@ export class AuthGuard implements CanActivate {
     const match = BEARER.exec(request.headers.authorization ?? '');
     if (!match) throw unauthorized();
     const principal = await this.auth.authenticate(match[1]);
+    // the request deadline passed while the token was looked up: the handler does not start
+    refuseIfTimedOut(request);
     if (!principal) throw unauthorized('The token is unknown or has been revoked');
     request.principal = principal;
 
@@ -39,6 +42,7 @@ export class AuthGuard implements CanActivate {
       throw forbidden(`The ${principal.role} role may not do this`);
     }
     const limit = await this.rateLimiter.consume(principal.id);
+    refuseIfTimedOut(request);
     if (limit) {
       const response = context.switchToHttp().getResponse<FastifyReply>();
       response.header('X-RateLimit-Limit', String(limit.limit));

@@ -1,6 +1,4 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { map, type Observable } from 'rxjs';
 import { isAnswered, isTimedOut, markTimedOut } from './problem-details.filter.js';
 import { requestTimedOut } from './problem.js';
 
@@ -16,27 +14,19 @@ export function requestDeadline(timeoutMs: number, answer: (request: FastifyRequ
       if (isAnswered(reply) || res.writableEnded) return;
       markTimedOut(request);
       answer(request, reply, requestTimedOut(timeoutMs));
+      // whatever the handler sends later goes nowhere (and is not logged as a reply sent twice)
+      reply.send = () => reply;
     }, timeoutMs);
     res.once('close', () => clearTimeout(timer));
   };
 }
 
 /**
- * Abandons what can still be abandoned of a timed-out request: a handler that has not started yet (its
- * guards waited for the database past the deadline) does not start, so it changes nothing. The pool gives
- * up on a connection wait at the same deadline; a statement already sent to PostgreSQL runs to its end.
+ * Abandons what can still be abandoned of a timed-out request: called by the global guard once it has
+ * authenticated the caller, so that a handler that has not started yet (its guard waited for the
+ * database past the deadline) does not start, and changes nothing. The pool gives up on a connection
+ * wait at the same deadline; a statement already sent to PostgreSQL runs to its end.
  */
-@Injectable()
-export class AbandonTimedOutRequests implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    if (isTimedOut(request)) throw requestTimedOut(0);
-    // a late result is dropped (the filter sends nothing for a request the deadline answered)
-    return next.handle().pipe(
-      map((value) => {
-        if (isTimedOut(request)) throw requestTimedOut(0);
-        return value;
-      }),
-    );
-  }
+export function refuseIfTimedOut(request: object): void {
+  if (isTimedOut(request)) throw requestTimedOut(0);
 }
