@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthService } from '../auth/auth.service.js';
 import { Roles } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
@@ -10,7 +11,10 @@ import { UsersService } from './users.service.js';
 @Roles()
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly auth: AuthService,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ type: UserWithTokenResponse, description: 'Admin only. The token is shown once.' })
@@ -33,13 +37,21 @@ export class UsersController {
   @Delete(':id/token')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The token stops working at once' })
-  revokeToken(@Param('id', ParseIdPipe) id: string): Promise<void> {
-    return this.users.revokeToken(id);
+  async revokeToken(@Param('id', ParseIdPipe) id: string): Promise<void> {
+    try {
+      await this.users.revokeToken(id);
+    } finally {
+      this.auth.tokensChanged();
+    }
   }
 
   @Post(':id/token')
   @ApiCreatedResponse({ type: UserWithTokenResponse, description: 'Issues a new token, replacing the old one' })
-  issueToken(@Param('id', ParseIdPipe) id: string): Promise<UserWithTokenResponse> {
-    return this.users.issueToken(id);
+  async issueToken(@Param('id', ParseIdPipe) id: string): Promise<UserWithTokenResponse> {
+    try {
+      return await this.users.issueToken(id);
+    } finally {
+      this.auth.tokensChanged();
+    }
   }
 }
