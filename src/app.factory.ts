@@ -31,7 +31,8 @@ export async function createHttpApp(config: AppConfig, role: Exclude<ProcessRole
     requestIdHeader: false,
     trustProxy: 'loopback',
     bodyLimit: BODY_LIMIT_BYTES,
-    routerOptions: { ignoreTrailingSlash: true },
+    // as Express did: /api/v1/Programmes/ is /api/v1/programmes (parameters keep their case)
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
     // no Nest middleware is used: nothing runs per request but Fastify's hooks
     skipMiddie: true,
     // what the router refuses before any hook runs (a malformed URL: 400) is problem details too
