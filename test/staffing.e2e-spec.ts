@@ -64,23 +64,68 @@ describe('staffing and readiness', () => {
     expect((await t.api().delete(`/api/v1/sessions/${session.id}/staff/${good.id}`).set(bearer(coordinator.token))).status).toBe(404);
   });
 
-  it('rostering racing an expiry edit of the DBS check: never rostered with a DBS check expired on the session date', async () => {
-    for (let round = 0; round < 5; round++) {
-      const session = await f.session(world.programme.id, { date: addDays(today, 30), startTime: `1${round}:00`, endTime: `1${round}:30` });
-      const worker = await f.user('support_worker');
-      const doc = (await dbs(worker.id, addDays(today, 300))).body;
-      const [rostered, edited] = await Promise.all([
-        roster(session.id, worker.id),
-        t.api().patch(`/api/v1/compliance-documents/${doc.id}`).set(bearer(coordinator.token)).send({ expiresOn: addDays(today, 10) }),
-      ]);
-      expect([rostered.status, edited.status].sort()).toEqual([200, 422]);
-      const row = await t.db.query(
+  /** Rostered on a session whose date their current DBS check does not cover: must always be none. */
+  const uncoveredRosterings = async (sessionId: string): Promise<number> =>
+    (
+      await t.db.query(
         `SELECT count(*)::int AS n FROM session_staff ss JOIN sessions s ON s.id = ss.session_id
            JOIN compliance_documents d ON d.subject_id = ss.user_id AND d.kind = 'dbs_check' AND d.superseded_by IS NULL
           WHERE ss.session_id = $1 AND d.expires_on < s.date`,
-        [session.id],
-      );
-      expect(row.rows[0].n).toBe(0);
+        [sessionId],
+      )
+    ).rows[0].n;
+  const shortenDbs = (documentId: string) =>
+    t.api().patch(`/api/v1/compliance-documents/${documentId}`).set(bearer(coordinator.token)).send({ expiresOn: addDays(today, 10) });
+  let slot = 0;
+  /** A session 30 days ahead, a support worker with a DBS check valid for 300 days. */
+  async function raceSetup() {
+    slot += 1;
+    const hh = String(8 + Math.floor(slot / 4)).padStart(2, '0');
+    const mm = String((slot % 4) * 15).padStart(2, '0');
+    const session = await f.session(world.programme.id, { date: addDays(today, 30), startTime: `${hh}:${mm}`, endTime: `${hh}:${mm === '45' ? '59' : String(Number(mm) + 10)}` });
+    const worker = await f.user('support_worker');
+    const doc = (await dbs(worker.id, addDays(today, 300))).body;
+    return { session, worker, doc };
+  }
+
+  it('rostering racing an expiry edit of the DBS check (free race, 20 rounds): one wins, never rostered with an expired check', async () => {
+    for (let round = 0; round < 20; round++) {
+      const { session, worker, doc } = await raceSetup();
+      const [rostered, edited] = await Promise.all([roster(session.id, worker.id), shortenDbs(doc.id)]);
+      expect([rostered.status, edited.status].sort()).toEqual([200, 422]);
+      expect(await uncoveredRosterings(session.id)).toBe(0);
+    }
+  });
+
+  it('rostering racing an expiry edit, in lock-step: both requests held at a barrier inside their transactions, released together', async () => {
+    // The barrier: this connection holds the session row (rostering stops at its FOR KEY SHARE, before it
+    // reads the DBS check) and the document row (the edit stops at its FOR UPDATE, just before it checks
+    // the rota); both requests are seen waiting, then one COMMIT releases them at the same instant. With
+    // the user-row lock they serialise (the edit, already holding it, goes first and rostering is refused);
+    // without it each reads the other's state from before and both succeed.
+    for (let round = 0; round < 10; round++) {
+      const { session, worker, doc } = await raceSetup();
+      const barrier = await t.db.connect();
+      try {
+        await barrier.query('BEGIN');
+        await barrier.query('SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE', [session.id]);
+        await barrier.query('SELECT 1 FROM compliance_documents WHERE id = $1 FOR UPDATE', [doc.id]);
+        const both = Promise.all([roster(session.id, worker.id).then((r) => r), shortenDbs(doc.id).then((r) => r)]);
+        const deadline = Date.now() + 20_000;
+        for (;;) {
+          const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [t.databaseName]);
+          if (rows[0].n >= 2) break;
+          if (Date.now() > deadline) throw new Error('the two requests never reached the barrier');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await barrier.query('COMMIT');
+        const [rostered, edited] = await both;
+        expect([rostered.status, edited.status].sort()).toEqual([200, 422]);
+        expect(await uncoveredRosterings(session.id)).toBe(0);
+      } finally {
+        await barrier.query('ROLLBACK').catch(() => undefined);
+        barrier.release();
+      }
     }
   });
 
