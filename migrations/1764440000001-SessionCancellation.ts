@@ -11,10 +11,12 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * session it replaces (at most one each); sessions gain `off_site`; contracts gain `cancelled_sessions`
  * (make_up | credit, default credit).
  *
- * attendance_session_rules (BEFORE INSERT OR UPDATE on attendance) is the one definition of the
- * attendance rules that hang on the session: it reads the session FOR SHARE, so a cancellation (an
- * UPDATE of the session) and an attendance write are serialised, and attendance on a cancelled session
- * is refused (constraint name attendance_session_not_cancelled, which the service words as a 422).
+ * attendance_session_rules (BEFORE INSERT, or UPDATE OF session_id, participant_id, status, on attendance)
+ * is the one definition of the attendance rules that hang on the session: it reads the session FOR SHARE,
+ * so a cancellation (an UPDATE of the session) and an attendance write are serialised, and attendance on a
+ * cancelled session is refused (constraint name attendance_session_not_cancelled, which the service words
+ * as a 422). Every attendance write sets status (attendance.repository.ts); erasure, which sets only the
+ * note, does not fire it, so it never waits on a session row that a registration's `booked` count holds.
  */
 export class SessionCancellation1764440000001 implements MigrationInterface {
   name = 'SessionCancellation1764440000001';
@@ -49,7 +51,7 @@ export class SessionCancellation1764440000001 implements MigrationInterface {
       $$
     `);
     await db.query(`
-      CREATE TRIGGER attendance_session_rules BEFORE INSERT OR UPDATE ON attendance
+      CREATE TRIGGER attendance_session_rules BEFORE INSERT OR UPDATE OF session_id, participant_id, status ON attendance
         FOR EACH ROW EXECUTE FUNCTION attendance_session_rules()
     `);
   }

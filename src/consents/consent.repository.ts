@@ -25,11 +25,12 @@ const COLUMNS = `id, participant_id AS "participantId", purpose, given, given_by
 export class ConsentRepository {
   /**
    * The participant FOR UPDATE (so an attendance write, which holds it FOR KEY SHARE, runs wholly
-   * before or after this consent); false when there is no such participant.
+   * before or after this consent, and an erasure, which holds it FOR UPDATE, too); null when there is
+   * no such participant.
    */
-  async lockParticipant(sql: Sql, participantId: string): Promise<boolean> {
-    const rows = await sql.query(`SELECT 1 FROM participants WHERE id = $1 FOR UPDATE`, [participantId]);
-    return rows.length > 0;
+  async lockParticipant(sql: Sql, participantId: string): Promise<{ erased: boolean } | null> {
+    const [row] = await sql.query(`SELECT erased_at IS NOT NULL AS erased FROM participants WHERE id = $1 FOR UPDATE`, [participantId]);
+    return row ?? null;
   }
 
   async participantExists(sql: Sql, participantId: string): Promise<boolean> {
@@ -52,6 +53,25 @@ export class ConsentRepository {
       `SELECT ${COLUMNS} FROM consents WHERE participant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3`,
       [participantId, page.after ?? null, page.limit + 1],
     );
+  }
+
+  /** Every consent of a participant, oldest first (the subject access export). */
+  async allOf(sql: Sql, participantId: string): Promise<Consent[]> {
+    return sql.query(`SELECT ${COLUMNS} FROM consents WHERE participant_id = $1 ORDER BY id`, [participantId]);
+  }
+
+  /**
+   * Each participant's photoConsent on a date: the current photography consent, false when none applies
+   * (none recorded, refused, or expired). What the API shows as photoConsent; the stored
+   * participants.photo_consent is only the last one recorded and says nothing of expiry.
+   */
+  async photoConsents(sql: Sql, participantIds: string[], on: string): Promise<Map<string, boolean>> {
+    if (participantIds.length === 0) return new Map();
+    const rows: Array<{ id: string; given: boolean }> = await sql.query(
+      `SELECT p AS id, coalesce(current_consent(p, 'photography', $2::date), false) AS given FROM unnest($1::uuid[]) AS p`,
+      [participantIds, on],
+    );
+    return new Map(rows.map((r) => [r.id, r.given]));
   }
 
   /** Each participant's current consent per purpose on a date. */

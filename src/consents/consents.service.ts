@@ -3,10 +3,10 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { todayInLondon } from '../common/london-calendar.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type PageQuery } from '../common/pagination.js';
-import { notFound, ruleBrokenOn } from '../common/problem.js';
+import { notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { inTransaction } from '../database/transaction.js';
-import { type Consent, ConsentRepository } from './consent.repository.js';
-import type { ConsentPage, ConsentResponse, RecordConsentDto } from './dto/consent.dto.js';
+import { ConsentRepository } from './consent.repository.js';
+import { type ConsentPage, type ConsentResponse, type RecordConsentDto, toConsentResponse } from './dto/consent.dto.js';
 
 export const ConsentRule = {
   ExpiryBeforeRecorded: 'consent-expiry-before-recorded',
@@ -14,7 +14,6 @@ export const ConsentRule = {
   OffSiteConsentMissing: 'off-site-consent-missing',
 } as const;
 
-const toResponse = (c: Consent): ConsentResponse => ({ ...c, createdAt: c.createdAt.toISOString() });
 
 /**
  * Consents by purpose, with their history: the latest recorded per purpose applies until it expires.
@@ -32,7 +31,10 @@ export class ConsentsService {
       throw ruleBrokenOn(ConsentRule.ExpiryBeforeRecorded, 'expiresOn', 'must not be before recordedOn');
     }
     const consent = await inTransaction(this.dataSource, async (em) => {
-      if (!(await this.consents.lockParticipant(em, participantId))) throw notFound('participant', participantId);
+      const participant = await this.consents.lockParticipant(em, participantId);
+      if (!participant) throw notFound('participant', participantId);
+      // Erasure holds the same lock: a guardian's name is never stored on a record erased before or meanwhile.
+      if (participant.erased) throw ruleBroken('participant-erased', 'The participant record has been erased: no consent may be recorded');
       return this.consents.insert(em, {
         participantId,
         purpose: dto.purpose,
@@ -43,7 +45,7 @@ export class ConsentsService {
         recordedBy: `${principal.kind}:${principal.id}`,
       });
     });
-    return toResponse(consent);
+    return toConsentResponse(consent);
   }
 
   async list(participantId: string, page: PageQuery): Promise<ConsentPage> {
@@ -52,6 +54,6 @@ export class ConsentsService {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.consents.history(sql, participantId, { after: page.cursor ? decodeCursor(page.cursor) : undefined, limit });
     const current = (await this.consents.currentFor(sql, [participantId], todayInLondon())).get(participantId)!;
-    return { ...keysetPage(rows, limit, toResponse), current };
+    return { ...keysetPage(rows, limit, toConsentResponse), current };
   }
 }

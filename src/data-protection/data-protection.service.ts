@@ -13,6 +13,8 @@ import { pruneIdempotencyKeys } from '../case-notes/idempotency.js';
 import { todayInLondon } from '../common/london-calendar.js';
 import { notFound } from '../common/problem.js';
 import { AppConfig } from '../config/app-config.js';
+import { ConsentRepository } from '../consents/consent.repository.js';
+import { toConsentResponse } from '../consents/dto/consent.dto.js';
 import { ParticipantResponse } from '../participants/dto/participant.dto.js';
 import { Participant } from '../participants/participant.entity.js';
 import { eraseRegistrationsOf } from '../registrations/registration.repository.js';
@@ -45,6 +47,7 @@ export class DataProtectionService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly consents: ConsentRepository,
   ) {}
 
   /** Everything held about the child, read in one snapshot; the export itself is audited first, so it lists itself. */
@@ -73,7 +76,12 @@ export class DataProtectionService {
 
       return {
         exportedAt: new Date().toISOString(),
-        participant: ParticipantResponse.of(participant, true, (await ParticipantCouncilIdsRepository.of(em, [participantId])).get(participantId)),
+        participant: ParticipantResponse.of(
+          { ...participant, photoConsent: (await this.consents.photoConsents(em, [participantId], todayInLondon())).get(participantId)! },
+          true,
+          (await ParticipantCouncilIdsRepository.of(em, [participantId])).get(participantId),
+        ),
+        consents: (await this.consents.allOf(em, participantId)).map(toConsentResponse),
         budgets: (await em.find(PersonalBudget, { where: { participantId }, order: { id: 'ASC' } })).map(BudgetResponse.of),
         registrations: await this.registrations(em, participantId),
         attendance: await this.attendance(em, participantId),
@@ -147,8 +155,8 @@ export class DataProtectionService {
   /**
    * Touches only: the participant's personal fields, registrations' withdrawal reasons and waitlisted
    * registrations (withdrawn, so never promoted), budget holder name and email, case note bodies, reasons
-   * and reported author names (and the stored idempotent responses that repeat them), and attendance
-   * notes. Registered places, amounts, budget references and money documents stay as they are.
+   * and reported author names (and the stored idempotent responses that repeat them), attendance
+   * notes, and who gave each consent. Registered places, amounts, budget references and money documents stay as they are.
    * Called with the participant row locked FOR UPDATE; the registrations come before the budgets (the
    * lock order of migrations/1764320000000-RegistrationLockOrder.ts).
    */
@@ -178,6 +186,8 @@ export class DataProtectionService {
       `UPDATE attendance SET ${erasureSetClause('attendance')} WHERE participant_id = $1 AND note IS NOT NULL`,
       [participantId],
     );
+    // After the participants UPDATE: its photo_consent = false may have recorded a refusal (a trigger).
+    await em.query(`UPDATE consents SET ${erasureSetClause('consents')} WHERE participant_id = $1`, [participantId]);
     // Stored idempotent responses repeat note bodies: a replay after erasure answers the erased note.
     await em.query(
       `UPDATE idempotency_keys SET response_body = response_body || jsonb_build_object('body', $2::text, 'authorName', NULL)

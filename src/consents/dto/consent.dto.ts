@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageResponse } from '../../common/pagination.js';
 import { IsCalendarDate } from '../../common/validation.js';
+import type { Consent } from '../consent.repository.js';
 import { CONSENT_PURPOSES, type ConsentPurpose } from '../consent-purposes.js';
 
 export class RecordConsentDto {
@@ -25,6 +26,8 @@ export class ConsentResponse {
   @ApiProperty({ description: 'user:<id>, or "participant record" for one made from photoConsent' }) recordedBy: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
+
+export const toConsentResponse = (c: Consent): ConsentResponse => ({ ...c, createdAt: c.createdAt.toISOString() });
 
 export class CurrentConsentsResponse {
   @ApiProperty({ type: Boolean, nullable: true }) photography: boolean | null;
