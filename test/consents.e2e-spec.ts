@@ -61,6 +61,37 @@ describe('consents by purpose', () => {
     expectProblem(await consent('01a00000-0000-7000-8000-000000000000', { purpose: 'transport', given: true }), 404);
   });
 
+  it('photoConsent is read as the current photography consent: false once it has expired, with no write on the day', async () => {
+    const p = await f.participant({ firstName: 'Expiring', photoConsent: false });
+    const given = await consent(p.id, { purpose: 'photography', given: true, recordedOn: addDays(today, -365), expiresOn: addDays(today, 30) });
+    expect(given.status).toBe(201);
+    const photo = async () => (await f.get(`/participants/${p.id}`)).body.photoConsent;
+    const listed = async () =>
+      (await f.get(`/participants?q=Expiring&limit=100`)).body.items.find((i: { id: string }) => i.id === p.id).photoConsent;
+    expect(await photo()).toBe(true);
+    // time passes: the consent's last day was yesterday (nothing is written on the day it lapses)
+    await t.db.query(`UPDATE consents SET expires_on = $2 WHERE id = $1`, [given.body.id, addDays(today, -1)]);
+    expect((await t.db.query(`SELECT photo_consent FROM participants WHERE id = $1`, [p.id])).rows[0].photo_consent).toBe(true);
+    expect(await photo()).toBe(false);
+    expect(await listed()).toBe(false);
+    expect((await f.get(`/participants/${p.id}/consents`)).body.current.photography).toBeNull();
+    // its last day is today: it still applies
+    await t.db.query(`UPDATE consents SET expires_on = $2 WHERE id = $1`, [given.body.id, today]);
+    expect(await photo()).toBe(true);
+    expect(await listed()).toBe(true);
+    await t.db.query(`UPDATE consents SET expires_on = $2 WHERE id = $1`, [given.body.id, addDays(today, -1)]);
+
+    // PATCH photoConsent true renews it (a consent recorded today, no expiry); the same answer again records nothing
+    const renewed = await t.api().patch(`/api/v1/participants/${p.id}`).set(bearer(coordinator.token)).send({ photoConsent: true });
+    expect(renewed.status).toBe(200);
+    expect(renewed.body.photoConsent).toBe(true);
+    await t.api().patch(`/api/v1/participants/${p.id}`).set(bearer(coordinator.token)).send({ photoConsent: true });
+    const history = (await f.get(`/participants/${p.id}/consents`)).body.items.filter((c: { purpose: string }) => c.purpose === 'photography');
+    expect(history).toHaveLength(2);
+    expect(history[1]).toMatchObject({ given: true, recordedOn: today, expiresOn: null });
+    expect(await photo()).toBe(true);
+  });
+
   it('roster entries show each purpose: true, false, or null (none or expired)', async () => {
     const session = await f.session(world.programme.id, { date: addDays(today, 3) });
     const a = await registered();

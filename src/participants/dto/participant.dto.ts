@@ -100,7 +100,7 @@ export class CreateParticipantDto {
   @IsOptional() @IsString() @MaxLength(10000)
   medicalNotes?: string;
 
-  @ApiPropertyOptional({ default: false, description: 'Mirrors the current photography consent: setting it records one (GET /participants/:id/consents)' })
+  @ApiPropertyOptional({ default: false, description: 'Mirrors the current photography consent: a value different from what applies today records a photography consent (today, no expiry; GET /participants/:id/consents), so true renews an expired one' })
   @IsOmittable() @IsBoolean()
   photoConsent?: boolean;
 
