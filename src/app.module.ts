@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AttendanceEvidenceModule } from './attendance-evidence/attendance-evidence.module.js';
 import { AttendanceModule } from './attendance/attendance.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -62,6 +63,7 @@ const FEATURE_MODULES = [
   SessionCancellationModule,
   ConsentsModule,
   StaffingModule,
+  AttendanceEvidenceModule,
 ];
 
 /** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */

@@ -106,6 +106,9 @@ const ROUTES: RouteRule[] = [
   { method: 'get',    path: '/api/v1/invoices',                     allowed: ['finance', 'coordinator'] },
   { method: 'get',    path: '/api/v1/invoices/:id',                 allowed: ['finance', 'coordinator'] },
   { method: 'get',    path: '/api/v1/invoices/:id/pdf',             allowed: ['finance', 'coordinator'] },
+  // attendance evidence (issue 13): an invoice's evidence for finance and coordinators; the summary for coordinators
+  { method: 'get',    path: '/api/v1/invoices/:id/evidence',        allowed: ['finance', 'coordinator'] },
+  { method: 'get',    path: '/api/v1/programmes/:id/terms/:termId/attendance-summary', allowed: ['coordinator'] },
   { method: 'post',   path: '/api/v1/invoices/:id/credit-notes',    allowed: ['finance'] },
   { method: 'post',   path: '/api/v1/invoices/:id/payments',        allowed: ['finance'] },
   { method: 'get',    path: '/api/v1/invoices/:id/payments',        allowed: ['finance'] },
