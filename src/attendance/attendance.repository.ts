@@ -1,4 +1,4 @@
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 import { ERASURE_PLAN, erasedSql } from '../data-protection/anonymisation.js';
 
 export interface AttendanceRow {
@@ -18,7 +18,7 @@ export interface AttendanceRow {
  * itself, or this write waits for it and sees `erased_at`.
  */
 export async function recordAttendance(
-  sql: Sql,
+  sql: Queryable,
   a: { sessionId: string; participantId: string; status: AttendanceRow['status']; note: string | null; recordedBy: string },
 ): Promise<AttendanceRow> {
   const erasedNote = erasedSql('note', ERASURE_PLAN.attendance.note);

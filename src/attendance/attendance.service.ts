@@ -5,6 +5,7 @@ import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
 import { notFound, ruleBrokenOn } from '../common/problem.js';
 import { type AttendanceRow, recordAttendance } from './attendance.repository.js';
 import type { AttendanceResponse, RecordAttendanceDto, RosterEntryResponse } from './dto/attendance.dto.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 
 const toResponse = (row: AttendanceRow): AttendanceResponse => ({
@@ -35,7 +36,7 @@ export class AttendanceService {
       [sessionId, participantId],
     );
     if (!registered) {
-      throw ruleBrokenOn('not-registered-for-session', 'participantId', "the participant is not registered for this session's programme and term");
+      throw ruleBrokenOn(ProblemCode.NotRegisteredForSession, 'participantId', "the participant is not registered for this session's programme and term");
     }
     const row = await recordAttendance(this.dataSource, {
       sessionId,

@@ -1,4 +1,4 @@
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 import type { BillingUnit, UnitKind } from './billing-lines.js';
 
 /** A unit row as the load query selects it. */
@@ -87,7 +87,7 @@ export const BillingLedgerRepository = {
    * Places billed per term whose billing date — the census date, or for a late joiner the day it took
    * its place — lies in [from, to]: what each should be billed (its price when place_billable) and has been.
    */
-  async placeUnits(sql: Sql, range: { from: string; to: string }): Promise<BillingUnit[]> {
+  async placeUnits(sql: Queryable, range: { from: string; to: string }): Promise<BillingUnit[]> {
     const rows: UnitRow[] = await sql.query(
       `SELECT r.id AS registration_id, 'place' AS unit,
               CASE WHEN r.registered_on > t.census_date THEN 'late_joiner' ELSE 'census' END AS kind,
@@ -116,7 +116,7 @@ export const BillingLedgerRepository = {
    * every billed session is billed at its current share and a place is never billed more than its price.
    * Never a session of another quarter that was never billed: its own quarter's run bills it.
    */
-  async sessionUnits(sql: Sql, range: { from: string; to: string }): Promise<BillingUnit[]> {
+  async sessionUnits(sql: Queryable, range: { from: string; to: string }): Promise<BillingUnit[]> {
     const rows: UnitRow[] = await sql.query(
       `WITH billed AS (
          SELECT l.registration_id, l.unit, l.session_id, min(l.session_date) AS session_date, ${BILLED_COLUMNS}
@@ -150,7 +150,7 @@ export const BillingLedgerRepository = {
 
   /** The ledger entries of issued documents, in three arrays' worth of one INSERT. */
   async insertEntries(
-    sql: Sql,
+    sql: Queryable,
     entries: Array<{
       registrationId: string;
       unit: string;

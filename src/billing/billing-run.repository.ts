@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 import { tryLockQuarter } from './billing-transactions.js';
 
 /** A billing run as its outbox sees it: a run that must have a live Bull job. */
@@ -168,7 +168,7 @@ export class BillingRunRepository {
   }
 
   /** The run's quarter, locked in `em`'s transaction, if the run is still running at `generation` and started long enough ago. */
-  private async lockIfStillRunning(em: Sql, id: string, generation: number, startedBeforeMs: number): Promise<string | Interruption> {
+  private async lockIfStillRunning(em: Queryable, id: string, generation: number, startedBeforeMs: number): Promise<string | Interruption> {
     const [run]: Array<{ quarter: string }> = await em.query(
       `SELECT quarter FROM billing_runs
         WHERE id = $1 AND status = 'running' AND dispatch_generation = $2 AND ${STARTED_BEFORE('$3')}`,

@@ -5,6 +5,7 @@ import { todayInLondon } from '../common/london-calendar.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page } from '../common/pagination.js';
 import { conflict, notFound, ProblemError } from '../common/problem.js';
 import { withTimeout } from '../common/with-timeout.js';
+import { isUniqueViolation } from '../database/pg-errors.js';
 import { inTransaction } from '../database/transaction.js';
 import { jobLiveness } from '../queue/job-liveness.js';
 import { OutboxSweeper } from '../queue/outbox.js';
@@ -16,10 +17,7 @@ import type { BillingPreviewResponse, BillingRunQuery, BillingRunResponse, Billi
 import type { PlannedDocumentResponse } from './dto/invoice.dto.js';
 import { toPlannedLineResponse, toRecipientResponse } from './document-responses.js';
 import { previousQuarter } from './quarter.js';
-
-const UNIQUE_VIOLATION = '23505';
-const isUniqueViolation = (error: unknown) =>
-  ((error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code) === UNIQUE_VIOLATION;
+import { ProblemCode } from '../common/problem-codes.js';
 
 /** How long POST /billing-runs/:id/retry waits for Redis to tell whether a running run's job is alive. */
 const LIVENESS_TIMEOUT_MS = 2000;
@@ -138,11 +136,11 @@ export class BillingRunsService {
       if (current.status === 'failed') requeued = await this.repository.requeueFailed(id);
       else if (current.status === 'running') ({ requeued, refusal } = await this.requeueStuck(id));
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('billing-run-active', 'Another run of this quarter is queued or running: wait for it instead');
+      if (isUniqueViolation(error)) throw conflict(ProblemCode.BillingRunActive, 'Another run of this quarter is queued or running: wait for it instead');
       throw error;
     }
     if (!requeued) {
-      throw conflict('billing-run-not-failed', `Only a failed run, or a running one whose worker has gone, can be retried; this one is ${refusal}`);
+      throw conflict(ProblemCode.BillingRunNotFailed, `Only a failed run, or a running one whose worker has gone, can be retried; this one is ${refusal}`);
     }
     const run = await this.get(id); // answered as re-queued, whatever a quick worker does next
     await this.dispatch(id);
@@ -157,7 +155,7 @@ export class BillingRunsService {
     try {
       liveness = await withTimeout(jobLiveness(this.outbox.queue, entry.jobId), LIVENESS_TIMEOUT_MS, 'Redis');
     } catch {
-      throw new ProblemError(503, 'unavailable', 'Service unavailable', 'Redis is not answering, so whether this run’s worker is alive cannot be told: try again shortly', undefined, {
+      throw new ProblemError(503, ProblemCode.Unavailable, 'Service unavailable', 'Redis is not answering, so whether this run’s worker is alive cannot be told: try again shortly', undefined, {
         'Retry-After': '10',
       });
     }
@@ -232,7 +230,7 @@ export class BillingRunsService {
         [quarter],
       );
       if (active) return { created: false, id: active.id };
-      if (attempt >= 5) throw conflict('billing-run-busy', `Runs of ${quarter} keep finishing as this request arrives: try again`);
+      if (attempt >= 5) throw conflict(ProblemCode.BillingRunBusy, `Runs of ${quarter} keep finishing as this request arrives: try again`);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 import {
   type BillingCommissioner,
   type BillingContract,
@@ -26,12 +26,12 @@ import { billableCensusRange, quarterOf } from './quarter.js';
 const QUARTER_LOCK_NAMESPACE = 74201;
 
 /** Serialises everything that writes a quarter's billing ledger (runs and full credits), until commit. */
-export async function lockQuarter(sql: Sql, quarter: string): Promise<void> {
+export async function lockQuarter(sql: Queryable, quarter: string): Promise<void> {
   await sql.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [QUARTER_LOCK_NAMESPACE, quarter]);
 }
 
 /** The quarter's lock if nobody holds it (false: a run or a credit of the quarter is being written right now). */
-export async function tryLockQuarter(sql: Sql, quarter: string): Promise<boolean> {
+export async function tryLockQuarter(sql: Queryable, quarter: string): Promise<boolean> {
   const [row] = await sql.query(`SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`, [QUARTER_LOCK_NAMESPACE, quarter]);
   return row.locked === true;
 }
@@ -43,7 +43,7 @@ export async function tryLockQuarter(sql: Sql, quarter: string): Promise<boolean
  * sessions already billed whose amount should change) with what each should be and has been billed, and
  * the terms, contracts, commissioners and programmes they refer to.
  */
-export async function loadBillingFacts(sql: Sql, quarter: string, runOn: string): Promise<BillingFacts> {
+export async function loadBillingFacts(sql: Queryable, quarter: string, runOn: string): Promise<BillingFacts> {
   const empty: BillingFacts = { runOn, terms: [], programmes: [], contracts: [], commissioners: [], units: [] };
   const range = billableCensusRange(quarter, runOn);
   if (!range) return empty;
@@ -86,7 +86,7 @@ export interface IssuedDocument {
  * writes documents, lines and ledger entries in three statements. A rollback takes the numbers back.
  */
 export async function issueDocuments(
-  sql: Sql,
+  sql: Queryable,
   documents: PlannedDocument[],
   meta: { billingRunId: string | null; createdBy: string | null },
 ): Promise<IssuedDocument[]> {
@@ -229,7 +229,7 @@ export interface RunOutcome {
  * completed meanwhile, bill every difference between the census and the ledger, and mark the run
  * completed with its documents' totals — all or nothing.
  */
-export async function executeBillingRun(sql: Sql, runId: string, runOn: string): Promise<RunOutcome> {
+export async function executeBillingRun(sql: Queryable, runId: string, runOn: string): Promise<RunOutcome> {
   const [run] = await sql.query(`SELECT quarter, status FROM billing_runs WHERE id = $1`, [runId]);
   if (!run || run.status === 'completed') return { executed: false, issued: [] };
   await lockQuarter(sql, run.quarter);
@@ -255,7 +255,7 @@ export async function executeBillingRun(sql: Sql, runId: string, runOn: string):
 }
 
 /** What a run of `quarter` would issue on `runOn`, computed exactly as the run does (nothing written). */
-export async function previewBilling(sql: Sql, quarter: string, runOn: string): Promise<PlannedDocument[]> {
+export async function previewBilling(sql: Queryable, quarter: string, runOn: string): Promise<PlannedDocument[]> {
   return planBilling(await loadBillingFacts(sql, quarter, runOn));
 }
 
@@ -271,7 +271,7 @@ export type CreditOutcome =
  * participant it still bills, with ledger entries (-1) so a later run may invoice them again.
  */
 export async function creditInvoice(
-  sql: Sql,
+  sql: Queryable,
   invoiceId: string,
   reason: string,
   issueDate: string,

@@ -1,4 +1,4 @@
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 import type { PaymentMethod } from './payment-method.js';
 
 /*
@@ -108,7 +108,7 @@ const PAYMENT_COLUMNS = `p.id, p.document_id, p.amount_pence, p.received_on, p.r
  * Locks the documents FOR NO KEY UPDATE, in id order (the lock order: after a remittance row, invoices
  * by id), so payments of one invoice queue up. Answers the ids that exist.
  */
-export async function lockDocuments(sql: Sql, ids: string[]): Promise<string[]> {
+export async function lockDocuments(sql: Queryable, ids: string[]): Promise<string[]> {
   const rows: Array<{ id: string }> = await sql.query(
     `SELECT id FROM documents WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
     [[...new Set(ids)]],
@@ -117,7 +117,7 @@ export async function lockDocuments(sql: Sql, ids: string[]): Promise<string[]> 
 }
 
 /** The documents with what is outstanding on them, read fresh (call after locking them). */
-export async function balancesOf(sql: Sql, ids: string[]): Promise<Map<string, InvoiceBalance>> {
+export async function balancesOf(sql: Queryable, ids: string[]): Promise<Map<string, InvoiceBalance>> {
   const rows: BalanceRow[] = await sql.query(`${BALANCE_SELECT} WHERE d.id = ANY($1::uuid[])`, [[...new Set(ids)]]);
   return new Map(rows.map((r) => [r.id, toBalance(r)]));
 }
@@ -126,7 +126,7 @@ export async function balancesOf(sql: Sql, ids: string[]): Promise<Map<string, I
  * The commissioner's own invoices (addressed to it, not to its budget holders) with money outstanding,
  * oldest first: by due date, then issue date, then number.
  */
-export async function outstandingInvoicesOf(sql: Sql, commissionerId: string): Promise<InvoiceBalance[]> {
+export async function outstandingInvoicesOf(sql: Queryable, commissionerId: string): Promise<InvoiceBalance[]> {
   const rows: BalanceRow[] = await sql.query(
     `${BALANCE_SELECT}
       WHERE d.commissioner_id = $1 AND d.kind = 'invoice' AND d.recipient_type = 'commissioner' AND b.outstanding_pence > 0
@@ -137,7 +137,7 @@ export async function outstandingInvoicesOf(sql: Sql, commissionerId: string): P
 }
 
 /** Inserts payments in the order given (the trigger locks each invoice: give them in id order). */
-export async function insertPayments(sql: Sql, payments: NewPayment[]): Promise<PaymentRecord[]> {
+export async function insertPayments(sql: Queryable, payments: NewPayment[]): Promise<PaymentRecord[]> {
   if (payments.length === 0) return [];
   const rows: PaymentRow[] = await sql.query(
     `WITH given AS (
@@ -167,7 +167,7 @@ export async function insertPayments(sql: Sql, payments: NewPayment[]): Promise<
 }
 
 /** A document's payments in the order they were recorded, each with what was paid up to and including it. */
-export async function paymentsOfInvoice(sql: Sql, invoiceId: string): Promise<Array<PaymentRecord & { paidSoFarPence: number }>> {
+export async function paymentsOfInvoice(sql: Queryable, invoiceId: string): Promise<Array<PaymentRecord & { paidSoFarPence: number }>> {
   const rows: Array<PaymentRow & { paid_so_far: string }> = await sql.query(
     `SELECT ${PAYMENT_COLUMNS}, sum(p.amount_pence) OVER (ORDER BY p.id) AS paid_so_far
        FROM payments p WHERE p.document_id = $1 ORDER BY p.id`,
@@ -180,7 +180,7 @@ export async function paymentsOfInvoice(sql: Sql, invoiceId: string): Promise<Ar
  * The allocations (payments) of remittances in the order they were made: by the transaction that made
  * them, then oldest invoice first (the order oldest-first allocation fills them).
  */
-export async function paymentsOfRemittances(sql: Sql, remittanceIds: string[]): Promise<Array<PaymentRecord & { invoiceNumber: string }>> {
+export async function paymentsOfRemittances(sql: Queryable, remittanceIds: string[]): Promise<Array<PaymentRecord & { invoiceNumber: string }>> {
   const rows: Array<PaymentRow & { number: string }> = await sql.query(
     `SELECT ${PAYMENT_COLUMNS}, d.number FROM payments p JOIN documents d ON d.id = p.document_id
       WHERE p.remittance_id = ANY($1::uuid[]) ORDER BY p.created_at, d.due_date, d.issue_date, d.number`,
@@ -212,7 +212,7 @@ export interface ReceiptFacts {
 }
 
 /** What a receipt prints about one payment; null when there is no such payment. */
-export async function receiptFacts(sql: Sql, paymentId: string): Promise<ReceiptFacts | null> {
+export async function receiptFacts(sql: Queryable, paymentId: string): Promise<ReceiptFacts | null> {
   const [payment]: Array<PaymentRow & { paid_so_far: string; remittance_reference: string | null }> = await sql.query(
     `SELECT ${PAYMENT_COLUMNS},
             (SELECT sum(o.amount_pence) FROM payments o WHERE o.document_id = p.document_id AND o.id <= p.id) AS paid_so_far,
@@ -298,7 +298,7 @@ export interface AgedDebtRecord {
 }
 
 /** The aged-debt report's rows: what is outstanding as at `asOf`, by commissioner and payer, aged from the issue date. */
-export async function agedDebtRows(sql: Sql, asOf: string): Promise<AgedDebtRecord[]> {
+export async function agedDebtRows(sql: Queryable, asOf: string): Promise<AgedDebtRecord[]> {
   const rows: Array<{
     commissioner_id: string;
     name: string;

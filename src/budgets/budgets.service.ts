@@ -6,6 +6,7 @@ import { type Page, PageQuery, paginate } from '../common/pagination.js';
 import { conflict, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { BudgetResponse, CreateBudgetDto } from './dto/budget.dto.js';
 import { PersonalBudget } from './personal-budget.entity.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 @Injectable()
 export class BudgetsService {
@@ -20,16 +21,16 @@ export class BudgetsService {
    * direct-payment holder) is written for an erased participant.
    */
   async create(participantId: string, dto: CreateBudgetDto): Promise<BudgetResponse> {
-    if (dto.validTo < dto.validFrom) throw ruleBrokenOn('budget-dates', 'validTo', 'must not be before validFrom');
+    if (dto.validTo < dto.validFrom) throw ruleBrokenOn(ProblemCode.BudgetDates, 'validTo', 'must not be before validFrom');
     if (dto.holderAddress && dto.type !== 'direct_payment') {
-      throw ruleBrokenOn('holder-address-not-direct-payment', 'holderAddress', 'only a direct payment has a holder to address');
+      throw ruleBrokenOn(ProblemCode.HolderAddressNotDirectPayment, 'holderAddress', 'only a direct payment has a holder to address');
     }
     const id = await this.dataSource.transaction(async (em) => {
       const [participant] = await em.query('SELECT erased_at FROM participants WHERE id = $1 FOR KEY SHARE', [participantId]);
       if (!participant) throw notFound('participant', participantId);
-      if (participant.erased_at) throw ruleBroken('participant-erased', 'The participant record has been erased');
+      if (participant.erased_at) throw ruleBroken(ProblemCode.ParticipantErased, 'The participant record has been erased');
       const [commissioner] = await em.query('SELECT 1 FROM commissioners WHERE id = $1', [dto.commissionerId]);
-      if (!commissioner) throw ruleBrokenOn('unknown-commissioner', 'commissionerId', `no commissioner with id ${dto.commissionerId}`);
+      if (!commissioner) throw ruleBrokenOn(ProblemCode.UnknownCommissioner, 'commissionerId', `no commissioner with id ${dto.commissionerId}`);
       const saved = await withConstraints(
         () =>
           em.save(
@@ -44,7 +45,7 @@ export class BudgetsService {
           ),
         {
           personal_budgets_reference_key: () =>
-            conflict('duplicate-budget-reference', `The commissioner already has a budget with reference ${dto.reference}`),
+            conflict(ProblemCode.DuplicateBudgetReference, `The commissioner already has a budget with reference ${dto.reference}`),
         },
       );
       return saved.id;

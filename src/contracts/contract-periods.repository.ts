@@ -1,4 +1,4 @@
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 
 /** A stretch of a contract with its own price and purchase order (an extension adds one). */
 export interface ContractPeriod {
@@ -38,7 +38,7 @@ export interface ContractUse {
  * the commissioner row locked (ContractsService changes one commissioner's contracts at a time).
  */
 export const ContractPeriodsRepository = {
-  async periodsOf(sql: Sql, contractIds: string[]): Promise<Map<string, ContractPeriod[]>> {
+  async periodsOf(sql: Queryable, contractIds: string[]): Promise<Map<string, ContractPeriod[]>> {
     const rows: PeriodRow[] = await sql.query(
       `SELECT contract_id, starts_on, ends_on, price_per_term_pence, po_number
          FROM contract_periods WHERE contract_id = ANY($1::uuid[]) ORDER BY contract_id, starts_on`,
@@ -50,7 +50,7 @@ export const ContractPeriodsRepository = {
   },
 
   /** Registrations (any status) and documents that use the contract, and the terms they belong to. */
-  async useOf(sql: Sql, contractId: string): Promise<ContractUse> {
+  async useOf(sql: Queryable, contractId: string): Promise<ContractUse> {
     const [row] = await sql.query(
       `WITH used AS (
          SELECT term_id FROM registrations WHERE contract_id = $1
@@ -67,7 +67,7 @@ export const ContractPeriodsRepository = {
    * The contract's periods follow new dates: the first starts on startsOn, the last ends on endsOn
    * (periods that would fall outside them must not exist: the caller checks).
    */
-  async followDates(sql: Sql, contractId: string, startsOn: string, endsOn: string): Promise<void> {
+  async followDates(sql: Queryable, contractId: string, startsOn: string, endsOn: string): Promise<void> {
     await sql.query(
       `WITH bounds AS (
          SELECT min(starts_on) AS first_start, max(starts_on) AS last_start FROM contract_periods WHERE contract_id = $1),
@@ -84,7 +84,7 @@ export const ContractPeriodsRepository = {
   },
 
   /** The latest period takes a new price and PO (a contract no registration or document uses yet). */
-  async repriceLatest(sql: Sql, contractId: string, pricePerTermPence: number, poNumber: string | null): Promise<void> {
+  async repriceLatest(sql: Queryable, contractId: string, pricePerTermPence: number, poNumber: string | null): Promise<void> {
     await sql.query(
       `WITH latest AS (SELECT max(starts_on) AS starts_on FROM contract_periods WHERE contract_id = $1),
        changed AS (
@@ -101,7 +101,7 @@ export const ContractPeriodsRepository = {
    * period it continues). The contract row follows: its end, and its v1 price and PO = the latest period's.
    */
   async extend(
-    sql: Sql,
+    sql: Queryable,
     contractId: string,
     e: { effectiveFrom: string; endsOn: string; pricePerTermPence?: number; poNumber?: string | null },
   ): Promise<void> {

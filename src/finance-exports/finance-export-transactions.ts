@@ -1,4 +1,4 @@
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 import { type ExportLayout, type ExportUnit, headerLine, layoutRow } from './finance-export-csv.js';
 
 export interface ExportSummary {
@@ -15,7 +15,7 @@ export interface ExportSummary {
  * exports race, the second waits on the first's claims and skips what it took. When nothing is left to
  * claim, no export is kept (a daily job would otherwise leave an empty export a day): null.
  */
-export async function createFinanceExport(sql: Sql, source: 'api' | 'cli', createdBy: string | null): Promise<ExportSummary | null> {
+export async function createFinanceExport(sql: Queryable, source: 'api' | 'cli', createdBy: string | null): Promise<ExportSummary | null> {
   const [created] = await sql.query(`INSERT INTO finance_exports (source, created_by) VALUES ($1, $2) RETURNING id`, [source, createdBy]);
   const [{ claimed }] = await sql.query(
     `WITH claimed AS (
@@ -53,7 +53,7 @@ export async function createFinanceExport(sql: Sql, source: 'api' | 'cli', creat
   return toSummary(summary);
 }
 
-export async function findFinanceExport(sql: Sql, id: string): Promise<ExportSummary | undefined> {
+export async function findFinanceExport(sql: Queryable, id: string): Promise<ExportSummary | undefined> {
   const [row] = await sql.query(`SELECT id, document_count, row_count, total_pence, created_at FROM finance_exports WHERE id = $1`, [id]);
   return row ? toSummary(row) : undefined;
 }
@@ -75,7 +75,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * at a time: memory stays constant whatever the size of the export. `sql` must be one connection inside
  * a transaction (the cursor lives until it ends); the consumer pulls, so a slow reader slows the reads.
  */
-export async function* financeExportCsv(sql: Sql, exportId: string, batchSize = 500, layout: ExportLayout = 'standard'): AsyncGenerator<string> {
+export async function* financeExportCsv(sql: Queryable, exportId: string, batchSize = 500, layout: ExportLayout = 'standard'): AsyncGenerator<string> {
   if (!UUID.test(exportId)) throw new RangeError(`Not an export id: ${exportId}`);
   // DECLARE takes no bind parameters: the id is a checked UUID literal.
   // A row is one place on a line: a place line's budget references (with their council ids) in order,

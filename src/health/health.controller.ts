@@ -6,6 +6,7 @@ import { Public } from '../auth/decorators.js';
 import { ProblemError } from '../common/problem.js';
 import { withTimeout } from '../common/with-timeout.js';
 import { REDIS } from '../redis/redis.module.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -35,7 +36,7 @@ export class HealthController {
     const checks = { database, redis };
     if (database === 'down' || redis === 'down') {
       const down = Object.entries(checks).filter(([, v]) => v === 'down').map(([k]) => k);
-      throw new ProblemError(503, 'unavailable', 'Service unavailable', `Not ready: ${down.join(' and ')} not answering`);
+      throw new ProblemError(503, ProblemCode.Unavailable, 'Service unavailable', `Not ready: ${down.join(' and ')} not answering`);
     }
     return { status: 'ok', checks };
   }

@@ -1,5 +1,6 @@
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 import { invalidField, ruleBrokenOn } from '../common/problem.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 /*
  * Rule 1: no session ever holds more registered participants than its capacity.
@@ -23,13 +24,13 @@ export interface ProgrammeTermCount {
  * with places computed after the programme lock) until the transaction ends, in one statement (the
  * database function lock_programme_term), and returns its count.
  */
-export async function lockProgrammeTerm(em: Sql, programmeId: string, termId: string): Promise<ProgrammeTermCount> {
+export async function lockProgrammeTerm(em: Queryable, programmeId: string, termId: string): Promise<ProgrammeTermCount> {
   const [row] = await em.query(`SELECT places, registered FROM lock_programme_term($1, $2)`, [programmeId, termId]);
   return row;
 }
 
 /** Recomputes a locked programme-term's places after a session or programme capacity changed. */
-export async function refreshPlaces(em: Sql, programmeId: string, termId: string): Promise<void> {
+export async function refreshPlaces(em: Queryable, programmeId: string, termId: string): Promise<void> {
   await em.query(
     `UPDATE programme_terms SET places = programme_term_places(programme_id, term_id)
       WHERE programme_id = $1 AND term_id = $2`,
@@ -46,7 +47,7 @@ export function assertWithinCapacityLimit(capacity: number, limit: number): void
 export function assertFits(count: ProgrammeTermCount, capacity: number, field = 'capacity'): void {
   if (capacity < count.registered) {
     throw ruleBrokenOn(
-      'capacity-below-registered',
+      ProblemCode.CapacityBelowRegistered,
       field,
       `${count.registered} participants are registered for this term; capacity ${capacity} would not fit them`,
     );
@@ -59,7 +60,7 @@ export function assertFits(count: ProgrammeTermCount, capacity: number, field = 
  * registration, withdrawal or session change of the programme is under way, and none can create a
  * programme-term row until this transaction ends. Returns the terms touched.
  */
-export async function changeProgrammeCapacity(em: Sql, programmeId: string, capacity: number): Promise<string[]> {
+export async function changeProgrammeCapacity(em: Queryable, programmeId: string, capacity: number): Promise<string[]> {
   const terms: Array<{ term_id: string; registered: number; places: number }> = await em.query(
     `SELECT term_id, registered, places FROM programme_terms WHERE programme_id = $1 ORDER BY term_id FOR UPDATE`,
     [programmeId],

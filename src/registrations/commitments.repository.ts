@@ -1,4 +1,4 @@
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 
 /** Namespace of the settlement's advisory lock (any fixed number distinct from the others in use). */
 const SETTLEMENT_LOCK = [74202, 1] as const;
@@ -20,7 +20,7 @@ export interface Settlement {
  * then their budgets.
  */
 export const CommitmentsRepository = {
-  async settleEndedTerms(sql: Sql, today: string): Promise<Settlement> {
+  async settleEndedTerms(sql: Queryable, today: string): Promise<Settlement> {
     await sql.query(`SELECT pg_advisory_xact_lock($1, $2)`, [...SETTLEMENT_LOCK]);
     const due = `FROM registrations r JOIN terms t ON t.id = r.term_id
                 WHERE t.ends_on < $1::date AND r.registered_on IS NOT NULL

@@ -1,5 +1,6 @@
 import { ageOn } from '../common/london-calendar.js';
 import { ruleBrokenOn, type ProblemError } from '../common/problem.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 /** What registering a participant depends on (rules 2 and 3 of DOMAIN.md). */
 export interface EligibilityFacts {
@@ -12,12 +13,12 @@ export interface EligibilityFacts {
 }
 
 export const RegistrationRule = {
-  AgeOutOfRange: 'age-out-of-range',
-  BudgetNotParticipants: 'budget-not-participants',
-  BudgetNotValidForTerm: 'budget-not-valid-for-term',
-  NoContract: 'no-contract-covers-programme',
-  InsufficientBudget: 'insufficient-budget',
-  ParticipantErased: 'participant-erased',
+  AgeOutOfRange: ProblemCode.AgeOutOfRange,
+  BudgetNotParticipants: ProblemCode.BudgetNotParticipants,
+  BudgetNotValidForTerm: ProblemCode.BudgetNotValidForTerm,
+  NoContract: ProblemCode.NoContractCoversProgramme,
+  InsufficientBudget: ProblemCode.InsufficientBudget,
+  ParticipantErased: ProblemCode.ParticipantErased,
 } as const;
 
 /** An erased participant cannot register (checked again under the participant's lock by place_registration). */

@@ -3,7 +3,7 @@ import { isWithin, todayInLondon } from '../common/london-calendar.js';
 import { conflict, notFound, type ProblemError, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { eligibilityProblem, insufficientBudget, participantErased } from './eligibility.js';
 import { Registration } from './registration.entity.js';
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 
 /*
  * The statements of registering and withdrawing. They need only `em.query`, so the benchmark's
@@ -41,7 +41,7 @@ export interface RegistrationRequest {
 }
 
 /** Everything eligibility depends on, in one query (read before the transaction; the locks re-check what matters). */
-export async function loadRegistrationFacts(em: Sql, r: RegistrationRequest): Promise<RegistrationFacts> {
+export async function loadRegistrationFacts(em: Queryable, r: RegistrationRequest): Promise<RegistrationFacts> {
   const [facts] = await em.query(
     `SELECT p.id AS participant_id, p.date_of_birth, p.erased_at IS NOT NULL AS erased,
             pr.id AS programme_id, pr.min_age, pr.max_age,
@@ -101,7 +101,7 @@ export function refusalOf(r: RegistrationRequest, facts: RegistrationFacts): Pro
  * nothing.
  */
 export async function placeRegistration(
-  em: Sql,
+  em: Queryable,
   r: RegistrationRequest & { contractId: string; registeredOn: string; createdBy: string },
 ): Promise<Registration> {
   const [row] = await withConstraints(
@@ -139,7 +139,7 @@ export async function placeRegistration(
  * payment's place keeps the price of the sessions it still covers.
  */
 export async function withdrawRegistration(
-  em: Sql,
+  em: Queryable,
   w: { id: string; reason: string; effectiveOn?: string | null },
 ): Promise<Registration> {
   const [term] = await em.query(

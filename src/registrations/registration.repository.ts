@@ -1,4 +1,4 @@
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 import { ERASED_TEXT, ERASURE_PLAN, ERASURE_WITHDRAWAL_REASON, erasedSql } from '../data-protection/anonymisation.js';
 
 /*
@@ -26,7 +26,7 @@ export interface ErasedRegistrations {
  * One statement on purpose: a row updated twice in one transaction has its foreign keys checked again,
  * which would key-share-lock its programme_terms row while holding the participant — against the order.
  */
-export async function eraseRegistrationsOf(sql: Sql, participantId: string, today: string): Promise<ErasedRegistrations> {
+export async function eraseRegistrationsOf(sql: Queryable, participantId: string, today: string): Promise<ErasedRegistrations> {
   const reason = erasedSql('r.withdrawal_reason', ERASURE_PLAN.registrations.withdrawal_reason);
   const [row] = await sql.query(
     `WITH changed AS (

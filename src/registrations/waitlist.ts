@@ -1,5 +1,5 @@
 import { todayInLondon } from '../common/london-calendar.js';
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 
 /**
  * The waitlist is first come, first served: a freed place goes, in the same transaction, to the
@@ -13,7 +13,7 @@ import type { Sql } from '../database/sql.js';
  * that has ended (the place would be dated after the term and its price committed for nothing billed).
  * Call it with the programme-term row locked (lockProgrammeTerm). Returns how many were promoted.
  */
-export async function promoteFromWaitlist(em: Sql, programmeId: string, termId: string): Promise<number> {
+export async function promoteFromWaitlist(em: Queryable, programmeId: string, termId: string): Promise<number> {
   const [row] = await em.query(`SELECT promote_from_waitlist($1, $2, $3) AS promoted`, [programmeId, termId, todayInLondon()]);
   return row.promoted;
 }

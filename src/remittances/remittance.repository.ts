@@ -1,4 +1,4 @@
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 
 /*
  * SQL over remittances. Their allocations are payments (src/billing/payments.repository.ts); the
@@ -38,13 +38,13 @@ const toRemittance = (r: RemittanceRow): Remittance => ({
 
 const COLUMNS = `id, commissioner_id, received_on, amount_pence, reference, allocated_pence, created_at`;
 
-export async function commissionerExists(sql: Sql, commissionerId: string): Promise<boolean> {
+export async function commissionerExists(sql: Queryable, commissionerId: string): Promise<boolean> {
   const rows = await sql.query(`SELECT 1 FROM commissioners WHERE id = $1`, [commissionerId]);
   return rows.length > 0;
 }
 
 export async function insertRemittance(
-  sql: Sql,
+  sql: Queryable,
   r: { commissionerId: string; receivedOn: string; amountPence: number; reference: string; recordedBy: string | null },
 ): Promise<Remittance> {
   const [row]: RemittanceRow[] = await sql.query(
@@ -56,18 +56,18 @@ export async function insertRemittance(
 }
 
 /** The remittance, locked FOR UPDATE (first in the lock order, before its invoices); null when there is none. */
-export async function lockRemittance(sql: Sql, id: string): Promise<Remittance | null> {
+export async function lockRemittance(sql: Queryable, id: string): Promise<Remittance | null> {
   const [row]: RemittanceRow[] = await sql.query(`SELECT ${COLUMNS} FROM remittances WHERE id = $1 FOR UPDATE`, [id]);
   return row ? toRemittance(row) : null;
 }
 
-export async function findRemittance(sql: Sql, id: string): Promise<Remittance | null> {
+export async function findRemittance(sql: Queryable, id: string): Promise<Remittance | null> {
   const [row]: RemittanceRow[] = await sql.query(`SELECT ${COLUMNS} FROM remittances WHERE id = $1`, [id]);
   return row ? toRemittance(row) : null;
 }
 
 /** A page of remittances in creation order (keyset on the UUIDv7 id), optionally of one commissioner. */
-export async function listRemittances(sql: Sql, q: { afterId: string | null; commissionerId: string | null; limit: number }): Promise<Remittance[]> {
+export async function listRemittances(sql: Queryable, q: { afterId: string | null; commissionerId: string | null; limit: number }): Promise<Remittance[]> {
   const rows: RemittanceRow[] = await sql.query(
     `SELECT ${COLUMNS} FROM remittances
       WHERE ($1::uuid IS NULL OR id > $1) AND ($2::uuid IS NULL OR commissioner_id = $2)

@@ -1,4 +1,4 @@
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 import type { PaymentMethod } from '../billing/payment-method.js';
 import type { StatementEntryType } from './statement.js';
 
@@ -37,12 +37,12 @@ export interface BudgetAccount {
   holderAddress: string | null;
 }
 
-export async function findCommissionerAccount(sql: Sql, id: string): Promise<CommissionerAccount | null> {
+export async function findCommissionerAccount(sql: Queryable, id: string): Promise<CommissionerAccount | null> {
   const [row] = await sql.query(`SELECT id, name, code, address FROM commissioners WHERE id = $1`, [id]);
   return row ? { id: row.id, name: row.name, code: row.code, address: row.address } : null;
 }
 
-export async function findBudgetAccount(sql: Sql, id: string): Promise<BudgetAccount | null> {
+export async function findBudgetAccount(sql: Queryable, id: string): Promise<BudgetAccount | null> {
   const [row] = await sql.query(
     `SELECT b.id, b.type, b.reference, b.commissioner_id, c.name AS commissioner_name, b.holder_name,
             (SELECT d.recipient_address FROM documents d WHERE d.budget_id = b.id AND d.recipient_type = 'budget_holder'
@@ -65,7 +65,7 @@ export async function findBudgetAccount(sql: Sql, id: string): Promise<BudgetAcc
 }
 
 /** The first day anything happened on the account (a document issued, a remittance received), if anything did. */
-export async function firstActivityOn(sql: Sql, account: Account): Promise<string | null> {
+export async function firstActivityOn(sql: Queryable, account: Account): Promise<string | null> {
   const [row] = await sql.query(
     `SELECT least((SELECT min(d.issue_date) FROM documents d WHERE ${DOCUMENTS_OF_ACCOUNT}),
                   (SELECT min(r.received_on) FROM remittances r WHERE r.commissioner_id = $1::uuid)) AS first`,
@@ -78,7 +78,7 @@ export async function firstActivityOn(sql: Sql, account: Account): Promise<strin
  * What the payer owed at the end of `asOf`: invoices less credit notes issued by then, less remittances
  * and other payments received by then (money on account included: it is the payer's).
  */
-export async function balanceAsAt(sql: Sql, account: Account, asOf: string): Promise<number> {
+export async function balanceAsAt(sql: Queryable, account: Account, asOf: string): Promise<number> {
   const [row] = await sql.query(
     `SELECT coalesce((SELECT sum(CASE d.kind WHEN 'invoice' THEN d.total_pence ELSE -d.total_pence END)
                         FROM documents d WHERE ${DOCUMENTS_OF_ACCOUNT} AND d.issue_date <= $3), 0)
@@ -110,7 +110,7 @@ export interface StatementEntryRecord {
 }
 
 /** The account's documents, remittances and payments dated from `from` to `to`, in date order (documents first on a day). */
-export async function statementEntries(sql: Sql, account: Account, from: string, to: string): Promise<StatementEntryRecord[]> {
+export async function statementEntries(sql: Queryable, account: Account, from: string, to: string): Promise<StatementEntryRecord[]> {
   const rows: Array<{
     date: string;
     type: StatementEntryType;
@@ -174,7 +174,7 @@ export async function statementEntries(sql: Sql, account: Account, from: string,
 }
 
 /** Remittance money received by `asOf` and not allocated by then. */
-export async function onAccountAsAt(sql: Sql, account: Account, asOf: string): Promise<number> {
+export async function onAccountAsAt(sql: Queryable, account: Account, asOf: string): Promise<number> {
   const [row] = await sql.query(
     `SELECT coalesce(sum(r.amount_pence - (SELECT coalesce(sum(p.amount_pence), 0) FROM payments p
                                             WHERE p.remittance_id = r.id AND p.received_on <= $3)), 0) AS on_account
@@ -195,7 +195,7 @@ export interface OpenInvoice {
 }
 
 /** The account's invoices issued by `asOf` with anything (owed or overpaid) outstanding as at `asOf`, oldest due first. */
-export async function openInvoicesAsAt(sql: Sql, account: Account, asOf: string): Promise<OpenInvoice[]> {
+export async function openInvoicesAsAt(sql: Queryable, account: Account, asOf: string): Promise<OpenInvoice[]> {
   const rows = await sql.query(
     `SELECT d.id, d.number, d.issue_date, d.due_date, b.total_pence, b.outstanding_pence
        FROM invoice_balances($3::date) b JOIN documents d ON d.id = b.document_id

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 import type { TermDates } from './term-dates.js';
 
 /** A term as stored. */
@@ -51,7 +51,7 @@ export interface RegistrationsOutside {
  */
 @Injectable()
 export class TermRepository {
-  async find(sql: Sql, id: string): Promise<TermRecord | undefined> {
+  async find(sql: Queryable, id: string): Promise<TermRecord | undefined> {
     const [row]: TermRow[] = await sql.query(`SELECT ${COLUMNS} FROM terms WHERE id = $1`, [id]);
     return row && toTerm(row);
   }
@@ -63,7 +63,7 @@ export class TermRepository {
    * one of these rows while it reads the term's dates in SQL and writes, so it runs wholly before a
    * correction's checks or wholly after the correction commits.
    */
-  async lockProgrammeTerms(sql: Sql, termId: string): Promise<void> {
+  async lockProgrammeTerms(sql: Queryable, termId: string): Promise<void> {
     await sql.query(
       `SELECT p.id FROM programmes p
         WHERE p.id IN (SELECT programme_id FROM programme_terms WHERE term_id = $1)
@@ -78,13 +78,13 @@ export class TermRepository {
    * of a new document line, session or programme-term take on it, so none of them is written for the
    * term between a correction's checks and its commit.
    */
-  async lock(sql: Sql, id: string): Promise<TermRecord | undefined> {
+  async lock(sql: Queryable, id: string): Promise<TermRecord | undefined> {
     const [row]: TermRow[] = await sql.query(`SELECT ${COLUMNS} FROM terms WHERE id = $1 FOR UPDATE`, [id]);
     return row && toTerm(row);
   }
 
   /** Billed: a billing-ledger entry or a document line refers to the term. */
-  async isBilled(sql: Sql, id: string): Promise<boolean> {
+  async isBilled(sql: Queryable, id: string): Promise<boolean> {
     const [row] = await sql.query(
       `SELECT EXISTS (SELECT 1 FROM billing_ledger WHERE term_id = $1)
            OR EXISTS (SELECT 1 FROM document_lines WHERE term_id = $1) AS billed`,
@@ -93,7 +93,7 @@ export class TermRepository {
     return row.billed === true;
   }
 
-  async sessionsOutside(sql: Sql, id: string, range: { startsOn: string; endsOn: string }): Promise<SessionsOutside> {
+  async sessionsOutside(sql: Queryable, id: string, range: { startsOn: string; endsOn: string }): Promise<SessionsOutside> {
     const [row] = await sql.query(
       `SELECT count(*)::int AS count, min(date) AS first, max(date) AS last
          FROM sessions WHERE term_id = $1 AND date NOT BETWEEN $2 AND $3`,
@@ -102,7 +102,7 @@ export class TermRepository {
     return { count: row.count, first: row.first, last: row.last };
   }
 
-  async registrationsOutside(sql: Sql, id: string, range: { startsOn: string; endsOn: string }): Promise<RegistrationsOutside> {
+  async registrationsOutside(sql: Queryable, id: string, range: { startsOn: string; endsOn: string }): Promise<RegistrationsOutside> {
     const [row] = await sql.query(
       `SELECT count(*) FILTER (WHERE registered_on > $3)::int AS placed_after,
               max(registered_on) FILTER (WHERE registered_on > $3) AS latest_placed_on,
@@ -117,7 +117,7 @@ export class TermRepository {
    * Withdrawn registrations whose money was settled by the current census (kept when they counted at it,
    * released when not: counts_at_census, the census rule) and would count differently at `nextCensus`.
    */
-  async withdrawalsSettledDifferently(sql: Sql, id: string, currentCensus: string, nextCensus: string): Promise<number> {
+  async withdrawalsSettledDifferently(sql: Queryable, id: string, currentCensus: string, nextCensus: string): Promise<number> {
     const [row] = await sql.query(
       `SELECT count(*)::int AS count FROM registrations
         WHERE term_id = $1 AND status = 'withdrawn'
@@ -127,7 +127,7 @@ export class TermRepository {
     return row.count;
   }
 
-  async update(sql: Sql, id: string, term: { name: string } & TermDates): Promise<TermRecord> {
+  async update(sql: Queryable, id: string, term: { name: string } & TermDates): Promise<TermRecord> {
     const [row]: TermRow[] = await sql.query(
       `WITH updated AS (
          UPDATE terms SET name = $2, starts_on = $3, ends_on = $4, census_date = $5 WHERE id = $1
