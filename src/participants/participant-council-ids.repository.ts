@@ -1,4 +1,4 @@
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 
 /** A participant's client id at one council (its case-management number), quoted on that council's invoices. */
 export interface CouncilId {
@@ -14,7 +14,7 @@ interface CouncilIdRow {
 
 /** SQL of participant_council_ids (one id per participant and commissioner). */
 export const ParticipantCouncilIdsRepository = {
-  async of(sql: Sql, participantIds: string[]): Promise<Map<string, CouncilId[]>> {
+  async of(sql: Queryable, participantIds: string[]): Promise<Map<string, CouncilId[]>> {
     const byParticipant = new Map<string, CouncilId[]>(participantIds.map((id) => [id, []]));
     if (participantIds.length === 0) return byParticipant;
     const rows: CouncilIdRow[] = await sql.query(
@@ -27,13 +27,13 @@ export const ParticipantCouncilIdsRepository = {
   },
 
   /** The commissioners among `ids` that do not exist. */
-  async unknownCommissioners(sql: Sql, ids: string[]): Promise<string[]> {
+  async unknownCommissioners(sql: Queryable, ids: string[]): Promise<string[]> {
     const found: Array<{ id: string }> = await sql.query(`SELECT id FROM commissioners WHERE id = ANY($1::uuid[])`, [ids]);
     return ids.filter((id) => !found.some((f) => f.id === id));
   },
 
   /** Replaces the participant's council ids by `ids` (in the caller's transaction, the participant locked). */
-  async replace(sql: Sql, participantId: string, ids: CouncilId[]): Promise<void> {
+  async replace(sql: Queryable, participantId: string, ids: CouncilId[]): Promise<void> {
     await sql.query(`WITH gone AS (DELETE FROM participant_council_ids WHERE participant_id = $1 RETURNING 1) SELECT count(*) FROM gone`, [participantId]);
     if (ids.length === 0) return;
     await sql.query(
@@ -45,7 +45,7 @@ export const ParticipantCouncilIdsRepository = {
   },
 
   /** Erasure: the child's council ids go (issued documents keep their own snapshot). */
-  async eraseOf(sql: Sql, participantId: string): Promise<number> {
+  async eraseOf(sql: Queryable, participantId: string): Promise<number> {
     const [row] = await sql.query(
       `WITH gone AS (DELETE FROM participant_council_ids WHERE participant_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`,
       [participantId],

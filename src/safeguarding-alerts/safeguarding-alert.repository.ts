@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { execute, one } from '../database/database.repository.js';
+import { raw, sql, type Statement } from '../database/sql.js';
 
 /** A safeguarding alert as its outbox sees it: one that must have a live Bull job. */
 export interface InFlightAlert {
@@ -22,7 +24,48 @@ const toInFlightAlert = (r: InFlightRow): InFlightAlert => ({ id: r.id, status: 
 
 const IN_FLIGHT_COLUMNS = `id, status, dispatch_generation, enqueued_at IS NOT NULL AS enqueued`;
 
-/** The alert's dispatch state (the outbox side of safeguarding_alerts). */
+/**
+ * Writing an alert's outbox row as a clause of the statement that writes its note (one per row of
+ * `source`, the name of a CTE with `id` and `participant_id`), when `raise`.
+ */
+export function alertOutboxClause(raise: boolean, source: string): Statement {
+  return sql`INSERT INTO safeguarding_alerts (case_note_id, participant_id)
+          SELECT id, participant_id FROM ${raw(source)} WHERE ${raise}::boolean
+          RETURNING id`;
+}
+
+/** What a delivery attempt needs of an alert and its note (never the note's body). */
+export interface AlertToDeliver {
+  id: string;
+  status: string;
+  generation: number;
+  caseNoteId: string;
+  participantId: string;
+  createdAt: Date;
+  occurredAt: Date;
+}
+
+interface AlertToDeliverRow {
+  id: string;
+  status: string;
+  dispatch_generation: number;
+  case_note_id: string;
+  participant_id: string;
+  created_at: Date;
+  occurred_at: Date;
+}
+
+const toAlertToDeliver = (r: AlertToDeliverRow): AlertToDeliver => ({
+  id: r.id,
+  status: r.status,
+  generation: r.dispatch_generation,
+  caseNoteId: r.case_note_id,
+  participantId: r.participant_id,
+  createdAt: r.created_at,
+  occurredAt: r.occurred_at,
+});
+
+/** The alert's dispatch state (the outbox side of safeguarding_alerts), and its delivery attempts. */
 @Injectable()
 export class SafeguardingAlertRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -80,5 +123,27 @@ export class SafeguardingAlertRepository {
       [id, generation],
     );
     return row && toInFlightAlert(row);
+  }
+
+  async findToDeliver(id: string): Promise<AlertToDeliver | undefined> {
+    const row = await one<AlertToDeliverRow>(
+      this.dataSource,
+      sql`SELECT a.id, a.status, a.dispatch_generation, a.case_note_id, a.participant_id, a.created_at, n.occurred_at
+            FROM safeguarding_alerts a JOIN case_notes n ON n.id = a.case_note_id
+           WHERE a.id = ${id}`,
+    );
+    return row && toAlertToDeliver(row);
+  }
+
+  /** Records one delivery attempt's outcome (nothing once the alert is delivered). */
+  async recordAttempt(id: string, status: 'delivered' | 'retrying' | 'failed', httpStatus: number | null, error: string | null): Promise<void> {
+    const outcome = sql`${status}`;
+    await execute(
+      this.dataSource,
+      sql`UPDATE safeguarding_alerts
+             SET status = ${outcome}, attempts = attempts + 1, last_http_status = ${httpStatus}, last_error = ${error},
+                 last_attempt_at = now(), delivered_at = CASE WHEN ${outcome} = 'delivered' THEN now() END
+           WHERE id = ${id} AND status <> 'delivered'`,
+    );
   }
 }
