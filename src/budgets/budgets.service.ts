@@ -4,6 +4,8 @@ import { DataSource, Repository } from 'typeorm';
 import { withConstraints } from '../common/constraints.js';
 import { type Page, PageQuery, paginate } from '../common/pagination.js';
 import { conflict, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
+import { commissionerExists } from '../commissioners/commissioner.repository.js';
+import { keyShareLockParticipant, participantExists } from '../participants/participant.repository.js';
 import { BudgetResponse, CreateBudgetDto } from './dto/budget.dto.js';
 import { PersonalBudget } from './personal-budget.entity.js';
 import { ProblemCode } from '../common/problem-codes.js';
@@ -26,11 +28,10 @@ export class BudgetsService {
       throw ruleBrokenOn(ProblemCode.HolderAddressNotDirectPayment, 'holderAddress', 'only a direct payment has a holder to address');
     }
     const id = await this.dataSource.transaction(async (em) => {
-      const [participant] = await em.query('SELECT erased_at FROM participants WHERE id = $1 FOR KEY SHARE', [participantId]);
+      const participant = await keyShareLockParticipant(em, participantId);
       if (!participant) throw notFound('participant', participantId);
-      if (participant.erased_at) throw ruleBroken(ProblemCode.ParticipantErased, 'The participant record has been erased');
-      const [commissioner] = await em.query('SELECT 1 FROM commissioners WHERE id = $1', [dto.commissionerId]);
-      if (!commissioner) throw ruleBrokenOn(ProblemCode.UnknownCommissioner, 'commissionerId', `no commissioner with id ${dto.commissionerId}`);
+      if (participant.erased) throw ruleBroken(ProblemCode.ParticipantErased, 'The participant record has been erased');
+      if (!(await commissionerExists(em, dto.commissionerId))) throw ruleBrokenOn(ProblemCode.UnknownCommissioner, 'commissionerId', `no commissioner with id ${dto.commissionerId}`);
       const saved = await withConstraints(
         () =>
           em.save(
@@ -69,7 +70,6 @@ export class BudgetsService {
   }
 
   private async requireParticipant(id: string): Promise<void> {
-    const [participant] = await this.dataSource.query('SELECT 1 FROM participants WHERE id = $1', [id]);
-    if (!participant) throw notFound('participant', id);
+    if (!(await participantExists(this.dataSource.manager, id))) throw notFound('participant', id);
   }
 }

@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import { type Page, PageQuery, paginate } from '../common/pagination.js';
 import { uuidv7 } from '../common/uuid-v7.js';
 import { forbidden, invalidField, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
-import { lockParticipantForNote, participantExists } from '../participants/participant.repository.js';
+import { keyShareLockParticipant, participantExists } from '../participants/participant.repository.js';
 import { SafeguardingAlertsService } from '../safeguarding-alerts/safeguarding-alerts.service.js';
 import { mayAmend, mayRead, type NoteAccessFacts, readableCategories } from './case-note-access.js';
 import { CaseNote } from './case-note.entity.js';
@@ -198,7 +198,7 @@ export class CaseNotesService {
 
   /** Takes the same key-share lock as writeNoteStatement() and makes the same participant checks (for amendments). */
   private async lockParticipantForWriting(em: EntityManager, participantId: string): Promise<void> {
-    this.requireWritable(participantId, await lockParticipantForNote(em, participantId));
+    this.requireWritable(participantId, await keyShareLockParticipant(em, participantId));
   }
 
   /** Notes are written only about a participant who exists (404) and has not been erased (422). */

@@ -7,7 +7,10 @@ import { type Page, paginate } from '../common/pagination.js';
 import { conflict, notFound, ruleBrokenOn } from '../common/problem.js';
 import { Programme } from '../programmes/programme.entity.js';
 import { Contract, defaultVatTreatment, type VatTreatment } from './contract.entity.js';
+import { lockCommissioner } from '../commissioners/commissioner.repository.js';
+import { unknownProgrammes } from '../programmes/programme.repository.js';
 import { ContractPeriodsRepository } from './contract-periods.repository.js';
+import { overlappingContract } from './contract.repository.js';
 import { ContractQuery, ContractResponse, CreateContractDto, CreateExtensionDto, UpdateContractDto } from './dto/contract.dto.js';
 import { ProblemCode } from '../common/problem-codes.js';
 
@@ -176,19 +179,11 @@ export class ContractsService {
    * commissioner can never cover the same programme on overlapping dates: registrations need one price.
    */
   private async checkRules(em: EntityManager, c: ContractTerms, excludeId?: string): Promise<void> {
-    const [commissioner] = await em.query('SELECT id FROM commissioners WHERE id = $1 FOR UPDATE', [c.commissionerId]);
-    if (!commissioner) throw ruleBrokenOn(ProblemCode.UnknownCommissioner, 'commissionerId', `no commissioner with id ${c.commissionerId}`);
+    if (!(await lockCommissioner(em, c.commissionerId))) throw ruleBrokenOn(ProblemCode.UnknownCommissioner, 'commissionerId', `no commissioner with id ${c.commissionerId}`);
     if (c.endsOn < c.startsOn) throw ruleBrokenOn(ProblemCode.ContractDates, 'endsOn', 'must not be before startsOn');
-    const found: Array<{ id: string }> = await em.query('SELECT id FROM programmes WHERE id = ANY($1::uuid[])', [c.programmeIds]);
-    const missing = c.programmeIds.filter((id) => !found.some((p) => p.id === id));
+    const missing = await unknownProgrammes(em, c.programmeIds);
     if (missing.length) throw ruleBrokenOn(ProblemCode.UnknownProgramme, 'programmeIds', `no programme with id ${missing.join(', ')}`);
-    const [overlap] = await em.query(
-      `SELECT c.reference FROM contracts c JOIN contract_programmes cp ON cp.contract_id = c.id
-        WHERE c.commissioner_id = $1 AND c.id IS DISTINCT FROM $2::uuid AND cp.programme_id = ANY($3::uuid[])
-          AND daterange(c.starts_on, c.ends_on, '[]') && daterange($4::date, $5::date, '[]')
-        LIMIT 1`,
-      [c.commissionerId, excludeId ?? null, c.programmeIds, c.startsOn, c.endsOn],
-    );
+    const overlap = await overlappingContract(em, c, excludeId);
     if (overlap) {
       throw ruleBrokenOn(
         ProblemCode.ContractOverlap,

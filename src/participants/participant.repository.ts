@@ -11,8 +11,11 @@ export async function participantExists(db: Queryable, id: string): Promise<bool
   return (await one(db, sql`SELECT 1 FROM participants WHERE id = ${id}`)) !== undefined;
 }
 
-/** Key-share locks the participant; whether they are erased, or undefined when there is no such participant. */
-export async function lockParticipantForNote(db: Queryable, id: string): Promise<{ erased: boolean } | undefined> {
+/**
+ * Key-share locks the participant, as every writer of a participant's rows does (a note, a budget);
+ * whether they are erased, or undefined when there is no such participant.
+ */
+export async function keyShareLockParticipant(db: Queryable, id: string): Promise<{ erased: boolean } | undefined> {
   const row = await one<{ erased_at: Date | null }>(db, sql`SELECT erased_at FROM participants WHERE id = ${id} FOR KEY SHARE`);
   return row && { erased: row.erased_at !== null };
 }

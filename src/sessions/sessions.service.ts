@@ -12,6 +12,7 @@ import { CreateSessionDto, SessionQuery, SessionResponse, UpdateSessionDto } fro
 import { Session } from './session.entity.js';
 import { inTransaction } from '../database/transaction.js';
 import { ProblemCode } from '../common/problem-codes.js';
+import { termContaining } from './session.repository.js';
 
 @Injectable()
 export class SessionsService {
@@ -100,9 +101,9 @@ export class SessionsService {
   }
 
   private async termContaining(em: EntityManager, date: string): Promise<string> {
-    const [term] = await em.query('SELECT id FROM terms WHERE $1::date BETWEEN starts_on AND ends_on', [date]);
-    if (!term) throw ruleBrokenOn(ProblemCode.NoTermForDate, 'date', `no term contains ${date}`);
-    return term.id;
+    const termId = await termContaining(em, date);
+    if (!termId) throw ruleBrokenOn(ProblemCode.NoTermForDate, 'date', `no term contains ${date}`);
+    return termId;
   }
 
   private checkTimes(startTime: string, endTime: string): void {

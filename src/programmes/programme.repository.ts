@@ -1,0 +1,10 @@
+import { rows } from '../database/database.repository.js';
+import { type Queryable, sql } from '../database/sql.js';
+
+/* SQL over programmes beside the Programme entity (ProgrammesService): checks other modules make. */
+
+/** Those of `ids` that name no programme. */
+export async function unknownProgrammes(db: Queryable, ids: readonly string[]): Promise<string[]> {
+  const found = await rows<{ id: string }>(db, sql`SELECT id FROM programmes WHERE id = ANY(${ids}::uuid[])`);
+  return ids.filter((id) => !found.some((p) => p.id === id));
+}
