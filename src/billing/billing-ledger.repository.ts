@@ -1,5 +1,59 @@
-import type { Queryable } from '../database/sql.js';
-import type { BillingUnit, UnitKind } from './billing-lines.js';
+import { one, rows as rowsOf } from '../database/database.repository.js';
+import { type Queryable, sql as statement } from '../database/sql.js';
+import type { BillingUnit, CreditableLine, UnitKind } from './billing-lines.js';
+
+/** Namespace of the quarter advisory locks (any fixed number distinct from the migrations lock). */
+const QUARTER_LOCK_NAMESPACE = 74201;
+
+/** Serialises everything that writes a quarter's billing ledger (runs and full credits), until commit. */
+export async function lockQuarter(db: Queryable, quarter: string): Promise<void> {
+  await one(db, statement`SELECT pg_advisory_xact_lock(${QUARTER_LOCK_NAMESPACE}, hashtext(${quarter}))`);
+}
+
+/** The quarter's lock if nobody holds it (false: a run or a credit of the quarter is being written right now). */
+export async function tryLockQuarter(db: Queryable, quarter: string): Promise<boolean> {
+  const row = await one<{ locked: boolean }>(db, statement`SELECT pg_try_advisory_xact_lock(${QUARTER_LOCK_NAMESPACE}, hashtext(${quarter})) AS locked`);
+  return row?.locked === true;
+}
+
+/** An invoice's ledger entry that is still its unit's latest (what a full credit reverses), with its line. */
+export type OpenEntry = CreditableLine['open'][number] & { line: number };
+
+interface OpenEntryRow {
+  line: number;
+  registration_id: string;
+  version: number;
+  budget_reference: string;
+  unit: string;
+  session_id: string | null;
+  session_date: string | null;
+  council_id: string | null;
+  amount_pence: number;
+  vat_pence: number;
+}
+
+export async function openEntriesOf(db: Queryable, documentId: string): Promise<OpenEntry[]> {
+  const found = await rowsOf<OpenEntryRow>(
+    db,
+    statement`SELECT l.line, l.registration_id, l.version, l.budget_reference, l.unit, l.session_id, l.session_date::text AS session_date,
+                     l.council_id, l.amount_pence, l.vat_pence
+                FROM billing_ledger l
+               WHERE l.document_id = ${documentId} AND l.change = 1
+                 AND NOT EXISTS (SELECT 1 FROM billing_ledger n WHERE n.registration_id = l.registration_id AND n.unit = l.unit AND n.version > l.version)`,
+  );
+  return found.map((r) => ({
+    line: r.line,
+    registrationId: r.registration_id,
+    version: r.version,
+    budgetReference: r.budget_reference,
+    unit: r.unit,
+    sessionId: r.session_id,
+    sessionDate: r.session_date,
+    councilId: r.council_id,
+    amountPence: r.amount_pence,
+    vatPence: r.vat_pence,
+  }));
+}
 
 /** A unit row as the load query selects it. */
 interface UnitRow {

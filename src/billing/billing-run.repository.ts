@@ -1,7 +1,104 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Queryable } from '../database/sql.js';
-import { tryLockQuarter } from './billing-transactions.js';
+import { execute, one, rows } from '../database/database.repository.js';
+import { type Queryable, sql } from '../database/sql.js';
+import { tryLockQuarter } from './billing-ledger.repository.js';
+import type { BillingRunStatus } from './dto/billing-run.dto.js';
+
+/** A billing run as GET /billing-runs shows it. */
+export interface BillingRunRecord {
+  id: string;
+  quarter: string;
+  status: BillingRunStatus;
+  trigger: string;
+  runOn: string | null;
+  attempts: number;
+  error: string | null;
+  invoiceCount: number;
+  creditNoteCount: number;
+  totalPence: number;
+  invoiceIds: string[];
+  creditNoteIds: string[];
+  createdAt: Date;
+  startedAt: Date | null;
+  completedAt: Date | null;
+}
+
+interface RunRow {
+  id: string;
+  quarter: string;
+  status: BillingRunStatus;
+  trigger: string;
+  run_on: string | null;
+  attempts: number;
+  error: string | null;
+  invoice_count: number;
+  credit_note_count: number;
+  total_pence: string | number;
+  invoice_ids: string[];
+  credit_note_ids: string[];
+  created_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+}
+
+const toBillingRun = (r: RunRow): BillingRunRecord => ({
+  id: r.id,
+  quarter: r.quarter,
+  status: r.status,
+  trigger: r.trigger,
+  runOn: r.run_on,
+  attempts: r.attempts,
+  error: r.error,
+  invoiceCount: r.invoice_count,
+  creditNoteCount: r.credit_note_count,
+  totalPence: Number(r.total_pence),
+  invoiceIds: r.invoice_ids,
+  creditNoteIds: r.credit_note_ids,
+  createdAt: r.created_at,
+  startedAt: r.started_at,
+  completedAt: r.completed_at,
+});
+
+const RUN_COLUMNS = sql`r.id, r.quarter, r.status, r.trigger, r.run_on, r.attempts, r.error, r.invoice_count, r.credit_note_count,
+  r.total_pence, r.created_at, r.started_at, r.completed_at,
+  ARRAY(SELECT d.id FROM documents d WHERE d.billing_run_id = r.id AND d.kind = 'invoice' ORDER BY d.seq) AS invoice_ids,
+  ARRAY(SELECT d.id FROM documents d WHERE d.billing_run_id = r.id AND d.kind = 'credit_note' ORDER BY d.seq) AS credit_note_ids`;
+
+/*
+ * The run's own statements inside the transaction that executes it (executeBillingRun): its state, its
+ * lock, its completion with its documents' totals.
+ */
+
+/** The run's quarter and status, if there is such a run. */
+export function runState(db: Queryable, id: string): Promise<{ quarter: string; status: BillingRunStatus } | undefined> {
+  return one(db, sql`SELECT quarter, status FROM billing_runs WHERE id = ${id}`);
+}
+
+/** Locks the run FOR UPDATE; its status. */
+export async function lockRun(db: Queryable, id: string): Promise<BillingRunStatus> {
+  const row = await one<{ status: BillingRunStatus }>(db, sql`SELECT status FROM billing_runs WHERE id = ${id} FOR UPDATE`);
+  return row!.status;
+}
+
+/** Marks the run completed on `runOn` with the counts and total of the documents it issued. */
+export async function completeRun(db: Queryable, id: string, runOn: string): Promise<void> {
+  const run = sql`${id}`;
+  await execute(
+    db,
+    sql`WITH totals AS (
+          SELECT count(*) FILTER (WHERE kind = 'invoice') AS invoices,
+                 count(*) FILTER (WHERE kind = 'credit_note') AS credit_notes,
+                 coalesce(sum(CASE WHEN kind = 'invoice' THEN total_pence ELSE -total_pence END), 0) AS total
+            FROM documents WHERE billing_run_id = ${run}),
+        done AS (
+          UPDATE billing_runs r
+             SET status = 'completed', run_on = ${runOn}, error = NULL, completed_at = now(), updated_at = now(),
+                 invoice_count = totals.invoices, credit_note_count = totals.credit_notes, total_pence = totals.total
+            FROM totals WHERE r.id = ${run} RETURNING r.id)
+        SELECT id FROM done`,
+  );
+}
 
 /** A billing run as its outbox sees it: a run that must have a live Bull job. */
 export interface InFlightRun {
@@ -54,6 +151,69 @@ export type Interruption =
 @Injectable()
 export class BillingRunRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  async find(id: string): Promise<BillingRunRecord | undefined> {
+    const row = await one<RunRow>(this.dataSource, sql`SELECT ${RUN_COLUMNS} FROM billing_runs r WHERE r.id = ${id}`);
+    return row && toBillingRun(row);
+  }
+
+  /** Up to `limit` runs after run `after`, by id, of the quarter and status when given. */
+  async list(filter: { after: string | null; quarter: string | null; status: string | null; limit: number }): Promise<BillingRunRecord[]> {
+    const found = await rows<RunRow>(
+      this.dataSource,
+      sql`SELECT ${RUN_COLUMNS} FROM billing_runs r
+           WHERE (${filter.after}::uuid IS NULL OR r.id > ${filter.after})
+             AND (${filter.quarter}::text IS NULL OR r.quarter = ${filter.quarter})
+             AND (${filter.status}::text IS NULL OR r.status = ${filter.status})
+           ORDER BY r.id LIMIT ${filter.limit}`,
+    );
+    return found.map(toBillingRun);
+  }
+
+  /** A new queued run of the quarter, unless one is queued or running (then undefined). */
+  async insertQueued(quarter: string, trigger: 'api' | 'schedule', requestedBy: string | null): Promise<string | undefined> {
+    const row = await one<{ id: string }>(
+      this.dataSource,
+      sql`INSERT INTO billing_runs (quarter, trigger, requested_by) VALUES (${quarter}, ${trigger}, ${requestedBy})
+          ON CONFLICT (quarter) WHERE status IN ('queued', 'running') DO NOTHING
+          RETURNING id`,
+    );
+    return row?.id;
+  }
+
+  /** The quarter's queued or running run, if any. */
+  async findActive(quarter: string): Promise<string | undefined> {
+    const row = await one<{ id: string }>(this.dataSource, sql`SELECT id FROM billing_runs WHERE quarter = ${quarter} AND status IN ('queued', 'running')`);
+    return row?.id;
+  }
+
+  /**
+   * A worker takes the run: running, one more attempt. Its quarter, or undefined when the run completed
+   * already or has moved on to a newer job generation than `generation`.
+   */
+  async claim(id: string, generation: number | null): Promise<string | undefined> {
+    const row = await one<{ quarter: string }>(
+      this.dataSource,
+      sql`WITH claimed AS (
+            UPDATE billing_runs SET status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now()
+             WHERE id = ${id} AND status <> 'completed' AND (${generation}::integer IS NULL OR dispatch_generation = ${generation})
+            RETURNING quarter)
+          SELECT quarter FROM claimed`,
+    );
+    return row?.quarter;
+  }
+
+  /** Marks the run failed with `message`, unless it completed or moved on to a newer job generation. */
+  async markFailed(id: string, message: string, generation: number | null): Promise<void> {
+    await execute(
+      this.dataSource,
+      sql`WITH failed AS (
+            UPDATE billing_runs SET status = 'failed', error = left(${message}, 2000), updated_at = now()
+             WHERE id = ${id} AND status <> 'completed' AND (${generation}::integer IS NULL OR dispatch_generation = ${generation})
+            RETURNING id)
+          SELECT id FROM failed`,
+    );
+  }
 
   /** Queued and running runs, oldest first (ids are time-ordered): `limit` of them after run `after`. */
   async inFlight(limit: number, after: string | null = null): Promise<InFlightRun[]> {

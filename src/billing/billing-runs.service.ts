@@ -5,15 +5,16 @@ import { todayInLondon } from '../common/london-calendar.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page } from '../common/pagination.js';
 import { conflict, notFound, ProblemError } from '../common/problem.js';
 import { withTimeout } from '../common/with-timeout.js';
+import { setTransactionReadOnly } from '../database/database.repository.js';
 import { isUniqueViolation } from '../database/pg-errors.js';
 import { inTransaction } from '../database/transaction.js';
 import { jobLiveness } from '../queue/job-liveness.js';
 import { OutboxSweeper } from '../queue/outbox.js';
 import type { PlannedDocument } from './billing-lines.js';
-import { BillingRunRepository, type InFlightRun } from './billing-run.repository.js';
+import { type BillingRunRecord, BillingRunRepository, type InFlightRun } from './billing-run.repository.js';
 import { BillingRunsOutbox } from './billing-runs.outbox.js';
 import { executeBillingRun, previewBilling } from './billing-transactions.js';
-import type { BillingPreviewResponse, BillingRunQuery, BillingRunResponse, BillingRunStatus } from './dto/billing-run.dto.js';
+import type { BillingPreviewResponse, BillingRunQuery, BillingRunResponse } from './dto/billing-run.dto.js';
 import type { PlannedDocumentResponse } from './dto/invoice.dto.js';
 import { toPlannedLineResponse, toRecipientResponse } from './document-responses.js';
 import { previousQuarter } from './quarter.js';
@@ -21,30 +22,6 @@ import { ProblemCode } from '../common/problem-codes.js';
 
 /** How long POST /billing-runs/:id/retry waits for Redis to tell whether a running run's job is alive. */
 const LIVENESS_TIMEOUT_MS = 2000;
-
-interface RunRow {
-  id: string;
-  quarter: string;
-  status: BillingRunStatus;
-  trigger: string;
-  run_on: string | null;
-  attempts: number;
-  error: string | null;
-  invoice_count: number;
-  credit_note_count: number;
-  total_pence: number;
-  dispatch_generation: number;
-  invoice_ids: string[];
-  credit_note_ids: string[];
-  created_at: Date;
-  started_at: Date | null;
-  completed_at: Date | null;
-}
-
-const RUN_COLUMNS = `r.id, r.quarter, r.status, r.trigger, r.run_on, r.attempts, r.error, r.invoice_count, r.credit_note_count,
-  r.total_pence, r.dispatch_generation, r.created_at, r.started_at, r.completed_at,
-  ARRAY(SELECT d.id FROM documents d WHERE d.billing_run_id = r.id AND d.kind = 'invoice' ORDER BY d.seq) AS invoice_ids,
-  ARRAY(SELECT d.id FROM documents d WHERE d.billing_run_id = r.id AND d.kind = 'credit_note' ORDER BY d.seq) AS credit_note_ids`;
 
 export function toPlannedDocumentResponse(d: PlannedDocument): PlannedDocumentResponse {
   return {
@@ -93,7 +70,7 @@ export class BillingRunsService {
   async preview(quarter: string): Promise<BillingPreviewResponse> {
     const runOn = todayInLondon();
     const documents = await this.dataSource.transaction('REPEATABLE READ', async (em) => {
-      await em.query('SET TRANSACTION READ ONLY');
+      await setTransactionReadOnly(em);
       return previewBilling(em, quarter, runOn);
     });
     return {
@@ -108,20 +85,20 @@ export class BillingRunsService {
   }
 
   async get(id: string): Promise<BillingRunResponse> {
-    const [row]: RunRow[] = await this.dataSource.query(`SELECT ${RUN_COLUMNS} FROM billing_runs r WHERE r.id = $1`, [id]);
-    if (!row) throw notFound('billing run', id);
-    return toRunResponse(row);
+    const run = await this.repository.find(id);
+    if (!run) throw notFound('billing run', id);
+    return toRunResponse(run);
   }
 
   async list(query: BillingRunQuery): Promise<Page<BillingRunResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows: RunRow[] = await this.dataSource.query(
-      `SELECT ${RUN_COLUMNS} FROM billing_runs r
-        WHERE ($1::uuid IS NULL OR r.id > $1) AND ($2::text IS NULL OR r.quarter = $2) AND ($3::text IS NULL OR r.status = $3)
-        ORDER BY r.id LIMIT $4`,
-      [query.cursor ? decodeCursor(query.cursor) : null, query.quarter ?? null, query.status ?? null, limit + 1],
-    );
-    return keysetPage(rows, limit, toRunResponse);
+    const runs = await this.repository.list({
+      after: query.cursor ? decodeCursor(query.cursor) : null,
+      quarter: query.quarter ?? null,
+      status: query.status ?? null,
+      limit: limit + 1,
+    });
+    return keysetPage(runs, limit, toRunResponse);
   }
 
   /**
@@ -172,28 +149,22 @@ export class BillingRunsService {
    * (in its own transaction) and the error is rethrown for Bull to retry with backoff.
    */
   async execute(runId: string, generation?: number): Promise<void> {
-    let claimed: Array<{ quarter: string }>;
+    let quarter: string | undefined;
     try {
-      claimed = await this.dataSource.query(
-        `WITH claimed AS (
-           UPDATE billing_runs SET status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now()
-            WHERE id = $1 AND status <> 'completed' AND ($2::integer IS NULL OR dispatch_generation = $2) RETURNING quarter)
-         SELECT quarter FROM claimed`,
-        [runId, generation ?? null],
-      );
+      quarter = await this.repository.claim(runId, generation ?? null);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // A failed run came back from Bull's backoff while a newer run of its quarter is active: that one bills.
       await this.markFailed(runId, 'Superseded: another run of this quarter was queued meanwhile and bills the quarter', generation);
       return;
     }
-    if (claimed.length === 0) return; // completed already, or a job of an older generation (the run has a newer one)
+    if (quarter === undefined) return; // completed already, or a job of an older generation (the run has a newer one)
     const started = Date.now();
     try {
       const outcome = await inTransaction(this.dataSource, (em) => executeBillingRun(em, runId, todayInLondon()));
       if (outcome.executed) {
         this.logger.log(
-          { runId, quarter: claimed[0].quarter, documents: outcome.issued.length, ms: Date.now() - started },
+          { runId, quarter, documents: outcome.issued.length, ms: Date.now() - started },
           'Billing run completed',
         );
       }
@@ -218,50 +189,37 @@ export class BillingRunsService {
 
   private async createOrFindActive(quarter: string, trigger: 'api' | 'schedule', requestedBy: string | null): Promise<{ created: boolean; id: string }> {
     for (let attempt = 1; ; attempt++) {
-      const inserted: Array<{ id: string }> = await this.dataSource.query(
-        `INSERT INTO billing_runs (quarter, trigger, requested_by) VALUES ($1, $2, $3)
-         ON CONFLICT (quarter) WHERE status IN ('queued', 'running') DO NOTHING
-         RETURNING id`,
-        [quarter, trigger, requestedBy],
-      );
-      if (inserted.length) return { created: true, id: inserted[0].id };
-      const [active] = await this.dataSource.query(
-        `SELECT id FROM billing_runs WHERE quarter = $1 AND status IN ('queued', 'running')`,
-        [quarter],
-      );
-      if (active) return { created: false, id: active.id };
+      const inserted = await this.repository.insertQueued(quarter, trigger, requestedBy);
+      if (inserted) return { created: true, id: inserted };
+      const active = await this.repository.findActive(quarter);
+      if (active) return { created: false, id: active };
       if (attempt >= 5) throw conflict(ProblemCode.BillingRunBusy, `Runs of ${quarter} keep finishing as this request arrives: try again`);
     }
   }
 
   /** Marks the run failed with `message`, unless it completed or moved on to a newer job generation. */
-  private async markFailed(runId: string, message: string, generation?: number): Promise<void> {
-    await this.dataSource.query(
-      `WITH failed AS (
-         UPDATE billing_runs SET status = 'failed', error = left($2, 2000), updated_at = now()
-          WHERE id = $1 AND status <> 'completed' AND ($3::integer IS NULL OR dispatch_generation = $3) RETURNING id)
-       SELECT id FROM failed`,
-      [runId, message, generation ?? null],
-    );
+  private markFailed(runId: string, message: string, generation?: number): Promise<void> {
+    return this.repository.markFailed(runId, message, generation ?? null);
   }
+
 }
 
-function toRunResponse(r: RunRow): BillingRunResponse {
+function toRunResponse(r: BillingRunRecord): BillingRunResponse {
   return {
     id: r.id,
     quarter: r.quarter,
     status: r.status,
-    invoiceIds: r.invoice_ids,
-    creditNoteIds: r.credit_note_ids,
-    totalPence: Number(r.total_pence),
+    invoiceIds: r.invoiceIds,
+    creditNoteIds: r.creditNoteIds,
+    totalPence: r.totalPence,
     error: r.error,
-    runOn: r.run_on,
+    runOn: r.runOn,
     attempts: r.attempts,
     trigger: r.trigger,
-    invoiceCount: r.invoice_count,
-    creditNoteCount: r.credit_note_count,
-    createdAt: r.created_at.toISOString(),
-    startedAt: r.started_at?.toISOString() ?? null,
-    completedAt: r.completed_at?.toISOString() ?? null,
+    invoiceCount: r.invoiceCount,
+    creditNoteCount: r.creditNoteCount,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    completedAt: r.completedAt?.toISOString() ?? null,
   };
 }

@@ -47,3 +47,8 @@ export async function rowsOf<Row>(db: Queryable, compiled: { sql: string; params
   const result: Raw = await db.query(compiled.sql, compiled.params);
   return (isUpdateResult(result) ? result[0] : result) as Row[];
 }
+
+/** Makes the transaction read-only (first statement of a transaction that must write nothing). */
+export async function setTransactionReadOnly(db: Queryable): Promise<void> {
+  await db.query('SET TRANSACTION READ ONLY');
+}
