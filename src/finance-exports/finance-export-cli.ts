@@ -12,7 +12,7 @@ import { resolveDatabase } from '../database/database-url.js';
 import { migrateUnderLock } from '../database/migrate.js';
 import { inTransaction } from '../database/transaction.js';
 import { EXPORT_LAYOUTS, type ExportLayout, headerLine } from './finance-export-csv.js';
-import { createFinanceExport, type ExportSummary, financeExportCsv, findFinanceExport } from './finance-export-transactions.js';
+import { createFinanceExport, type ExportSummary, financeExportCsv, findFinanceExport } from './finance-export.repository.js';
 
 const USAGE = `Usage: npm run finance:export -- --out FILE [--id EXPORT_ID] [--layout standard|standard-v2|xero]
 

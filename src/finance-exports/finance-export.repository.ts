@@ -1,6 +1,12 @@
 import type { Queryable } from '../database/sql.js';
 import { type ExportLayout, type ExportUnit, headerLine, layoutRow } from './finance-export-csv.js';
 
+/*
+ * The SQL of finance exports (finance_exports, finance_export_documents and the rows an export lists):
+ * creating one in the caller's transaction, finding and listing them, and streaming an export's rows
+ * through a server-side cursor. The CSV layout is finance-export-csv.ts.
+ */
+
 export interface ExportSummary {
   id: string;
   documentCount: number;
@@ -53,12 +59,30 @@ export async function createFinanceExport(sql: Queryable, source: 'api' | 'cli',
   return toSummary(summary);
 }
 
+/** Up to `limit` exports after export `after`, by id. */
+export async function listFinanceExports(db: Queryable, after: string | null, limit: number): Promise<ExportSummary[]> {
+  const rows: SummaryRow[] = await db.query(
+    `SELECT id, document_count, row_count, total_pence, created_at FROM finance_exports
+      WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
+    [after, limit],
+  );
+  return rows.map(toSummary);
+}
+
 export async function findFinanceExport(sql: Queryable, id: string): Promise<ExportSummary | undefined> {
   const [row] = await sql.query(`SELECT id, document_count, row_count, total_pence, created_at FROM finance_exports WHERE id = $1`, [id]);
   return row ? toSummary(row) : undefined;
 }
 
-function toSummary(row: { id: string; document_count: number; row_count: number; total_pence: number; created_at: Date }): ExportSummary {
+interface SummaryRow {
+  id: string;
+  document_count: number;
+  row_count: number;
+  total_pence: number;
+  created_at: Date;
+}
+
+function toSummary(row: SummaryRow): ExportSummary {
   return {
     id: row.id,
     documentCount: row.document_count,
