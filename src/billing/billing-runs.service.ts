@@ -6,6 +6,7 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page } from '../commo
 import { conflict, notFound, ProblemError } from '../common/problem.js';
 import { withTimeout } from '../common/with-timeout.js';
 import { setTransactionReadOnly } from '../database/database.repository.js';
+import { AppConfig } from '../config/app-config.js';
 import { isUniqueViolation } from '../database/pg-errors.js';
 import { inTransaction } from '../database/transaction.js';
 import { jobLiveness } from '../queue/job-liveness.js';
@@ -19,9 +20,6 @@ import type { PlannedDocumentResponse } from './dto/invoice.dto.js';
 import { toPlannedLineResponse, toRecipientResponse } from './document-responses.js';
 import { previousQuarter } from './quarter.js';
 import { ProblemCode } from '../common/problem-codes.js';
-
-/** How long POST /billing-runs/:id/retry waits for Redis to tell whether a running run's job is alive. */
-const LIVENESS_TIMEOUT_MS = 2000;
 
 export function toPlannedDocumentResponse(d: PlannedDocument): PlannedDocumentResponse {
   return {
@@ -55,6 +53,7 @@ export class BillingRunsService {
     private readonly repository: BillingRunRepository,
     private readonly outbox: BillingRunsOutbox,
     private readonly sweeper: OutboxSweeper,
+    private readonly config: AppConfig,
   ) {}
 
   /** POST /billing-runs: the active run of the quarter (created: false) or a new queued one. */
@@ -130,7 +129,7 @@ export class BillingRunsService {
     if (entry?.status !== 'running') return { refusal: entry?.status ?? 'no longer running' };
     let liveness;
     try {
-      liveness = await withTimeout(jobLiveness(this.outbox.queue, entry.jobId), LIVENESS_TIMEOUT_MS, 'Redis');
+      liveness = await withTimeout(jobLiveness(this.outbox.queue, entry.jobId), this.config.redisCommandTimeoutMs, 'Redis');
     } catch {
       throw new ProblemError(503, ProblemCode.Unavailable, 'Service unavailable', 'Redis is not answering, so whether this run’s worker is alive cannot be told: try again shortly', undefined, {
         'Retry-After': '10',

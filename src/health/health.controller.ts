@@ -5,10 +5,10 @@ import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators.js';
 import { ProblemError } from '../common/problem.js';
 import { withTimeout } from '../common/with-timeout.js';
+import { AppConfig } from '../config/app-config.js';
 import { REDIS } from '../redis/redis.module.js';
+import { ping } from './health.repository.js';
 import { ProblemCode } from '../common/problem-codes.js';
-
-const CHECK_TIMEOUT_MS = 2000;
 
 @ApiTags('health')
 @Public()
@@ -17,6 +17,7 @@ export class HealthController {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
   ) {}
 
   @Get('live')
@@ -29,9 +30,10 @@ export class HealthController {
   @ApiOkResponse({ description: 'PostgreSQL and Redis both answer' })
   @ApiServiceUnavailableResponse({ description: 'Problem details naming what is down' })
   async ready() {
+    const timeoutMs = this.config.healthCheckTimeoutMs;
     const [database, redis] = await Promise.all([
-      withTimeout(this.dataSource.query('SELECT 1'), CHECK_TIMEOUT_MS, 'PostgreSQL').then(() => 'up', () => 'down'),
-      withTimeout(this.redis.ping(), CHECK_TIMEOUT_MS, 'Redis').then(() => 'up', () => 'down'),
+      withTimeout(ping(this.dataSource), timeoutMs, 'PostgreSQL').then(() => 'up', () => 'down'),
+      withTimeout(this.redis.ping(), timeoutMs, 'Redis').then(() => 'up', () => 'down'),
     ]);
     const checks = { database, redis };
     if (database === 'down' || redis === 'down') {

@@ -43,3 +43,19 @@ export async function insertUser(
   );
   return rows.length ? toUser(rows[0]) : undefined;
 }
+
+/**
+ * Inserts the bootstrap administrator holding the token whose hash is given, unless an administrator
+ * exists; whether it was inserted.
+ */
+export async function insertBootstrapAdmin(db: Db, tokenHash: string): Promise<boolean> {
+  const rows: Array<{ id: string }> = await db.query(
+    `INSERT INTO users (name, email, role, token_hash, token_issued_at)
+     SELECT 'Bootstrap administrator', 'bootstrap-admin@localhost', 'admin', $1, now()
+      WHERE NOT EXISTS (SELECT 1 FROM users WHERE role = 'admin')
+     ON CONFLICT DO NOTHING
+     RETURNING id`,
+    [tokenHash],
+  );
+  return rows.length > 0;
+}
