@@ -95,13 +95,17 @@ export class SafeguardingAlertRepository {
     return row && toInFlightAlert(row);
   }
 
-  /** The job of `generation` is in Redis: a pending alert is now queued. */
+  /**
+   * The job of `generation` is in Redis: a pending alert is now queued. Its worker may already have
+   * delivered it (the job can run before this update), so when it was enqueued is recorded whatever the
+   * alert's status is now; only a pending alert's status moves.
+   */
   async markEnqueued(id: string, generation: number): Promise<void> {
     await this.dataSource.query(
       `WITH marked AS (
          UPDATE safeguarding_alerts
-            SET enqueued_at = now(), status = CASE WHEN status = 'pending' THEN 'queued' ELSE status END
-          WHERE id = $1 AND dispatch_generation = $2 AND status IN ('pending', 'queued', 'retrying')
+            SET enqueued_at = COALESCE(enqueued_at, now()), status = CASE WHEN status = 'pending' THEN 'queued' ELSE status END
+          WHERE id = $1 AND dispatch_generation = $2
           RETURNING id)
        SELECT id FROM marked`,
       [id, generation],

@@ -4,6 +4,7 @@ import type { Queue } from 'bull';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SafeguardingAlertRepository } from '../../src/safeguarding-alerts/safeguarding-alert.repository.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { aNote, caseNoteFixtures, type Staff } from './fixtures.js';
 
@@ -183,6 +184,22 @@ describe('safeguarding alerts', () => {
     } finally {
       add.mockRestore();
     }
+  }, 30_000);
+
+  it('records when an alert was enqueued even when its job delivered it before the enqueue was recorded', async () => {
+    const note = await fx.note(participantId, staff.coordinator.token, aNote({ category: 'safeguarding' }));
+    const delivered = await eventually(async () => {
+      const a = await alertOf(note.id);
+      return a?.status === 'delivered' && a;
+    });
+    // the order the worker can produce: the job runs and delivers before the request records the enqueue
+    const { rows } = await t.db.query(
+      'UPDATE safeguarding_alerts SET enqueued_at = NULL WHERE id = $1 RETURNING dispatch_generation AS generation',
+      [delivered.id],
+    );
+    await t.app.get(SafeguardingAlertRepository).markEnqueued(delivered.id, rows[0].generation);
+    const after = await alertOf(note.id);
+    expect(after).toMatchObject({ status: 'delivered', enqueuedAt: expect.any(String) });
   }, 30_000);
 
   it('writes the outbox row in the note’s transaction: a refused note leaves no alert', async () => {
