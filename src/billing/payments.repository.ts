@@ -229,20 +229,54 @@ export async function receiptFacts(sql: Queryable, paymentId: string): Promise<R
          JOIN documents d ON d.id = x.id JOIN commissioners c ON c.id = d.commissioner_id`,
       [payment.document_id],
     );
+  const lines = await receiptLines(sql, payment.document_id);
+  return {
+    payment: { ...toPaymentRecord(payment), paidSoFarPence: Number(payment.paid_so_far) },
+    remittanceReference: payment.remittance_reference,
+    invoice: {
+      ...toBalance(invoice),
+      recipientName: invoice.recipient_name,
+      recipientAddress: invoice.recipient_address,
+      customerCode: invoice.customer_code,
+      poNumber: invoice.po_number,
+    },
+    commissionerName: invoice.commissioner_name,
+    lines,
+  };
+}
+
+interface ReceiptLineRow {
+  line: number;
+  description: string;
+  programme_name: string;
+  term_name: string;
+  period_start: string;
+  period_end: string;
+  quantity: number;
+  amount_pence: string;
+  vat_pence: string;
+  children: string[] | null;
+  sessions: Array<{ date: string; startTime: string; endTime: string }> | null;
+}
+
+const toReceiptLine = (l: ReceiptLineRow): ReceiptFacts['lines'][number] => ({
+  line: l.line,
+  description: l.description,
+  programmeName: l.programme_name,
+  termName: l.term_name,
+  periodStart: l.period_start,
+  periodEnd: l.period_end,
+  quantity: l.quantity,
+  amountPence: Number(l.amount_pence),
+  vatPence: Number(l.vat_pence),
+  children: [...(l.children ?? [])].sort(),
+  sessions: l.sessions ?? [],
+});
+
+/** An invoice's lines as a receipt prints them: the children each bills and the sessions it covers. */
+async function receiptLines(sql: Queryable, documentId: string): Promise<ReceiptFacts['lines']> {
   // Sessions: "not cancelled" is read through to_jsonb so this works before and after sessions gain a status.
-  const lines: Array<{
-    line: number;
-    description: string;
-    programme_name: string;
-    term_name: string;
-    period_start: string;
-    period_end: string;
-    quantity: number;
-    amount_pence: string;
-    vat_pence: string;
-    children: string[] | null;
-    sessions: Array<{ date: string; startTime: string; endTime: string }> | null;
-  }> = await sql.query(
+  const lines: ReceiptLineRow[] = await sql.query(
     `SELECT l.line, l.description, pr.name AS programme_name, t.name AS term_name, l.period_start, l.period_end, l.quantity,
             l.amount_pence, l.vat_pence,
             (SELECT array_agg(DISTINCT pa.first_name || ' ' || pa.last_name)
@@ -255,33 +289,9 @@ export async function receiptFacts(sql: Queryable, paymentId: string): Promise<R
                 AND coalesce(to_jsonb(s) ->> 'status', 'scheduled') <> 'cancelled') AS sessions
        FROM document_lines l JOIN programmes pr ON pr.id = l.programme_id JOIN terms t ON t.id = l.term_id
       WHERE l.document_id = $1 ORDER BY l.line`,
-    [payment.document_id],
+    [documentId],
   );
-  return {
-    payment: { ...toPaymentRecord(payment), paidSoFarPence: Number(payment.paid_so_far) },
-    remittanceReference: payment.remittance_reference,
-    invoice: {
-      ...toBalance(invoice),
-      recipientName: invoice.recipient_name,
-      recipientAddress: invoice.recipient_address,
-      customerCode: invoice.customer_code,
-      poNumber: invoice.po_number,
-    },
-    commissionerName: invoice.commissioner_name,
-    lines: lines.map((l) => ({
-      line: l.line,
-      description: l.description,
-      programmeName: l.programme_name,
-      termName: l.term_name,
-      periodStart: l.period_start,
-      periodEnd: l.period_end,
-      quantity: l.quantity,
-      amountPence: Number(l.amount_pence),
-      vatPence: Number(l.vat_pence),
-      children: [...(l.children ?? [])].sort(),
-      sessions: l.sessions ?? [],
-    })),
-  };
+  return lines.map(toReceiptLine);
 }
 
 export interface AgedDebtRecord {

@@ -109,23 +109,41 @@ export interface StatementEntryRecord {
   allocations: Array<{ paymentId: string; invoiceId: string; invoiceNumber: string; amountPence: number; receivedOn: string }>;
 }
 
+interface StatementEntryRow {
+  date: string;
+  type: StatementEntryType;
+  document_id: string | null;
+  number: string | null;
+  due_date: string | null;
+  related: string[] | null;
+  remittance_id: string | null;
+  payment_id: string | null;
+  reference: string | null;
+  method: PaymentMethod | null;
+  debit: string;
+  credit: string;
+  allocations: StatementEntryRecord['allocations'] | null;
+}
+
+const toStatementEntry = (r: StatementEntryRow): StatementEntryRecord => ({
+  date: r.date,
+  type: r.type,
+  documentId: r.document_id,
+  number: r.number,
+  dueDate: r.due_date,
+  relatedNumbers: r.related ?? [],
+  remittanceId: r.remittance_id,
+  paymentId: r.payment_id,
+  reference: r.reference,
+  method: r.method,
+  debitPence: Number(r.debit),
+  creditPence: Number(r.credit),
+  allocations: (r.allocations ?? []).map((a) => ({ ...a, amountPence: Number(a.amountPence) })),
+});
+
 /** The account's documents, remittances and payments dated from `from` to `to`, in date order (documents first on a day). */
 export async function statementEntries(sql: Queryable, account: Account, from: string, to: string): Promise<StatementEntryRecord[]> {
-  const rows: Array<{
-    date: string;
-    type: StatementEntryType;
-    document_id: string | null;
-    number: string | null;
-    due_date: string | null;
-    related: string[] | null;
-    remittance_id: string | null;
-    payment_id: string | null;
-    reference: string | null;
-    method: PaymentMethod | null;
-    debit: string;
-    credit: string;
-    allocations: StatementEntryRecord['allocations'] | null;
-  }> = await sql.query(
+  const rows: StatementEntryRow[] = await sql.query(
     `SELECT * FROM (
        SELECT d.issue_date AS date, d.kind AS type, d.id AS document_id, d.number, d.due_date,
               CASE WHEN d.kind = 'credit_note' THEN
@@ -156,21 +174,7 @@ export async function statementEntries(sql: Queryable, account: Account, from: s
      ORDER BY date, rank, sort_key`,
     [...params(account), from, to],
   );
-  return rows.map((r) => ({
-    date: r.date,
-    type: r.type,
-    documentId: r.document_id,
-    number: r.number,
-    dueDate: r.due_date,
-    relatedNumbers: r.related ?? [],
-    remittanceId: r.remittance_id,
-    paymentId: r.payment_id,
-    reference: r.reference,
-    method: r.method,
-    debitPence: Number(r.debit),
-    creditPence: Number(r.credit),
-    allocations: (r.allocations ?? []).map((a) => ({ ...a, amountPence: Number(a.amountPence) })),
-  }));
+  return rows.map(toStatementEntry);
 }
 
 /** Remittance money received by `asOf` and not allocated by then. */
