@@ -1,23 +1,33 @@
-import type { Queryable } from '../database/sql.js';
+import { one, rows as rowsOf } from '../database/database.repository.js';
+import { bind, type Param, type Queryable, sql as statement } from '../database/sql.js';
 import type { PaymentMethod } from '../billing/payment-method.js';
 import type { StatementEntryType } from './statement.js';
 
 /*
  * SQL of statements of account. An account is a commissioner (the invoices and credit notes addressed
  * to the council, its remittances and any payment recorded on its invoices outside a remittance) or a
- * direct-payment budget (the documents addressed to its holder and their payments). Every query takes
- * the same first two parameters: $1 the commissioner id, $2 the budget id, one of them NULL.
+ * direct-payment budget (the documents addressed to its holder and their payments). Every query names
+ * the account by two bound parameters, the commissioner id and the budget id, one of them NULL.
  * Remittance allocations are not entries: the remittance already counted the money when it arrived.
  */
 
 export type Account = { commissionerId: string } | { budgetId: string };
 
-const params = (account: Account): [string | null, string | null] =>
-  'commissionerId' in account ? [account.commissionerId, null] : [null, account.budgetId];
+/** The account's two ids, each bound once however often a statement names it. */
+interface AccountIds {
+  commissioner: Param;
+  budget: Param;
+}
+
+const idsOf = (account: Account): AccountIds =>
+  'commissionerId' in account
+    ? { commissioner: bind(account.commissionerId), budget: bind(null) }
+    : { commissioner: bind(null), budget: bind(account.budgetId) };
 
 /** The documents of the account (alias d). */
-const DOCUMENTS_OF_ACCOUNT = `((d.recipient_type = 'commissioner' AND d.commissioner_id = $1::uuid)
-  OR (d.recipient_type = 'budget_holder' AND d.budget_id = $2::uuid))`;
+const documentsOf = (ids: AccountIds) =>
+  statement`((d.recipient_type = 'commissioner' AND d.commissioner_id = ${ids.commissioner}::uuid)
+  OR (d.recipient_type = 'budget_holder' AND d.budget_id = ${ids.budget}::uuid))`;
 
 export interface CommissionerAccount {
   id: string;
@@ -66,12 +76,13 @@ export async function findBudgetAccount(sql: Queryable, id: string): Promise<Bud
 
 /** The first day anything happened on the account (a document issued, a remittance received), if anything did. */
 export async function firstActivityOn(sql: Queryable, account: Account): Promise<string | null> {
-  const [row] = await sql.query(
-    `SELECT least((SELECT min(d.issue_date) FROM documents d WHERE ${DOCUMENTS_OF_ACCOUNT}),
-                  (SELECT min(r.received_on) FROM remittances r WHERE r.commissioner_id = $1::uuid)) AS first`,
-    params(account),
+  const ids = idsOf(account);
+  const row = await one<{ first: string | null }>(
+    sql,
+    statement`SELECT least((SELECT min(d.issue_date) FROM documents d WHERE ${documentsOf(ids)}),
+                           (SELECT min(r.received_on) FROM remittances r WHERE r.commissioner_id = ${ids.commissioner}::uuid)) AS first`,
   );
-  return row.first;
+  return row!.first;
 }
 
 /**
@@ -79,16 +90,19 @@ export async function firstActivityOn(sql: Queryable, account: Account): Promise
  * and other payments received by then (money on account included: it is the payer's).
  */
 export async function balanceAsAt(sql: Queryable, account: Account, asOf: string): Promise<number> {
-  const [row] = await sql.query(
-    `SELECT coalesce((SELECT sum(CASE d.kind WHEN 'invoice' THEN d.total_pence ELSE -d.total_pence END)
-                        FROM documents d WHERE ${DOCUMENTS_OF_ACCOUNT} AND d.issue_date <= $3), 0)
-          - coalesce((SELECT sum(p.amount_pence) FROM payments p JOIN documents d ON d.id = p.document_id
-                       WHERE ${DOCUMENTS_OF_ACCOUNT} AND p.remittance_id IS NULL AND p.received_on <= $3), 0)
-          - coalesce((SELECT sum(r.amount_pence) FROM remittances r WHERE r.commissioner_id = $1::uuid AND r.received_on <= $3), 0)
-            AS balance`,
-    [...params(account), asOf],
+  const ids = idsOf(account);
+  const day = bind(asOf);
+  const row = await one<{ balance: string }>(
+    sql,
+    statement`SELECT coalesce((SELECT sum(CASE d.kind WHEN 'invoice' THEN d.total_pence ELSE -d.total_pence END)
+                                 FROM documents d WHERE ${documentsOf(ids)} AND d.issue_date <= ${day}), 0)
+                   - coalesce((SELECT sum(p.amount_pence) FROM payments p JOIN documents d ON d.id = p.document_id
+                                WHERE ${documentsOf(ids)} AND p.remittance_id IS NULL AND p.received_on <= ${day}), 0)
+                   - coalesce((SELECT sum(r.amount_pence) FROM remittances r
+                                WHERE r.commissioner_id = ${ids.commissioner}::uuid AND r.received_on <= ${day}), 0)
+                     AS balance`,
   );
-  return Number(row.balance);
+  return Number(row!.balance);
 }
 
 export interface StatementEntryRecord {
@@ -143,8 +157,12 @@ const toStatementEntry = (r: StatementEntryRow): StatementEntryRecord => ({
 
 /** The account's documents, remittances and payments dated from `from` to `to`, in date order (documents first on a day). */
 export async function statementEntries(sql: Queryable, account: Account, from: string, to: string): Promise<StatementEntryRecord[]> {
-  const rows: StatementEntryRow[] = await sql.query(
-    `SELECT * FROM (
+  const ids = idsOf(account);
+  const first = bind(from);
+  const last = bind(to);
+  const rows = await rowsOf<StatementEntryRow>(
+    sql,
+    statement`SELECT * FROM (
        SELECT d.issue_date AS date, d.kind AS type, d.id AS document_id, d.number, d.due_date,
               CASE WHEN d.kind = 'credit_note' THEN
                 (SELECT array_agg(DISTINCT inv.number ORDER BY inv.number) FROM billing_ledger l JOIN documents inv ON inv.id = l.reverses_document_id
@@ -154,39 +172,40 @@ export async function statementEntries(sql: Queryable, account: Account, from: s
               CASE WHEN d.kind = 'credit_note' THEN d.total_pence ELSE 0 END AS credit,
               NULL::jsonb AS allocations, CASE d.kind WHEN 'invoice' THEN 0 ELSE 1 END AS rank, d.number AS sort_key
          FROM documents d
-        WHERE ${DOCUMENTS_OF_ACCOUNT} AND d.issue_date BETWEEN $3 AND $4
+        WHERE ${documentsOf(ids)} AND d.issue_date BETWEEN ${first} AND ${last}
        UNION ALL
        SELECT r.received_on, 'remittance', NULL, NULL, NULL, NULL, r.id, NULL, r.reference, NULL, 0, r.amount_pence,
               (SELECT coalesce(jsonb_agg(jsonb_build_object('paymentId', p.id, 'invoiceId', p.document_id, 'invoiceNumber', inv.number,
                                                             'amountPence', p.amount_pence, 'receivedOn', p.received_on)
                                          ORDER BY p.created_at, inv.due_date, inv.issue_date, inv.number), '[]'::jsonb)
                  FROM payments p JOIN documents inv ON inv.id = p.document_id
-                WHERE p.remittance_id = r.id AND p.received_on <= $4),
+                WHERE p.remittance_id = r.id AND p.received_on <= ${last}),
               2, r.id::text
          FROM remittances r
-        WHERE r.commissioner_id = $1::uuid AND r.received_on BETWEEN $3 AND $4
+        WHERE r.commissioner_id = ${ids.commissioner}::uuid AND r.received_on BETWEEN ${first} AND ${last}
        UNION ALL
        SELECT p.received_on, 'payment', NULL, NULL, NULL, ARRAY[d.number], NULL, p.id, p.reference, p.method, 0, p.amount_pence,
               NULL, 3, p.id::text
          FROM payments p JOIN documents d ON d.id = p.document_id
-        WHERE ${DOCUMENTS_OF_ACCOUNT} AND p.remittance_id IS NULL AND p.received_on BETWEEN $3 AND $4
+        WHERE ${documentsOf(ids)} AND p.remittance_id IS NULL AND p.received_on BETWEEN ${first} AND ${last}
      ) entries
      ORDER BY date, rank, sort_key`,
-    [...params(account), from, to],
   );
   return rows.map(toStatementEntry);
 }
 
 /** Remittance money received by `asOf` and not allocated by then. */
 export async function onAccountAsAt(sql: Queryable, account: Account, asOf: string): Promise<number> {
-  const [row] = await sql.query(
-    `SELECT coalesce(sum(r.amount_pence - (SELECT coalesce(sum(p.amount_pence), 0) FROM payments p
-                                            WHERE p.remittance_id = r.id AND p.received_on <= $3)), 0) AS on_account
-       FROM remittances r
-      WHERE r.commissioner_id = $1::uuid AND r.received_on <= $3 AND $2::uuid IS NULL`,
-    [...params(account), asOf],
+  const ids = idsOf(account);
+  const day = bind(asOf);
+  const row = await one<{ on_account: string }>(
+    sql,
+    statement`SELECT coalesce(sum(r.amount_pence - (SELECT coalesce(sum(p.amount_pence), 0) FROM payments p
+                                                     WHERE p.remittance_id = r.id AND p.received_on <= ${day})), 0) AS on_account
+                FROM remittances r
+               WHERE r.commissioner_id = ${ids.commissioner}::uuid AND r.received_on <= ${day} AND ${ids.budget}::uuid IS NULL`,
   );
-  return Number(row.on_account);
+  return Number(row!.on_account);
 }
 
 export interface OpenInvoice {
@@ -200,14 +219,14 @@ export interface OpenInvoice {
 
 /** The account's invoices issued by `asOf` with anything (owed or overpaid) outstanding as at `asOf`, oldest due first. */
 export async function openInvoicesAsAt(sql: Queryable, account: Account, asOf: string): Promise<OpenInvoice[]> {
-  const rows = await sql.query(
-    `SELECT d.id, d.number, d.issue_date, d.due_date, b.total_pence, b.outstanding_pence
-       FROM invoice_balances($3::date) b JOIN documents d ON d.id = b.document_id
-      WHERE ${DOCUMENTS_OF_ACCOUNT} AND b.outstanding_pence <> 0
-      ORDER BY d.due_date, d.issue_date, d.number`,
-    [...params(account), asOf],
+  const rows = await rowsOf<{ id: string; number: string; issue_date: string; due_date: string; total_pence: number; outstanding_pence: number }>(
+    sql,
+    statement`SELECT d.id, d.number, d.issue_date, d.due_date, b.total_pence, b.outstanding_pence
+                FROM invoice_balances(${asOf}::date) b JOIN documents d ON d.id = b.document_id
+               WHERE ${documentsOf(idsOf(account))} AND b.outstanding_pence <> 0
+               ORDER BY d.due_date, d.issue_date, d.number`,
   );
-  return rows.map((r: { id: string; number: string; issue_date: string; due_date: string; total_pence: number; outstanding_pence: number }) => ({
+  return rows.map((r) => ({
     documentId: r.id,
     number: r.number,
     issueDate: r.issue_date,
