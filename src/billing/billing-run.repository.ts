@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { execute, one, rows } from '../database/database.repository.js';
-import { type Queryable, sql } from '../database/sql.js';
+import { bind, type Queryable, raw, sql } from '../database/sql.js';
 import { tryLockQuarter } from './billing-ledger.repository.js';
 import type { BillingRunStatus } from './dto/billing-run.dto.js';
 
@@ -127,13 +127,13 @@ const toInFlightRun = (r: InFlightRow): InFlightRun => ({
   enqueued: r.enqueued,
 });
 
-const IN_FLIGHT_COLUMNS = `id, quarter, status, dispatch_generation, enqueued_at IS NOT NULL AS enqueued`;
+const IN_FLIGHT_COLUMNS = raw(`id, quarter, status, dispatch_generation, enqueued_at IS NOT NULL AS enqueued`);
 
 /**
  * The run was last claimed more than `seconds` before this transaction began (checked again by the
  * update itself, so a claim that slipped in between — an old job run again by Bull — keeps its run).
  */
-const STARTED_BEFORE = (seconds: string) => `coalesce(started_at, updated_at) < now() - make_interval(secs => ${seconds})`;
+const startedBefore = (seconds: number) => sql`coalesce(started_at, updated_at) < now() - make_interval(secs => ${seconds})`;
 
 /** What became of a running run that lost its job. */
 export type Interruption =
@@ -217,43 +217,43 @@ export class BillingRunRepository {
 
   /** Queued and running runs, oldest first (ids are time-ordered): `limit` of them after run `after`. */
   async inFlight(limit: number, after: string | null = null): Promise<InFlightRun[]> {
-    const rows: InFlightRow[] = await this.dataSource.query(
-      `SELECT ${IN_FLIGHT_COLUMNS} FROM billing_runs
-        WHERE status IN ('queued', 'running') AND ($2::uuid IS NULL OR id > $2)
-        ORDER BY id LIMIT $1`,
-      [limit, after],
+    const found = await rows<InFlightRow>(
+      this.dataSource,
+      sql`SELECT ${IN_FLIGHT_COLUMNS} FROM billing_runs
+           WHERE status IN ('queued', 'running') AND (${after}::uuid IS NULL OR id > ${after})
+           ORDER BY id LIMIT ${limit}`,
     );
-    return rows.map(toInFlightRun);
+    return found.map(toInFlightRun);
   }
 
   /** Run `id` if it is queued or running. */
   async findInFlight(id: string): Promise<InFlightRun | undefined> {
-    const [row]: InFlightRow[] = await this.dataSource.query(
-      `SELECT ${IN_FLIGHT_COLUMNS} FROM billing_runs WHERE id = $1 AND status IN ('queued', 'running')`,
-      [id],
+    const row = await one<InFlightRow>(
+      this.dataSource,
+      sql`SELECT ${IN_FLIGHT_COLUMNS} FROM billing_runs WHERE id = ${id} AND status IN ('queued', 'running')`,
     );
     return row && toInFlightRun(row);
   }
 
   /** The job of `generation` is in Redis. */
   async markEnqueued(id: string, generation: number): Promise<void> {
-    await this.dataSource.query(
-      `WITH marked AS (
-         UPDATE billing_runs SET enqueued_at = now() WHERE id = $1 AND dispatch_generation = $2 RETURNING id)
-       SELECT id FROM marked`,
-      [id, generation],
+    await execute(
+      this.dataSource,
+      sql`WITH marked AS (
+            UPDATE billing_runs SET enqueued_at = now() WHERE id = ${id} AND dispatch_generation = ${generation} RETURNING id)
+          SELECT id FROM marked`,
     );
   }
 
   /** A queued run whose job will not run gets the next generation (nothing if another process did it first). */
   async renewQueued(id: string, generation: number): Promise<InFlightRun | undefined> {
-    const [row]: InFlightRow[] = await this.dataSource.query(
-      `WITH renewed AS (
-         UPDATE billing_runs SET dispatch_generation = dispatch_generation + 1, enqueued_at = NULL, updated_at = now()
-          WHERE id = $1 AND status = 'queued' AND dispatch_generation = $2
-          RETURNING ${IN_FLIGHT_COLUMNS})
-       SELECT * FROM renewed`,
-      [id, generation],
+    const row = await one<InFlightRow>(
+      this.dataSource,
+      sql`WITH renewed AS (
+            UPDATE billing_runs SET dispatch_generation = dispatch_generation + 1, enqueued_at = NULL, updated_at = now()
+             WHERE id = ${id} AND status = 'queued' AND dispatch_generation = ${generation}
+             RETURNING ${IN_FLIGHT_COLUMNS})
+          SELECT * FROM renewed`,
     );
     return row && toInFlightRun(row);
   }
@@ -273,18 +273,19 @@ export class BillingRunRepository {
     return this.dataSource.transaction(async (em) => {
       const quarter = await this.lockIfStillRunning(em, id, generation, options.startedBeforeMs);
       if (typeof quarter !== 'string') return quarter;
-      const [row]: Array<InFlightRow & { recoveries: number }> = await em.query(
-        `WITH settled AS (
-           UPDATE billing_runs
-              SET status = CASE WHEN recoveries < $3 THEN 'queued' ELSE 'failed' END,
-                  error = CASE WHEN recoveries < $3 THEN error ELSE left($4, 2000) END,
-                  recoveries = CASE WHEN recoveries < $3 THEN recoveries + 1 ELSE recoveries END,
-                  -- a new job id either way: the old job, should Bull ever run it again, is ignored
-                  dispatch_generation = dispatch_generation + 1, enqueued_at = NULL, updated_at = now()
-            WHERE id = $1 AND status = 'running' AND dispatch_generation = $2 AND ${STARTED_BEFORE('$5')}
-            RETURNING ${IN_FLIGHT_COLUMNS}, recoveries)
-         SELECT * FROM settled`,
-        [id, generation, options.maxRecoveries, options.failure(options.maxRecoveries + 1), options.startedBeforeMs / 1000],
+      const max = bind(options.maxRecoveries);
+      const row = await one<InFlightRow & { recoveries: number }>(
+        em,
+        sql`WITH settled AS (
+              UPDATE billing_runs
+                 SET status = CASE WHEN recoveries < ${max} THEN 'queued' ELSE 'failed' END,
+                     error = CASE WHEN recoveries < ${max} THEN error ELSE left(${options.failure(options.maxRecoveries + 1)}, 2000) END,
+                     recoveries = CASE WHEN recoveries < ${max} THEN recoveries + 1 ELSE recoveries END,
+                     -- a new job id either way: the old job, should Bull ever run it again, is ignored
+                     dispatch_generation = dispatch_generation + 1, enqueued_at = NULL, updated_at = now()
+               WHERE id = ${id} AND status = 'running' AND dispatch_generation = ${generation} AND ${startedBefore(options.startedBeforeMs / 1000)}
+               RETURNING ${IN_FLIGHT_COLUMNS}, recoveries)
+            SELECT * FROM settled`,
       );
       if (!row) return { outcome: 'moved-on' };
       if (row.status !== 'queued') return { outcome: 'failed', recoveries: row.recoveries };
@@ -300,14 +301,14 @@ export class BillingRunRepository {
     return this.dataSource.transaction(async (em) => {
       const quarter = await this.lockIfStillRunning(em, id, generation, 0);
       if (typeof quarter !== 'string') return quarter;
-      const [row]: InFlightRow[] = await em.query(
-        `WITH requeued AS (
-           UPDATE billing_runs
-              SET status = 'queued', recoveries = 0, dispatch_generation = dispatch_generation + 1, enqueued_at = NULL, updated_at = now()
-            WHERE id = $1 AND status = 'running' AND dispatch_generation = $2 AND ${STARTED_BEFORE('$3')}
-            RETURNING ${IN_FLIGHT_COLUMNS})
-         SELECT * FROM requeued`,
-        [id, generation, 0],
+      const row = await one<InFlightRow>(
+        em,
+        sql`WITH requeued AS (
+              UPDATE billing_runs
+                 SET status = 'queued', recoveries = 0, dispatch_generation = dispatch_generation + 1, enqueued_at = NULL, updated_at = now()
+               WHERE id = ${id} AND status = 'running' AND dispatch_generation = ${generation} AND ${startedBefore(0)}
+               RETURNING ${IN_FLIGHT_COLUMNS})
+            SELECT * FROM requeued`,
       );
       return row ? { outcome: 'requeued', run: toInFlightRun(row), recoveries: 0 } : { outcome: 'moved-on' };
     });
@@ -315,24 +316,24 @@ export class BillingRunRepository {
 
   /** POST /billing-runs/:id/retry of a failed run: back to `queued` under the next generation (nothing if it is not failed). */
   async requeueFailed(id: string): Promise<InFlightRun | undefined> {
-    const [row]: InFlightRow[] = await this.dataSource.query(
-      `WITH requeued AS (
-         UPDATE billing_runs
-            SET status = 'queued', recoveries = 0, dispatch_generation = dispatch_generation + 1, enqueued_at = NULL, updated_at = now()
-          WHERE id = $1 AND status = 'failed'
-          RETURNING ${IN_FLIGHT_COLUMNS})
-       SELECT * FROM requeued`,
-      [id],
+    const row = await one<InFlightRow>(
+      this.dataSource,
+      sql`WITH requeued AS (
+            UPDATE billing_runs
+               SET status = 'queued', recoveries = 0, dispatch_generation = dispatch_generation + 1, enqueued_at = NULL, updated_at = now()
+             WHERE id = ${id} AND status = 'failed'
+             RETURNING ${IN_FLIGHT_COLUMNS})
+          SELECT * FROM requeued`,
     );
     return row && toInFlightRun(row);
   }
 
   /** The run's quarter, locked in `em`'s transaction, if the run is still running at `generation` and started long enough ago. */
   private async lockIfStillRunning(em: Queryable, id: string, generation: number, startedBeforeMs: number): Promise<string | Interruption> {
-    const [run]: Array<{ quarter: string }> = await em.query(
-      `SELECT quarter FROM billing_runs
-        WHERE id = $1 AND status = 'running' AND dispatch_generation = $2 AND ${STARTED_BEFORE('$3')}`,
-      [id, generation, startedBeforeMs / 1000],
+    const run = await one<{ quarter: string }>(
+      em,
+      sql`SELECT quarter FROM billing_runs
+           WHERE id = ${id} AND status = 'running' AND dispatch_generation = ${generation} AND ${startedBefore(startedBeforeMs / 1000)}`,
     );
     if (!run) return { outcome: 'moved-on' };
     if (!(await tryLockQuarter(em, run.quarter))) return { outcome: 'busy' };
