@@ -8,6 +8,7 @@ import { RegistrationLockOrder1764320000000 } from './1764320000000-Registration
 import { PricesPeriodsAndBillingUnits1764400000000 } from './1764400000000-PricesPeriodsAndBillingUnits.js';
 import { PaymentsAndRemittances1764410000000 } from './1764410000000-PaymentsAndRemittances.js';
 import { TermCorrections1764420000000 } from './1764420000000-TermCorrections.js';
+import { SearchAndPromotedOnWithdrawal1764430000000 } from './1764430000000-SearchAndPromotedOnWithdrawal.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   PricesPeriodsAndBillingUnits1764400000000,
   PaymentsAndRemittances1764410000000,
   TermCorrections1764420000000,
+  SearchAndPromotedOnWithdrawal1764430000000,
 ];

@@ -91,8 +91,9 @@ describe('headcount and uptake', () => {
       const byId = (a: { commissionerId: string }, b: { commissionerId: string }) => a.commissionerId.localeCompare(b.commissionerId);
       expect([...h.byCommissioner].sort(byId)).toEqual(
         [
-          { commissionerId: cambs.id, count: 2, managedCount: 1, directPaymentCount: 1, pricePerTermPence: 45000, incomePence: 90000 },
-          { commissionerId: essex.id, count: 1, managedCount: 1, directPaymentCount: 0, pricePerTermPence: 50000, incomePence: 50000 },
+          // issue 10: each entry names its commissioner as well
+          { commissionerId: cambs.id, commissionerName: 'Cambridgeshire County Council', count: 2, managedCount: 1, directPaymentCount: 1, pricePerTermPence: 45000, incomePence: 90000 },
+          { commissionerId: essex.id, commissionerName: 'Essex County Council', count: 1, managedCount: 1, directPaymentCount: 0, pricePerTermPence: 50000, incomePence: 50000 },
         ].sort(byId),
       );
     });
@@ -104,6 +105,7 @@ describe('headcount and uptake', () => {
       expect(h).toMatchObject({ count: 6, minParticipants: 6, belowMinimum: false });
       expect(h.byCommissioner.find((c: { commissionerId: string }) => c.commissionerId === essex.id)).toEqual({
         commissionerId: essex.id,
+        commissionerName: 'Essex County Council',
         count: 3,
         managedCount: 1,
         directPaymentCount: 2,

@@ -6,6 +6,8 @@ import type { Principal } from '../auth/principal.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { BillingRunsService } from './billing-runs.service.js';
 import { BillingPreviewResponse, BillingRunPage, BillingRunQuery, BillingRunResponse, CreateBillingRunDto } from './dto/billing-run.dto.js';
+import { ApiProblems } from '../common/api-problems.js';
+import { EXAMPLES } from '../common/api-examples.js';
 
 @ApiTags('billing')
 @Roles('finance')
@@ -14,6 +16,7 @@ export class BillingRunsController {
   constructor(private readonly runs: BillingRunsService) {}
 
   @Post()
+  @ApiProblems(409)
   @ApiOperation({
     summary: 'Bill a quarter',
     description:
@@ -24,7 +27,7 @@ export class BillingRunsController {
       'the queue is unreachable. `dryRun: true` → 200 with the documents a run would issue now, without numbering or saving anything.',
   })
   @ApiExtraModels(BillingRunResponse, BillingPreviewResponse)
-  @ApiAcceptedResponse({ type: BillingRunResponse, description: 'A new run, queued' })
+  @ApiAcceptedResponse({ type: BillingRunResponse, example: EXAMPLES.billingRunQueued, description: 'A new run, queued' })
   @ApiOkResponse({
     description: 'The quarter’s run that is already queued or running; or, for dryRun, the preview',
     schema: { oneOf: [{ $ref: getSchemaPath(BillingRunResponse) }, { $ref: getSchemaPath(BillingPreviewResponse) }] },
@@ -41,18 +44,21 @@ export class BillingRunsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: BillingRunPage })
+  @ApiOperation({ summary: 'List billing runs' })
+  @ApiOkResponse({ type: BillingRunPage, example: EXAMPLES.billingRunPage })
   list(@Query() query: BillingRunQuery) {
     return this.runs.list(query);
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: BillingRunResponse })
+  @ApiOperation({ summary: 'A billing run' })
+  @ApiOkResponse({ type: BillingRunResponse, example: EXAMPLES.billingRun })
   get(@Param('id', ParseIdPipe) id: string): Promise<BillingRunResponse> {
     return this.runs.get(id);
   }
 
   @Post(':id/retry')
+  @ApiProblems(409)
   @HttpCode(202)
   @ApiOperation({
     summary: 'Queue a failed or stuck run again',

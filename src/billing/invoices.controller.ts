@@ -6,6 +6,8 @@ import { ParseIdPipe } from '../common/validation.js';
 import { CreateCreditNoteDto, CreatePaymentDto, InvoicePage, InvoiceQuery, InvoiceResponse, PaymentResponse } from './dto/invoice.dto.js';
 import { InvoicesService } from './invoices.service.js';
 import { PaymentsService } from './payments.service.js';
+import { ApiProblems } from '../common/api-problems.js';
+import { EXAMPLES } from '../common/api-examples.js';
 
 @ApiTags('invoices')
 @Controller('invoices')
@@ -17,20 +19,22 @@ export class InvoicesController {
 
   @Get()
   @Roles('finance', 'coordinator')
-  @ApiOperation({ summary: 'Invoices and credit notes', description: 'Filter by billing run, commissioner (of the recipient), budget or kind' })
-  @ApiOkResponse({ type: InvoicePage })
+  @ApiOperation({ summary: 'Invoices and credit notes', description: 'Filter by billing run, commissioner (of the recipient), budget, kind, number (exact), status or dueBefore (due strictly before that date)' })
+  @ApiOkResponse({ type: InvoicePage, example: EXAMPLES.invoicePage })
   list(@Query() query: InvoiceQuery) {
     return this.invoices.list(query);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'An invoice or credit note, with its lines' })
   @Roles('finance', 'coordinator')
-  @ApiOkResponse({ type: InvoiceResponse })
+  @ApiOkResponse({ type: InvoiceResponse, example: EXAMPLES.invoice })
   get(@Param('id', ParseIdPipe) id: string): Promise<InvoiceResponse> {
     return this.invoices.get(id);
   }
 
   @Get(':id/pdf')
+  @ApiOperation({ summary: 'An invoice or credit note as PDF' })
   @Roles('finance', 'coordinator')
   @Header('Content-Type', 'application/pdf')
   @ApiProduces('application/pdf')
@@ -41,6 +45,7 @@ export class InvoicesController {
   }
 
   @Post(':id/credit-notes')
+  @ApiProblems(409, 422)
   @Roles('finance')
   @ApiOperation({
     summary: 'Credit an invoice in full',

@@ -17,6 +17,12 @@ export const BillingRule = {
   AlreadyCredited: 'already-credited',
 } as const;
 
+/** documentStatus (document-responses.ts) in SQL, for `?status=`: a credit note has no balance and is issued. */
+const DOCUMENT_STATUS = `coalesce((SELECT CASE WHEN b.credited_pence >= b.total_pence AND b.total_pence > 0 THEN 'credited'
+                                           WHEN b.paid_pence > 0 AND b.paid_pence >= b.total_pence - b.credited_pence THEN 'paid'
+                                           ELSE 'issued' END
+                              FROM invoice_balances() b WHERE b.document_id = d.id), 'issued')`;
+
 /** Invoices and credit notes: reading them, full credits, the PDF and aged debt (payments: PaymentsService). */
 @Injectable()
 export class InvoicesService {
@@ -32,6 +38,8 @@ export class InvoicesService {
         WHERE ($1::uuid IS NULL OR d.id > $1) AND ($2::uuid IS NULL OR d.billing_run_id = $2)
           AND ($3::uuid IS NULL OR d.commissioner_id = $3) AND ($4::text IS NULL OR d.kind = $4)
           AND ($5::uuid IS NULL OR d.budget_id = $5)
+          AND ($7::text IS NULL OR d.number = $7) AND ($8::date IS NULL OR d.due_date < $8)
+          AND ($9::text IS NULL OR ${DOCUMENT_STATUS} = $9)
         ORDER BY d.id LIMIT $6`,
       [
         query.cursor ? decodeCursor(query.cursor) : null,
@@ -40,6 +48,9 @@ export class InvoicesService {
         query.kind ?? null,
         query.budgetId ?? null,
         limit + 1,
+        query.number ?? null,
+        query.dueBefore ?? null,
+        query.status ?? null,
       ],
     );
     const lines = await this.linesOf(rows.slice(0, limit).map((r) => r.id));

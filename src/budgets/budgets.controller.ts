@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { BudgetsService } from './budgets.service.js';
 import { BudgetPage, BudgetResponse, CreateBudgetDto } from './dto/budget.dto.js';
+import { ApiProblems } from '../common/api-problems.js';
 
 @ApiTags('participants and budgets')
 @Controller()
@@ -12,6 +13,8 @@ export class BudgetsController {
   constructor(private readonly budgets: BudgetsService) {}
 
   @Post('participants/:id/budgets')
+  @ApiOperation({ summary: 'Add a budget to a participant' })
+  @ApiProblems(409, 422)
   @Roles('coordinator')
   @ApiCreatedResponse({ type: BudgetResponse })
   create(@Param('id', ParseIdPipe) participantId: string, @Body() dto: CreateBudgetDto): Promise<BudgetResponse> {
@@ -19,6 +22,7 @@ export class BudgetsController {
   }
 
   @Get('participants/:id/budgets')
+  @ApiOperation({ summary: "A participant's budgets" })
   @Roles('coordinator', 'finance')
   @ApiOkResponse({ type: BudgetPage })
   list(@Param('id', ParseIdPipe) participantId: string, @Query() page: PageQuery) {
@@ -26,6 +30,7 @@ export class BudgetsController {
   }
 
   @Get('budgets/:id')
+  @ApiOperation({ summary: 'A budget, with what is committed and what remains' })
   @Roles('coordinator', 'finance')
   @ApiOkResponse({ type: BudgetResponse })
   get(@Param('id', ParseIdPipe) id: string): Promise<BudgetResponse> {

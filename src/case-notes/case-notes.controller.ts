@@ -24,6 +24,8 @@ import {
 } from './dto/case-note.dto.js';
 import { ApiIdempotencyKey, IdempotencyKey } from './idempotency-key.decorator.js';
 import type { IdempotentRequest } from './idempotency.js';
+import { ApiProblems } from '../common/api-problems.js';
+import { EXAMPLES } from '../common/api-examples.js';
 
 const RATE_LIMITED = {
   description: 'An integration key made more than INTEGRATION_RATE_LIMIT_PER_MINUTE requests this minute; Retry-After says when to retry',
@@ -47,7 +49,7 @@ export class CaseNotesController {
   })
   @ApiIdempotencyKey('Required for integration API keys (400 without it), optional for users.')
   @ApiTooManyRequestsResponse(RATE_LIMITED)
-  @ApiCreatedResponse({ type: CaseNoteResponse, description: 'Also the answer to a replay of the same key and request' })
+  @ApiCreatedResponse({ type: CaseNoteResponse, example: EXAMPLES.caseNote, description: 'Also the answer to a replay of the same key and request' })
   @ApiUnprocessableEntityResponse({ description: "sessionId not a session of a programme-term the participant has a place on; participant erased" })
   create(
     @Param('id', ParseIdPipe) participantId: string,
@@ -61,7 +63,7 @@ export class CaseNotesController {
   @Get('participants/:id/case-notes')
   @Roles('coordinator', 'support_worker', 'safeguarding_lead')
   @ApiOperation({ summary: "A participant's case notes that the caller may read, oldest first", description: READERS })
-  @ApiOkResponse({ type: CaseNotePage })
+  @ApiOkResponse({ type: CaseNotePage, example: EXAMPLES.caseNotePage })
   list(@Param('id', ParseIdPipe) participantId: string, @Query() query: CaseNoteQuery, @CurrentActor() actor: Actor) {
     return this.caseNotes.list(participantId, query, actor);
   }
@@ -69,7 +71,7 @@ export class CaseNotesController {
   @Get('case-notes/:id')
   @Roles('coordinator', 'support_worker', 'safeguarding_lead')
   @ApiOperation({ summary: 'A case note (its current version)', description: READERS })
-  @ApiOkResponse({ type: CaseNoteResponse })
+  @ApiOkResponse({ type: CaseNoteResponse, example: EXAMPLES.caseNote })
   @ApiForbiddenResponse({ description: 'The caller may not read notes of this category (e.g. a support worker and a safeguarding note)' })
   @ApiNotFoundResponse({ description: 'No such note' })
   get(@Param('id', ParseIdPipe) id: string, @CurrentActor() actor: Actor): Promise<CaseNoteResponse> {
@@ -77,6 +79,7 @@ export class CaseNotesController {
   }
 
   @Post('case-notes/:id/amendments')
+  @ApiProblems(422)
   @Roles('coordinator', 'support_worker', 'safeguarding_lead')
   @Scopes('case-notes:write')
   @ApiOperation({

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { CommissionersService } from './commissioners.service.js';
 import { CommissionerPage, CommissionerResponse, CreateCommissionerDto, UpdateCommissionerDto } from './dto/commissioner.dto.js';
+import { ApiProblems } from '../common/api-problems.js';
 
 @ApiTags('commissioners and contracts')
 @Controller('commissioners')
@@ -12,6 +13,8 @@ export class CommissionersController {
   constructor(private readonly commissioners: CommissionersService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a commissioner' })
+  @ApiProblems(409)
   @Roles()
   @ApiCreatedResponse({ type: CommissionerResponse })
   create(@Body() dto: CreateCommissionerDto): Promise<CommissionerResponse> {
@@ -19,6 +22,7 @@ export class CommissionersController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List commissioners' })
   @Roles('coordinator', 'finance')
   @ApiOkResponse({ type: CommissionerPage })
   list(@Query() page: PageQuery) {
@@ -26,6 +30,7 @@ export class CommissionersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A commissioner' })
   @Roles('coordinator', 'finance')
   @ApiOkResponse({ type: CommissionerResponse })
   get(@Param('id', ParseIdPipe) id: string): Promise<CommissionerResponse> {
@@ -33,6 +38,8 @@ export class CommissionersController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change a commissioner' })
+  @ApiProblems(409)
   @Roles()
   @ApiOkResponse({ type: CommissionerResponse })
   update(@Param('id', ParseIdPipe) id: string, @Body() dto: UpdateCommissionerDto): Promise<CommissionerResponse> {

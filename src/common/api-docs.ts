@@ -1,21 +1,31 @@
 import { type INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { documentIdParameters, documentProblems, documentSecurity } from './openapi.js';
 
 const PROBLEM_SCHEMA = {
   type: 'object',
-  description: 'RFC 9457 problem details (Content-Type: application/problem+json)',
+  description: 'RFC 9457 problem details (Content-Type: application/problem+json), as every error of this API is answered',
   required: ['type', 'title', 'status', 'detail'],
   properties: {
-    type: { type: 'string', example: 'https://short-breaks.example/problems/age-out-of-range' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
+    type: {
+      type: 'string',
+      format: 'uri',
+      description: 'https://short-breaks.example/problems/ followed by the stable code of the problem (for 422, of the rule)',
+      example: 'https://short-breaks.example/problems/age-out-of-range',
+    },
+    title: { type: 'string', example: 'Business rule refused the request' },
+    status: { type: 'integer', description: 'The HTTP status', example: 422 },
     detail: { type: 'string', description: 'What went wrong; for 422, which rule refused the request' },
     errors: {
       type: 'array',
-      description: 'For validation failures: one entry per failing field',
-      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+      description: 'For validation failures: one entry per failing field (at most 20)',
+      items: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: { field: { type: 'string', example: 'dateOfBirth' }, message: { type: 'string', example: 'must be a real calendar date written YYYY-MM-DD' } },
+      },
     },
-    instance: { type: 'string' },
+    instance: { type: 'string', format: 'uri-reference', description: 'The path of the request', example: '/api/v1/registrations' },
     requestId: { type: 'string', description: 'The X-Request-Id under which the logs hold this request' },
   },
 };
@@ -35,25 +45,26 @@ refused, malformed JSON, malformed ids), 401, 403, 404, 409 duplicate, 413 body 
 **Lists** return \`{ items, nextCursor }\` and take \`?limit=\` (1-200, default 50) and \`?cursor=\`.
 Money is integer pence in fields ending in \`Pence\`; dates are YYYY-MM-DD in the Europe/London calendar.`;
 
-/** Serves the OpenAPI UI at /api/docs and the document at /api/docs-json, generated from the code. */
-export function setUpApiDocs(app: INestApplication): void {
+/** The OpenAPI document of `app` (its routes and global prefix set), as /api/docs-json serves it. */
+export function createApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Short breaks back office')
     .setDescription(DESCRIPTION)
     .setVersion('1')
-    .addBearerAuth()
+    .setLicense('Proprietary (UNLICENSED): all rights reserved', 'https://short-breaks.example/licence')
+    .addServer('/', 'The server that serves this document')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'A staff token or an integration API key (opaque strings, not JWTs)' })
     .build();
   const document = SwaggerModule.createDocument(app, config);
   document.components = document.components ?? {};
   document.components.schemas = { ...(document.components.schemas ?? {}), ProblemDetails: PROBLEM_SCHEMA as never };
-  for (const path of Object.values(document.paths)) {
-    for (const operation of Object.values(path) as Array<{ responses?: Record<string, unknown> }>) {
-      if (!operation || typeof operation !== 'object' || !operation.responses) continue;
-      operation.responses.default = {
-        description: 'Problem details (RFC 9457)',
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
-      };
-    }
-  }
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
+  documentIdParameters(app, document);
+  documentSecurity(app, document);
+  documentProblems(document);
+  return document;
+}
+
+/** Serves the OpenAPI UI at /api/docs and the document at /api/docs-json, generated from the code. */
+export function setUpApiDocs(app: INestApplication): void {
+  SwaggerModule.setup('api/docs', app, createApiDocument(app), { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
 }

@@ -4,6 +4,7 @@ import { Roles } from '../auth/decorators.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { ContractsService } from './contracts.service.js';
 import { ContractPage, ContractQuery, ContractResponse, CreateContractDto, CreateExtensionDto, UpdateContractDto } from './dto/contract.dto.js';
+import { ApiProblems } from '../common/api-problems.js';
 
 @ApiTags('commissioners and contracts')
 @Controller('contracts')
@@ -11,6 +12,8 @@ export class ContractsController {
   constructor(private readonly contracts: ContractsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a contract' })
+  @ApiProblems(409, 422)
   @Roles()
   @ApiCreatedResponse({ type: ContractResponse })
   create(@Body() dto: CreateContractDto): Promise<ContractResponse> {
@@ -18,6 +21,7 @@ export class ContractsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List contracts' })
   @Roles('coordinator', 'finance')
   @ApiOkResponse({ type: ContractPage })
   list(@Query() query: ContractQuery) {
@@ -25,6 +29,7 @@ export class ContractsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A contract, with its periods' })
   @Roles('coordinator', 'finance')
   @ApiOkResponse({ type: ContractResponse })
   get(@Param('id', ParseIdPipe) id: string): Promise<ContractResponse> {
@@ -32,6 +37,7 @@ export class ContractsController {
   }
 
   @Patch(':id')
+  @ApiProblems(409)
   @Roles()
   @ApiOperation({
     summary: 'Change a contract',

@@ -35,12 +35,14 @@ export class FinanceExportsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List finance exports' })
   @ApiOkResponse({ type: FinanceExportPage })
   list(@Query() query: PageQuery) {
     return this.exports.list(query);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A finance export' })
   @ApiOkResponse({ type: FinanceExportResponse })
   get(@Param('id', ParseIdPipe) id: string): Promise<FinanceExportResponse> {
     return this.exports.get(id);

@@ -26,11 +26,16 @@ export class HeadcountsService {
                        WHERE l.programme_id = $1 AND l.term_id = $2 AND d.kind = 'census') AS frozen`,
       [programmeId, termId],
     );
+    const names: Array<{ id: string; name: string }> = await this.dataSource.query(`SELECT id, name FROM commissioners WHERE id = ANY($1::uuid[])`, [
+      headcount.byCommissioner.map((c) => c.commissionerId),
+    ]);
+    const nameOf = new Map(names.map((c) => [c.id, c.name])); // every one is there: budgets reference their commissioner
     return {
       programmeId,
       termId,
       censusDate: census.censusDate,
       ...headcount,
+      byCommissioner: headcount.byCommissioner.map((c) => ({ ...c, commissionerName: nameOf.get(c.commissionerId)! })),
       lateJoiners: lateJoinersAtCensus(census.censusDate, census.registrations),
       frozen: billed.frozen,
     };

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators.js';
@@ -21,12 +21,14 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process is up' })
   @ApiOkResponse({ description: 'The process is up' })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer' })
   @ApiOkResponse({ description: 'PostgreSQL and Redis both answer' })
   @ApiServiceUnavailableResponse({ description: 'Problem details naming what is down' })
   async ready() {

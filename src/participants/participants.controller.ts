@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../audit/actor.js';
 import { Roles, Scopes } from '../auth/decorators.js';
-import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
-import { CreateParticipantDto, ParticipantPage, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
+import { CreateParticipantDto, ParticipantPage, ParticipantQuery, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
 import { ParticipantsService } from './participants.service.js';
+import { ApiProblems } from '../common/api-problems.js';
+import { EXAMPLES } from '../common/api-examples.js';
 
 @ApiTags('participants and budgets')
 @Controller('participants')
@@ -13,31 +14,37 @@ export class ParticipantsController {
   constructor(private readonly participants: ParticipantsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a participant' })
+  @ApiProblems(422)
   @Roles('coordinator')
-  @ApiCreatedResponse({ type: ParticipantResponse })
+  @ApiCreatedResponse({ type: ParticipantResponse, example: EXAMPLES.participant })
   create(@Body() dto: CreateParticipantDto, @CurrentActor() actor: Actor): Promise<ParticipantResponse> {
     return this.participants.create(dto, actor);
   }
 
   @Get()
+  @ApiOperation({ summary: 'List participants' })
   @Roles('coordinator', 'support_worker', 'safeguarding_lead')
   @Scopes('participants:read')
-  @ApiOkResponse({ type: ParticipantPage })
-  list(@Query() page: PageQuery, @CurrentActor() actor: Actor) {
-    return this.participants.list(page, actor);
+  @ApiOkResponse({ type: ParticipantPage, example: EXAMPLES.participantPage })
+  list(@Query() query: ParticipantQuery, @CurrentActor() actor: Actor) {
+    return this.participants.list(query, actor);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A participant' })
   @Roles('coordinator', 'support_worker', 'safeguarding_lead')
   @Scopes('participants:read')
-  @ApiOkResponse({ type: ParticipantResponse })
+  @ApiOkResponse({ type: ParticipantResponse, example: EXAMPLES.participant })
   get(@Param('id', ParseIdPipe) id: string, @CurrentActor() actor: Actor): Promise<ParticipantResponse> {
     return this.participants.get(id, actor);
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change a participant' })
+  @ApiProblems(422)
   @Roles('coordinator')
-  @ApiOkResponse({ type: ParticipantResponse })
+  @ApiOkResponse({ type: ParticipantResponse, example: EXAMPLES.participant })
   update(
     @Param('id', ParseIdPipe) id: string,
     @Body() dto: UpdateParticipantDto,

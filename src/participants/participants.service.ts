@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { DataSource, type EntityManager, Repository, type SelectQueryBuilder } from 'typeorm';
 import type { Actor } from '../audit/actor.js';
 import { type AuditAction } from '../audit/audit-event.entity.js';
 import { type AuditEntry, AuditService } from '../audit/audit.service.js';
 import { todayInLondon } from '../common/london-calendar.js';
-import { type Page, PageQuery, paginate } from '../common/pagination.js';
+import { type Page, paginate } from '../common/pagination.js';
+import { likePrefix } from '../common/query-params.js';
 import { invalidField, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { type CouncilId, ParticipantCouncilIdsRepository } from './participant-council-ids.repository.js';
-import { CreateParticipantDto, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
+import { CreateParticipantDto, ParticipantQuery, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
 import { mayReadMedicalNotes } from './medical-notes.js';
 import { Participant } from './participant.entity.js';
 
@@ -20,6 +21,34 @@ const medicalNotesEvent = (action: AuditAction, participantId: string): AuditEnt
   participantId,
   detail: 'medical-notes',
 });
+
+/**
+ * The filters of GET /participants. `q` is a case-insensitive prefix of "first last" (so of the first
+ * name too) or of the last name, served by the indexes participants_full_name_prefix and
+ * participants_last_name_prefix (migration 1764430000000: the expressions must stay the same). The
+ * registration filters ask for one registration matching all of those given.
+ */
+export function filterParticipants(qb: SelectQueryBuilder<Participant>, query: ParticipantQuery): SelectQueryBuilder<Participant> {
+  if (query.q) {
+    qb.andWhere(
+      `(lower(participant.first_name || ' ' || participant.last_name) LIKE lower(:namePrefix) OR lower(participant.last_name) LIKE lower(:namePrefix))`,
+      { namePrefix: likePrefix(query.q) },
+    );
+  }
+  const registration = [
+    query.programmeId && 'r.programme_id = :programmeId',
+    query.termId && 'r.term_id = :termId',
+    query.registrationStatus && 'r.status = :registrationStatus',
+  ].filter(Boolean);
+  if (registration.length) {
+    qb.andWhere(`EXISTS (SELECT 1 FROM registrations r WHERE r.participant_id = participant.id AND ${registration.join(' AND ')})`, {
+      programmeId: query.programmeId,
+      termId: query.termId,
+      registrationStatus: query.registrationStatus,
+    });
+  }
+  return qb;
+}
 
 @Injectable()
 export class ParticipantsService {
@@ -41,9 +70,9 @@ export class ParticipantsService {
     });
   }
 
-  async list(page: PageQuery, actor: Actor): Promise<Page<ParticipantResponse>> {
+  async list(query: ParticipantQuery, actor: Actor): Promise<Page<ParticipantResponse>> {
     const withMedical = mayReadMedicalNotes(actor.principal);
-    const entities = await paginate(this.participants.createQueryBuilder('participant'), page, (p) => p);
+    const entities = await paginate(filterParticipants(this.participants.createQueryBuilder('participant'), query), query, (p) => p);
     const councilIds = await ParticipantCouncilIdsRepository.of(this.dataSource.manager, entities.items.map((p) => p.id));
     const result = { ...entities, items: entities.items.map((p) => ParticipantResponse.of(p, withMedical, councilIds.get(p.id))) };
     const shown = result.items.filter((p) => p.medicalNotes != null);

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators.js';
-import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
-import { CreateProgrammeDto, ProgrammePage, ProgrammeResponse, UpdateProgrammeDto } from './dto/programme.dto.js';
+import { CreateProgrammeDto, ProgrammePage, ProgrammeQuery, ProgrammeResponse, UpdateProgrammeDto } from './dto/programme.dto.js';
 import { ProgrammesService } from './programmes.service.js';
+import { ApiProblems } from '../common/api-problems.js';
+import { EXAMPLES } from '../common/api-examples.js';
 
 @ApiTags('programmes, terms, sessions')
 @Roles('coordinator')
@@ -13,25 +14,31 @@ export class ProgrammesController {
   constructor(private readonly programmes: ProgrammesService) {}
 
   @Post()
-  @ApiCreatedResponse({ type: ProgrammeResponse })
+  @ApiOperation({ summary: 'Create a programme' })
+  @ApiProblems(422)
+  @ApiCreatedResponse({ type: ProgrammeResponse, example: EXAMPLES.programme })
   create(@Body() dto: CreateProgrammeDto): Promise<ProgrammeResponse> {
     return this.programmes.create(dto);
   }
 
   @Get()
-  @ApiOkResponse({ type: ProgrammePage })
-  list(@Query() page: PageQuery) {
-    return this.programmes.list(page);
+  @ApiOperation({ summary: 'List programmes' })
+  @ApiOkResponse({ type: ProgrammePage, example: EXAMPLES.programmePage })
+  list(@Query() query: ProgrammeQuery) {
+    return this.programmes.list(query);
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: ProgrammeResponse })
+  @ApiOperation({ summary: 'A programme' })
+  @ApiOkResponse({ type: ProgrammeResponse, example: EXAMPLES.programme })
   get(@Param('id', ParseIdPipe) id: string): Promise<ProgrammeResponse> {
     return this.programmes.get(id);
   }
 
   @Patch(':id')
-  @ApiOkResponse({ type: ProgrammeResponse })
+  @ApiOperation({ summary: 'Change a programme' })
+  @ApiProblems(422)
+  @ApiOkResponse({ type: ProgrammeResponse, example: EXAMPLES.programme })
   update(@Param('id', ParseIdPipe) id: string, @Body() dto: UpdateProgrammeDto): Promise<ProgrammeResponse> {
     return this.programmes.update(id, dto);
   }

@@ -136,19 +136,20 @@ export async function placeRegistration(
  * is not kept (stored as '[erased]'). What stays committed is what the place will still be billed
  * (place_billable_pence): a place billed per term keeps its price when it counted at the census (or, a
  * late joiner, was withdrawn after the day it took its place) and releases it otherwise; a direct
- * payment's place keeps the price of the sessions it still covers.
+ * payment's place keeps the price of the sessions it still covers. Answers, with the registration, who
+ * was promoted into the freed place (null if nobody).
  */
 export async function withdrawRegistration(
   em: Queryable,
   w: { id: string; reason: string; effectiveOn?: string | null },
-): Promise<Registration> {
+): Promise<{ registration: Registration; promoted: PromotedRegistration | null }> {
   const [term] = await em.query(
     `SELECT t.starts_on, t.ends_on FROM registrations r JOIN terms t ON t.id = r.term_id WHERE r.id = $1`,
     [w.id],
   );
   if (!term) throw notFound('registration', w.id);
   const effectiveOn = withdrawalEffectiveOn(w.effectiveOn, term);
-  const [row] = await em.query(`SELECT outcome, registration FROM withdraw_registration($1, $2, $3, $4)`, [
+  const [row] = await em.query(`SELECT outcome, registration, promoted FROM withdraw_registration($1, $2, $3, $4)`, [
     w.id,
     effectiveOn,
     w.reason,
@@ -156,7 +157,13 @@ export async function withdrawRegistration(
   ]);
   if (row.outcome === 'not-found') throw notFound('registration', w.id);
   if (row.outcome === 'already-withdrawn') throw ruleBroken('already-withdrawn', 'The registration is already withdrawn');
-  return registrationFromRow(row.registration, null);
+  return { registration: registrationFromRow(row.registration, null), promoted: row.promoted ?? null };
+}
+
+/** Who the place a withdrawal freed went to, in the same transaction (the earliest one, if it filled more than one). */
+export interface PromotedRegistration {
+  registrationId: string;
+  participantId: string;
 }
 
 /** A registration row as PostgreSQL's to_jsonb writes it (snake_case, timestamps as text). */

@@ -6,7 +6,7 @@ import { todayInLondon } from '../common/london-calendar.js';
 import { type Page, paginate } from '../common/pagination.js';
 import { notFound, ruleBrokenOn } from '../common/problem.js';
 import { retryingAborts } from '../database/transaction.js';
-import { CreateRegistrationDto, RegistrationQuery, RegistrationResponse, WithdrawRegistrationDto } from './dto/registration.dto.js';
+import { CreateRegistrationDto, RegistrationQuery, RegistrationResponse, WithdrawalResponse, WithdrawRegistrationDto } from './dto/registration.dto.js';
 import { Registration } from './registration.entity.js';
 import { loadRegistrationFacts, placeRegistration, refusalOf, withdrawRegistration } from './registration-transactions.js';
 
@@ -39,8 +39,9 @@ export class RegistrationsService {
     return RegistrationResponse.of(registration);
   }
 
-  async withdraw(id: string, dto: WithdrawRegistrationDto): Promise<RegistrationResponse> {
-    return RegistrationResponse.of(await retryingAborts(() => withdrawRegistration(this.dataSource, { id, ...dto })));
+  async withdraw(id: string, dto: WithdrawRegistrationDto): Promise<WithdrawalResponse> {
+    const { registration, promoted } = await retryingAborts(() => withdrawRegistration(this.dataSource, { id, ...dto }));
+    return { ...RegistrationResponse.of(registration), promoted };
   }
 
   async get(id: string): Promise<RegistrationResponse> {

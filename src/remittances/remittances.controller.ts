@@ -38,6 +38,7 @@ export class RemittancesController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A remittance and its allocations' })
   @ApiOkResponse({ type: RemittanceResponse })
   @ApiNotFoundResponse({ description: 'No such remittance' })
   get(@Param('id', ParseIdPipe) id: string): Promise<RemittanceResponse> {

@@ -25,6 +25,7 @@ export class SafeguardingAlertsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A safeguarding alert and its delivery attempts' })
   @ApiOkResponse({ type: SafeguardingAlertResponse })
   get(@Param('id', ParseIdPipe) id: string): Promise<SafeguardingAlertResponse> {
     return this.alerts.get(id);

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { CreateSessionDto, SessionPage, SessionQuery, SessionResponse, UpdateSessionDto } from './dto/session.dto.js';
 import { SessionsService } from './sessions.service.js';
+import { ApiProblems } from '../common/api-problems.js';
 
 @ApiTags('programmes, terms, sessions')
 @Controller('programmes/:programmeId/sessions')
@@ -11,6 +12,8 @@ export class ProgrammeSessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Schedule a session of a programme' })
+  @ApiProblems(409, 422)
   @Roles('coordinator')
   @ApiCreatedResponse({ type: SessionResponse, description: '422 when no term contains the date, or the capacity would not fit the registered participants' })
   create(@Param('programmeId', ParseIdPipe) programmeId: string, @Body() dto: CreateSessionDto): Promise<SessionResponse> {
@@ -18,6 +21,7 @@ export class ProgrammeSessionsController {
   }
 
   @Get()
+  @ApiOperation({ summary: "A programme's sessions" })
   @Roles('coordinator', 'support_worker')
   @ApiOkResponse({ type: SessionPage })
   list(@Param('programmeId', ParseIdPipe) programmeId: string, @Query() query: SessionQuery) {
@@ -31,6 +35,7 @@ export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Get(':id')
+  @ApiOperation({ summary: 'A session, with places booked and available' })
   @Roles('coordinator', 'support_worker')
   @ApiOkResponse({ type: SessionResponse })
   get(@Param('id', ParseIdPipe) id: string): Promise<SessionResponse> {
@@ -38,6 +43,8 @@ export class SessionsController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change a session' })
+  @ApiProblems(409, 422)
   @Roles('coordinator')
   @ApiOkResponse({ type: SessionResponse, description: '422 when a smaller capacity would not fit the registered participants' })
   update(@Param('id', ParseIdPipe) id: string, @Body() dto: UpdateSessionDto): Promise<SessionResponse> {

@@ -5,6 +5,7 @@ import { negotiateMediaType } from '../common/content-negotiation.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { StatementQuery, StatementResponse } from './dto/statement.dto.js';
 import { StatementsService } from './statements.service.js';
+import { ApiProblems } from '../common/api-problems.js';
 
 const MEDIA_TYPES = ['application/json', 'application/pdf'] as const;
 
@@ -45,6 +46,7 @@ export class StatementsController {
   }
 
   @Get('budgets/:id/statement')
+  @ApiProblems(422)
   @Header('Vary', 'Accept')
   @ApiProduces(...MEDIA_TYPES)
   @ApiOperation({

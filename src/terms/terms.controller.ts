@@ -1,10 +1,12 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { CreateTermDto, TermPage, TermResponse, UpdateTermDto } from './dto/term.dto.js';
 import { TermsService } from './terms.service.js';
+import { ApiProblems } from '../common/api-problems.js';
+import { EXAMPLES } from '../common/api-examples.js';
 
 @ApiTags('programmes, terms, sessions')
 @Roles('coordinator')
@@ -13,25 +15,30 @@ export class TermsController {
   constructor(private readonly terms: TermsService) {}
 
   @Post()
-  @ApiCreatedResponse({ type: TermResponse, description: '422 when the census date is outside the term or the term overlaps another' })
+  @ApiOperation({ summary: 'Create a term' })
+  @ApiProblems(422)
+  @ApiCreatedResponse({ type: TermResponse, example: EXAMPLES.term, description: '422 when the census date is outside the term or the term overlaps another' })
   create(@Body() dto: CreateTermDto): Promise<TermResponse> {
     return this.terms.create(dto);
   }
 
   @Get()
-  @ApiOkResponse({ type: TermPage })
+  @ApiOperation({ summary: 'List terms' })
+  @ApiOkResponse({ type: TermPage, example: EXAMPLES.termPage })
   list(@Query() page: PageQuery) {
     return this.terms.list(page);
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: TermResponse })
+  @ApiOperation({ summary: 'A term' })
+  @ApiOkResponse({ type: TermResponse, example: EXAMPLES.term })
   get(@Param('id', ParseIdPipe) id: string): Promise<TermResponse> {
     return this.terms.get(id);
   }
 
   @Patch(':id')
-  @ApiOkResponse({ type: TermResponse, description: 'The corrected term' })
+  @ApiOperation({ summary: "Correct a term's dates or census date" })
+  @ApiOkResponse({ type: TermResponse, example: EXAMPLES.term, description: 'The corrected term' })
   @ApiNotFoundResponse({ description: 'No such term' })
   @ApiUnprocessableEntityResponse({
     description:

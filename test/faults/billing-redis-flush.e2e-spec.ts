@@ -1,7 +1,7 @@
 import { allDocuments, billingWorld, type Json, series, sorted } from '../support/billing.js';
 import { PrivateRedis } from '../support/private-redis.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
-import { eventually, slowBillingRuns, startWorker, type WorkerProcess } from '../support/worker-process.js';
+import { eventually, gateBillingRuns, startWorker, type WorkerProcess } from '../support/worker-process.js';
 
 const Q = '2026-Q4';
 const SWEEP = { OUTBOX_SWEEP_INTERVAL_MS: '500' };
@@ -34,18 +34,18 @@ describe('fault drill: Redis flushed during a billing run', () => {
   it('puts the run back in the queue and a live worker completes it', async () => {
     await w.place();
     await w.place({ commissionerId: w.essex.id });
-    const fast = await slowBillingRuns(t, 2);
+    const gate = await gateBillingRuns(t); // holds the run inside its transaction until the drill lets it go
     try {
       workers.push(await startWorker(t, SWEEP));
       const res = await t.api().post('/api/v1/billing-runs').set(bearer(t.adminToken)).send({ quarter: Q });
       expect(res.status).toBe(202);
       const runId = res.body.id;
-      await eventually(async () => (await t.db.query(`SELECT status FROM billing_runs WHERE id = $1`, [runId])).rows[0].status === 'running', 60_000, 'the run to start');
+      await eventually(async () => (await t.db.query(`SELECT status FROM billing_runs WHERE id = $1`, [runId])).rows[0].status === 'running' && (await gate.waiting()) === 1, 60_000, 'the run to start');
 
       await redis.flushAll();
       await workers[0].kill();
       expect((await t.db.query(`SELECT status FROM billing_runs WHERE id = $1`, [runId])).rows[0].status).toBe('running');
-      await fast();
+      await gate.remove(); // the dead worker's transaction ends, rolled back
       workers.push(await startWorker(t, SWEEP));
 
       const run: Json = await eventually(
@@ -62,7 +62,7 @@ describe('fault drill: Redis flushed during a billing run', () => {
       const ledger = (await t.db.query(`SELECT count(*)::int AS n, count(DISTINCT registration_id)::int AS registrations FROM billing_ledger`)).rows[0];
       expect(ledger).toEqual({ n: 2, registrations: 2 });
     } finally {
-      await fast();
+      await gate.remove();
     }
   }, 180_000);
 

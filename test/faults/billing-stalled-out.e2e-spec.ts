@@ -1,6 +1,6 @@
 import { allDocuments, billingWorld, type Json, series, sorted } from '../support/billing.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
-import { eventually, slowBillingRuns, startWorker, type WorkerProcess } from '../support/worker-process.js';
+import { eventually, gateBillingRuns, startWorker, type WorkerProcess } from '../support/worker-process.js';
 
 const Q = '2026-Q4';
 /** Long: here the run must be recovered when Bull fails its job, not by a sweep. */
@@ -31,25 +31,26 @@ describe('fault drill: a billing run whose workers keep dying', () => {
   it('goes back to the queue once Bull gives up on its job, and is completed once by a live worker', async () => {
     await w.place();
     await w.place({ commissionerId: w.essex.id });
-    const fast = await slowBillingRuns(t, 2);
+    const gate = await gateBillingRuns(t);
     try {
       workers.push(await startWorker(t, NO_SWEEP));
       const res = await t.api().post('/api/v1/billing-runs').set(bearer(t.adminToken)).send({ quarter: Q });
       expect(res.status).toBe(202);
       const runId = res.body.id;
 
-      // three workers, each killed while it is inside the run's transaction
+      // three workers, each killed while it is inside the run's transaction (held at the gate)
       for (let attempt = 1; attempt <= 3; attempt++) {
         await eventually(async () => {
           const row = await runRow(runId);
-          return row.status === 'running' && row.attempts === attempt;
+          return row.status === 'running' && row.attempts === attempt && (await gate.waiting()) === 1;
         }, 60_000, `execution ${attempt} to start\n${workers.at(-1)!.output()}`);
         await workers.at(-1)!.kill();
         expect(await runRow(runId)).toEqual({ status: 'running', attempts: attempt });
+        await gate.flush(); // the dead worker's transaction goes on, and ends
+        if (attempt === 3) await gate.remove();
         expect((await t.db.query(`SELECT count(*)::int AS n FROM documents`)).rows[0].n).toBe(0); // rolled back
         workers.push(await startWorker(t, NO_SWEEP));
       }
-      await fast();
 
       // the fourth worker's stalled check fails the job for good; the run is put back and run again
       const last = workers.at(-1)!;
@@ -69,20 +70,20 @@ describe('fault drill: a billing run whose workers keep dying', () => {
       const ledger = (await t.db.query(`SELECT count(*)::int AS n, count(DISTINCT registration_id)::int AS registrations FROM billing_ledger`)).rows[0];
       expect(ledger).toEqual({ n: 2, registrations: 2 });
     } finally {
-      await fast();
+      await gate.remove();
     }
   }, 300_000);
 
   it('POST /billing-runs/:id/retry takes a run stuck running whose worker is gone (409 while it is alive)', async () => {
     for (const worker of workers) await worker.kill(); // only the one started below
     await w.place({ registeredOn: '2026-09-20' });
-    const fast = await slowBillingRuns(t, 3);
+    const gate = await gateBillingRuns(t);
     try {
       const worker = await startWorker(t, NO_SWEEP);
       workers.push(worker);
       const res = await t.api().post('/api/v1/billing-runs').set(bearer(t.adminToken)).send({ quarter: Q });
       const runId = res.body.id;
-      await eventually(async () => (await runRow(runId))?.status === 'running', 60_000, 'the run to start');
+      await eventually(async () => (await runRow(runId))?.status === 'running' && (await gate.waiting()) === 1, 60_000, `the run to start\n${worker.output()}`);
       const retry = () => t.api().post(`/api/v1/billing-runs/${runId}/retry`).set(bearer(t.adminToken));
 
       const alive = await retry();
@@ -90,9 +91,11 @@ describe('fault drill: a billing run whose workers keep dying', () => {
       expect(alive.body.detail).toContain('its worker is alive');
 
       await worker.kill(); // no worker left: nothing would ever pick the job up again
-      await fast();
-      // once its lock (2 s) has expired and PostgreSQL has ended the dead worker's transaction (after the
-      // statement it was in, here a 3 s sleep), the run can be retried; 409 until then
+      // while the dead worker's transaction is open (held at the gate) the run cannot be retried
+      expect((await retry()).status).toBe(409);
+      await gate.remove();
+      // once its lock (2 s) has expired and PostgreSQL has ended the dead worker's transaction, the run can
+      // be retried; 409 until then
       const stuck = await eventually(async () => {
         const res = await retry();
         if (res.status !== 202) expect(res.status).toBe(409);
@@ -112,7 +115,7 @@ describe('fault drill: a billing run whose workers keep dying', () => {
       expect(run.invoiceIds).toHaveLength(1);
       expect(sorted((await allDocuments(t)).map((d) => d.number))).toEqual(series('INV', 3));
     } finally {
-      await fast();
+      await gate.remove();
     }
   }, 180_000);
 });

@@ -16,11 +16,11 @@ export class RecordAttendanceDto {
 }
 
 export class AttendanceResponse {
-  @ApiProperty() sessionId: string;
-  @ApiProperty() participantId: string;
+  @ApiProperty({ format: 'uuid' }) sessionId: string;
+  @ApiProperty({ format: 'uuid' }) participantId: string;
   @ApiProperty({ enum: ATTENDANCE_STATUSES }) status: AttendanceStatus;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
-  @ApiProperty({ description: 'When this (last) write happened; the latest write wins' }) recordedAt: string;
+  @ApiProperty({ format: 'date-time', description: 'When this (last) write happened; the latest write wins' }) recordedAt: string;
   @ApiProperty({ description: 'user:<id> or integration:<id>' }) recordedBy: string;
 }
 
@@ -29,8 +29,8 @@ export class AttendancePage extends PageResponse {
 }
 
 export class RosterEntryResponse {
-  @ApiProperty() participantId: string;
-  @ApiProperty() registrationId: string;
+  @ApiProperty({ format: 'uuid' }) participantId: string;
+  @ApiProperty({ format: 'uuid' }) registrationId: string;
   @ApiProperty() firstName: string;
   @ApiProperty() lastName: string;
   @ApiProperty({ type: String, nullable: true, description: 'Support needs' }) needs: string | null;

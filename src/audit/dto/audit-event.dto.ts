@@ -18,11 +18,11 @@ export class AuditEventQuery extends PageQuery {
   @IsOptional() @EmptyMeansAbsent() @IsIn(AUDIT_SUBJECT_TYPES)
   subjectType?: AuditSubjectType;
 
-  @ApiPropertyOptional({ description: 'The case note or participant the event is about' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'The case note or participant the event is about' })
   @IsOptional() @EmptyMeansAbsent() @IsId()
   subjectId?: string;
 
-  @ApiPropertyOptional({ description: 'Every event about one child: reads and changes of their notes, medical notes, exports, erasure' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Every event about one child: reads and changes of their notes, medical notes, exports, erasure' })
   @IsOptional() @EmptyMeansAbsent() @IsId()
   participantId?: string;
 
@@ -30,25 +30,25 @@ export class AuditEventQuery extends PageQuery {
   @IsOptional() @EmptyMeansAbsent() @IsIn(AUDIT_ACTIONS)
   action?: AuditAction;
 
-  @ApiPropertyOptional({ description: 'The user or integration that acted' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'The user or integration that acted' })
   @IsOptional() @EmptyMeansAbsent() @IsId()
   actorId?: string;
 }
 
 export class AuditActorResponse {
   @ApiProperty({ enum: ACTOR_KINDS, description: 'system for the retention job' }) kind: ActorKind;
-  @ApiProperty({ type: String, nullable: true, description: 'The user or integration id; null for the system' }) id: string | null;
+  @ApiProperty({ format: 'uuid', type: String, nullable: true, description: 'The user or integration id; null for the system' }) id: string | null;
   @ApiProperty({ description: 'Its name at the time' }) name: string;
 }
 
 export class AuditEventResponse {
-  @ApiProperty() id: string;
-  @ApiProperty({ description: 'When it happened (UTC)' }) occurredAt: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'date-time', description: 'When it happened (UTC)' }) occurredAt: string;
   @ApiProperty({ type: AuditActorResponse, description: 'Who' }) actor: AuditActorResponse;
   @ApiProperty({ enum: AUDIT_ACTIONS, description: 'What they did' }) action: AuditAction;
   @ApiProperty({ enum: AUDIT_SUBJECT_TYPES }) subjectType: AuditSubjectType;
-  @ApiProperty({ description: 'To what: the case note or participant id' }) subjectId: string;
-  @ApiProperty({ type: String, nullable: true, description: 'The child the event is about' }) participantId: string | null;
+  @ApiProperty({ format: 'uuid', description: 'To what: the case note or participant id' }) subjectId: string;
+  @ApiProperty({ format: 'uuid', type: String, nullable: true, description: 'The child the event is about' }) participantId: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'How: list, by-id, versions, medical-notes, version 2, the erasure reason, ...' })
   detail: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The X-Request-Id of the request (null for scheduled jobs)' })

@@ -46,22 +46,22 @@ export class BillingRunQuery extends PageQuery {
 }
 
 export class BillingRunResponse {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: '2026-Q4' }) quarter: string;
   @ApiProperty({ enum: BILLING_RUN_STATUSES }) status: BillingRunStatus;
-  @ApiProperty({ type: [String], description: 'Invoices this run issued, in number order' }) invoiceIds: string[];
-  @ApiProperty({ type: [String], description: 'Credit notes this run issued, in number order' }) creditNoteIds: string[];
-  @ApiProperty({ description: 'Invoices minus credit notes this run issued, VAT included' }) totalPence: number;
+  @ApiProperty({ format: 'uuid', type: [String], description: 'Invoices this run issued, in number order' }) invoiceIds: string[];
+  @ApiProperty({ format: 'uuid', type: [String], description: 'Credit notes this run issued, in number order' }) creditNoteIds: string[];
+  @ApiProperty({ type: 'integer', description: 'Invoices minus credit notes this run issued, VAT included' }) totalPence: number;
   @ApiProperty({ type: String, nullable: true, description: 'Why the last attempt failed' }) error: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date', description: 'The London date the run billed as at (the issue date)' })
   runOn: string | null;
-  @ApiProperty({ description: 'How many times a worker has started it' }) attempts: number;
+  @ApiProperty({ type: 'integer', description: 'How many times a worker has started it' }) attempts: number;
   @ApiProperty({ enum: ['api', 'schedule'] }) trigger: string;
-  @ApiProperty() invoiceCount: number;
-  @ApiProperty() creditNoteCount: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty({ type: String, nullable: true }) startedAt: string | null;
-  @ApiProperty({ type: String, nullable: true }) completedAt: string | null;
+  @ApiProperty({ type: 'integer' }) invoiceCount: number;
+  @ApiProperty({ type: 'integer' }) creditNoteCount: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) startedAt: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) completedAt: string | null;
 }
 
 export class BillingRunPage extends PageResponse {
@@ -74,7 +74,7 @@ export class BillingPreviewResponse {
   @ApiProperty({ format: 'date', description: 'The London date the preview was computed as at' }) runOn: string;
   @ApiProperty({ type: [PlannedDocumentResponse], description: 'What a run would issue now: no numbers, nothing saved' })
   documents: PlannedDocumentResponse[];
-  @ApiProperty() invoiceCount: number;
-  @ApiProperty() creditNoteCount: number;
-  @ApiProperty({ description: 'Invoices minus credit notes, VAT included' }) totalPence: number;
+  @ApiProperty({ type: 'integer' }) invoiceCount: number;
+  @ApiProperty({ type: 'integer' }) creditNoteCount: number;
+  @ApiProperty({ type: 'integer', description: 'Invoices minus credit notes, VAT included' }) totalPence: number;
 }

@@ -23,7 +23,7 @@ export class CreateBudgetDto {
   @IsIn(BUDGET_TYPES)
   type: BudgetType;
 
-  @ApiProperty()
+  @ApiProperty({ format: 'uuid' })
   @IsId()
   commissionerId: string;
 
@@ -31,7 +31,7 @@ export class CreateBudgetDto {
   @IsString() @MinLength(1) @MaxLength(100)
   reference: string;
 
-  @ApiProperty({ example: 180000, description: 'Integer pence' })
+  @ApiProperty({ type: 'integer', example: 180000, description: 'Integer pence' })
   @IsPence()
   amountPence: number;
 
@@ -59,20 +59,20 @@ export class CreateBudgetDto {
 }
 
 export class BudgetResponse {
-  @ApiProperty() id: string;
-  @ApiProperty() participantId: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) participantId: string;
   @ApiProperty({ enum: BUDGET_TYPES }) type: BudgetType;
-  @ApiProperty() commissionerId: string;
+  @ApiProperty({ format: 'uuid' }) commissionerId: string;
   @ApiProperty() reference: string;
-  @ApiProperty() amountPence: number;
-  @ApiProperty({ description: 'Committed by registrations' }) committedPence: number;
-  @ApiProperty({ description: 'amountPence - committedPence' }) remainingPence: number;
+  @ApiProperty({ type: 'integer' }) amountPence: number;
+  @ApiProperty({ type: 'integer', description: 'Committed by registrations' }) committedPence: number;
+  @ApiProperty({ type: 'integer', description: 'amountPence - committedPence' }) remainingPence: number;
   @ApiProperty({ format: 'date' }) validFrom: string;
   @ApiProperty({ format: 'date' }) validTo: string;
   @ApiProperty({ type: String, nullable: true }) holderName: string | null;
   @ApiProperty({ type: String, nullable: true }) holderEmail: string | null;
   @ApiProperty({ type: HolderAddressDto, nullable: true }) holderAddress: HolderAddressDto | null;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 
   static of(b: PersonalBudget): BudgetResponse {
     return {

@@ -20,11 +20,11 @@ export class CreateCaseNoteDto {
   @IsString() @MinLength(1) @MaxLength(MAX_BODY_LENGTH) @Matches(NOT_BLANK, { message: '$property must not be blank' })
   body: string;
 
-  @ApiProperty({ example: '2026-10-10T11:30:00Z', description: 'When it happened: an ISO-8601 instant with a time zone, not in the future' })
+  @ApiProperty({ format: 'date-time', example: '2026-10-10T11:30:00Z', description: 'When it happened: an ISO-8601 instant with a time zone, not in the future' })
   @IsInstant()
   occurredAt: string;
 
-  @ApiPropertyOptional({ description: "A session of a programme and term on which the participant has (or had) a place" })
+  @ApiPropertyOptional({ format: 'uuid', description: "A session of a programme and term on which the participant has (or had) a place" })
   @IsOptional() @IsId()
   sessionId?: string;
 
@@ -59,22 +59,22 @@ export class CaseNoteQuery extends PageQuery {
 
 export class CaseNoteAuthorResponse {
   @ApiProperty({ enum: ['user', 'integration'] }) kind: AuthorKind;
-  @ApiProperty({ description: 'The user or integration id' }) id: string;
+  @ApiProperty({ format: 'uuid', description: 'The user or integration id' }) id: string;
   @ApiProperty({ description: 'Its name when it wrote' }) name: string;
 }
 
 export class CaseNoteResponse {
-  @ApiProperty() id: string;
-  @ApiProperty() participantId: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) participantId: string;
   @ApiProperty({ enum: CASE_NOTE_CATEGORIES }) category: CaseNoteCategory;
   @ApiProperty({ description: "The current version's body" }) body: string;
-  @ApiProperty() occurredAt: string;
-  @ApiProperty({ type: String, nullable: true }) sessionId: string | null;
-  @ApiProperty({ description: 'The current version: 1 as written, + 1 per amendment' }) version: number;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty({ format: 'uuid', type: String, nullable: true }) sessionId: string | null;
+  @ApiProperty({ type: 'integer', description: 'The current version: 1 as written, + 1 per amendment' }) version: number;
   @ApiProperty({ type: CaseNoteAuthorResponse, description: 'Who wrote the note, stamped from the token' }) author: CaseNoteAuthorResponse;
   @ApiProperty({ type: String, nullable: true, description: 'The authorName the sending tool gave, if any' }) authorName: string | null;
-  @ApiProperty() createdAt: string;
-  @ApiProperty({ description: 'When the current version was written' }) updatedAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', description: 'When the current version was written' }) updatedAt: string;
 
   static of(note: CaseNote, current: Pick<CaseNoteVersion, 'body' | 'createdAt'>): CaseNoteResponse {
     return {
@@ -94,14 +94,14 @@ export class CaseNoteResponse {
 }
 
 export class CaseNoteVersionResponse {
-  @ApiProperty() id: string;
-  @ApiProperty() caseNoteId: string;
-  @ApiProperty() version: number;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) caseNoteId: string;
+  @ApiProperty({ type: 'integer' }) version: number;
   @ApiProperty() body: string;
   @ApiProperty({ type: String, nullable: true, description: 'Why it was amended; null for version 1' }) reason: string | null;
   @ApiProperty({ type: CaseNoteAuthorResponse, description: 'Who wrote this version' }) author: CaseNoteAuthorResponse;
   @ApiProperty({ type: String, nullable: true }) authorName: string | null;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 
   static of(v: CaseNoteVersion): CaseNoteVersionResponse {
     return {

@@ -17,7 +17,7 @@ export class CreateCommissionerDto {
   @IsOptional() @IsEmail() @MaxLength(320)
   invoiceEmail?: string;
 
-  @ApiPropertyOptional({ default: 30, minimum: 0, maximum: 365 })
+  @ApiPropertyOptional({ type: 'integer', default: 30, minimum: 0, maximum: 365 })
   @IsOmittable() @IsInt() @Min(0) @Max(365)
   paymentTermsDays?: number;
 
@@ -30,14 +30,14 @@ export class CreateCommissionerDto {
 export class UpdateCommissionerDto extends PartialType(CreateCommissionerDto, { skipNullProperties: false }) {}
 
 export class CommissionerResponse {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty() code: string;
   @ApiProperty({ type: String, nullable: true }) invoiceEmail: string | null;
-  @ApiProperty() paymentTermsDays: number;
+  @ApiProperty({ type: 'integer' }) paymentTermsDays: number;
   @ApiProperty({ type: String, nullable: true }) address: string | null;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 
   static of(c: Commissioner): CommissionerResponse {
     return {

@@ -6,7 +6,7 @@ import { type Contract, LATE_JOINERS, type LateJoiners, VAT_TREATMENTS, type Vat
 import type { ContractPeriod } from '../contract-periods.repository.js';
 
 export class CreateContractDto {
-  @ApiProperty()
+  @ApiProperty({ format: 'uuid' })
   @IsId()
   commissionerId: string;
 
@@ -23,6 +23,7 @@ export class CreateContractDto {
   endsOn: string;
 
   @ApiProperty({
+    type: 'integer',
     example: 45000,
     description:
       'Price per participant per term, integer pence: the price of the contract’s first period. Once a registration or a document uses the contract it cannot be changed by PATCH (422 contract-in-use): use POST /contracts/:id/extensions',
@@ -30,7 +31,7 @@ export class CreateContractDto {
   @IsPence()
   pricePerTermPence: number;
 
-  @ApiPropertyOptional({ example: 6, description: 'Minimum viable number of participants' })
+  @ApiPropertyOptional({ type: 'integer', example: 6, description: 'Minimum viable number of participants' })
   @IsOptional() @IsInt() @Min(0) @Max(1000)
   minParticipants?: number;
 
@@ -41,7 +42,7 @@ export class CreateContractDto {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
   poNumber?: string;
 
-  @ApiPropertyOptional({ default: 0, description: 'VAT rate in basis points (2000 = 20%); only a `standard` treatment may have one', minimum: 0, maximum: 10000 })
+  @ApiPropertyOptional({ type: 'integer', default: 0, description: 'VAT rate in basis points (2000 = 20%); only a `standard` treatment may have one', minimum: 0, maximum: 10000 })
   @IsOmittable() @IsInt() @Min(0) @Max(10000)
   vatRateBasisPoints?: number;
 
@@ -68,7 +69,7 @@ export class CreateContractDto {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(50)
   departmentCode?: string;
 
-  @ApiProperty({ type: [String], maxItems: 500, description: 'Programmes the contract covers' })
+  @ApiProperty({ format: 'uuid', type: [String], maxItems: 500, description: 'Programmes the contract covers' })
   @IsArray() @ArrayMaxSize(500) @ArrayUnique() @IsId({ each: true })
   programmeIds: string[];
 }
@@ -89,7 +90,7 @@ export class CreateExtensionDto {
   @IsOmittable() @IsCalendarDate()
   effectiveFrom?: string;
 
-  @ApiPropertyOptional({ example: 47000, description: 'The new period’s price; default: the price of the period it continues' })
+  @ApiPropertyOptional({ type: 'integer', example: 47000, description: 'The new period’s price; default: the price of the period it continues' })
   @IsOmittable() @IsPence()
   pricePerTermPence?: number;
 
@@ -101,35 +102,35 @@ export class CreateExtensionDto {
 export class ContractPeriodResponse {
   @ApiProperty({ format: 'date' }) startsOn: string;
   @ApiProperty({ format: 'date' }) endsOn: string;
-  @ApiProperty() pricePerTermPence: number;
+  @ApiProperty({ type: 'integer' }) pricePerTermPence: number;
   @ApiProperty({ type: String, nullable: true }) poNumber: string | null;
 }
 
 export class ContractQuery extends PageQuery {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional() @IsId()
   commissionerId?: string;
 }
 
 export class ContractResponse {
-  @ApiProperty() id: string;
-  @ApiProperty() commissionerId: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) commissionerId: string;
   @ApiProperty() reference: string;
   @ApiProperty({ format: 'date' }) startsOn: string;
   @ApiProperty({ format: 'date' }) endsOn: string;
-  @ApiProperty({ description: 'The latest period’s price (what a new term takes)' }) pricePerTermPence: number;
-  @ApiProperty({ type: Number, nullable: true }) minParticipants: number | null;
+  @ApiProperty({ type: 'integer', description: 'The latest period’s price (what a new term takes)' }) pricePerTermPence: number;
+  @ApiProperty({ type: 'integer', nullable: true }) minParticipants: number | null;
   @ApiProperty({ type: String, nullable: true, description: 'The latest period’s purchase order' }) poNumber: string | null;
-  @ApiProperty() vatRateBasisPoints: number;
+  @ApiProperty({ type: 'integer' }) vatRateBasisPoints: number;
   @ApiProperty({ enum: VAT_TREATMENTS }) vatTreatment: VatTreatment;
   @ApiProperty({ enum: LATE_JOINERS }) lateJoiners: LateJoiners;
   @ApiProperty({ type: String, nullable: true }) nominalCode: string | null;
   @ApiProperty({ type: String, nullable: true }) departmentCode: string | null;
-  @ApiProperty({ type: [String] }) programmeIds: string[];
+  @ApiProperty({ format: 'uuid', type: [String] }) programmeIds: string[];
   @ApiProperty({ type: [ContractPeriodResponse], description: 'Stretches of the contract with their own price and PO; a term takes the period in force on its first day' })
   periods: ContractPeriodResponse[];
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 
   static of(c: Contract, periods: ContractPeriod[]): ContractResponse {
     return {

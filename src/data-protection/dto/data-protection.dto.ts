@@ -13,41 +13,41 @@ export class EraseParticipantDto {
 }
 
 export class AnonymisedCounts {
-  @ApiProperty() budgets: number;
-  @ApiProperty() caseNotes: number;
-  @ApiProperty() caseNoteVersions: number;
-  @ApiProperty() attendanceRecords: number;
+  @ApiProperty({ type: 'integer' }) budgets: number;
+  @ApiProperty({ type: 'integer' }) caseNotes: number;
+  @ApiProperty({ type: 'integer' }) caseNoteVersions: number;
+  @ApiProperty({ type: 'integer' }) attendanceRecords: number;
 }
 
 export class ErasureResponse {
-  @ApiProperty() participantId: string;
-  @ApiProperty() erasedAt: string;
+  @ApiProperty({ format: 'uuid' }) participantId: string;
+  @ApiProperty({ format: 'date-time' }) erasedAt: string;
   @ApiProperty({ description: 'true when the participant had already been erased (nothing changed)' }) alreadyErased: boolean;
   @ApiProperty({ type: AnonymisedCounts, description: 'What this request anonymised' }) anonymised: AnonymisedCounts;
 }
 
 export class RegistrationExport {
-  @ApiProperty() id: string;
-  @ApiProperty() programmeId: string;
-  @ApiProperty() termId: string;
-  @ApiProperty() budgetId: string;
-  @ApiProperty() contractId: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) programmeId: string;
+  @ApiProperty({ format: 'uuid' }) termId: string;
+  @ApiProperty({ format: 'uuid' }) budgetId: string;
+  @ApiProperty({ format: 'uuid' }) contractId: string;
   @ApiProperty({ enum: ['registered', 'waitlisted', 'withdrawn'] }) status: string;
-  @ApiProperty() pricePence: number;
+  @ApiProperty({ type: 'integer' }) pricePence: number;
   @ApiProperty({ type: String, nullable: true, format: 'date' }) registeredOn: string | null;
-  @ApiProperty({ type: String, nullable: true }) withdrawnAt: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) withdrawnAt: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date' }) withdrawalEffectiveOn: string | null;
   @ApiProperty({ type: String, nullable: true }) withdrawalReason: string | null;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export class AttendanceExport {
-  @ApiProperty() sessionId: string;
-  @ApiProperty() programmeId: string;
+  @ApiProperty({ format: 'uuid' }) sessionId: string;
+  @ApiProperty({ format: 'uuid' }) programmeId: string;
   @ApiProperty({ format: 'date' }) date: string;
   @ApiProperty({ enum: ['present', 'absent', 'late', 'excused'] }) status: string;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
-  @ApiProperty() recordedAt: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt: string;
   @ApiProperty() recordedBy: string;
 }
 
@@ -56,7 +56,7 @@ export class CaseNoteExport extends CaseNoteResponse {
 }
 
 export class ParticipantExport {
-  @ApiProperty() exportedAt: string;
+  @ApiProperty({ format: 'date-time' }) exportedAt: string;
   @ApiProperty({ type: ParticipantResponse, description: 'Including medical notes' }) participant: ParticipantResponse;
   @ApiProperty({ type: [BudgetResponse] }) budgets: BudgetResponse[];
   @ApiProperty({ type: [RegistrationExport] }) registrations: RegistrationExport[];

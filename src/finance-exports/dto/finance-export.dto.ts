@@ -4,19 +4,19 @@ import { PageResponse } from '../../common/pagination.js';
 import { EXPORT_LAYOUTS, type ExportLayout } from '../finance-export-csv.js';
 
 export class FinanceExportResponse {
-  @ApiProperty() id: string;
-  @ApiProperty({ description: 'Documents in this export (each document is in exactly one export)' }) documentCount: number;
-  @ApiProperty({ description: 'Invoices minus credit notes, VAT included' }) totalPence: number;
-  @ApiProperty({ description: 'Rows of the CSV file below its header: one per document line per budget reference' }) rowCount: number;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: 'integer', description: 'Documents in this export (each document is in exactly one export)' }) documentCount: number;
+  @ApiProperty({ type: 'integer', description: 'Invoices minus credit notes, VAT included' }) totalPence: number;
+  @ApiProperty({ type: 'integer', description: 'Rows of the CSV file below its header: one per document line per budget reference' }) rowCount: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 /** POST /finance-exports when no issued document is waiting: nothing is created (200, not 201). */
 export class NothingToExportResponse {
   @ApiProperty({ type: String, nullable: true, enum: [null], description: 'null: no export was created' }) id: null;
-  @ApiProperty({ enum: [0] }) documentCount: 0;
-  @ApiProperty({ enum: [0] }) totalPence: 0;
-  @ApiProperty({ enum: [0] }) rowCount: 0;
+  @ApiProperty({ type: 'integer', enum: [0] }) documentCount: 0;
+  @ApiProperty({ type: 'integer', enum: [0] }) totalPence: 0;
+  @ApiProperty({ type: 'integer', enum: [0] }) rowCount: 0;
   @ApiProperty({ type: String, nullable: true, enum: [null] }) createdAt: null;
 }
 

@@ -15,11 +15,11 @@ export class CreateIntegrationDto {
 }
 
 export class IntegrationResponse {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: SCOPES, isArray: true }) scopes: Scope[];
-  @ApiProperty() createdAt: string;
-  @ApiProperty({ type: String, nullable: true }) revokedAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) revokedAt: string | null;
 
   static of(integration: Integration): IntegrationResponse {
     return {

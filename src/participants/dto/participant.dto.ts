@@ -6,6 +6,7 @@ import {
   IsArray,
   IsBoolean,
   IsEmail,
+  IsIn,
   IsOptional,
   IsString,
   Matches,
@@ -13,8 +14,10 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { PageResponse } from '../../common/pagination.js';
+import { PageQuery, PageResponse } from '../../common/pagination.js';
+import { EmptyMeansAbsent, TrimmedSearch } from '../../common/query-params.js';
 import { IsCalendarDate, IsId, IsOmittable } from '../../common/validation.js';
+import { REGISTRATION_STATUSES, type RegistrationStatus } from '../../registrations/registration.entity.js';
 import type { CouncilId } from '../participant-council-ids.repository.js';
 import type { EmergencyContact, Guardian, Participant } from '../participant.entity.js';
 
@@ -56,7 +59,7 @@ export class EmergencyContactDto implements EmergencyContact {
 
 /** The participant's client id at one council (its own case-management number). */
 export class CouncilIdDto implements CouncilId {
-  @ApiProperty({ description: 'The council (commissioner)' })
+  @ApiProperty({ format: 'uuid', description: 'The council (commissioner)' })
   @IsId()
   commissionerId: string;
 
@@ -111,7 +114,7 @@ export class CreateParticipantDto {
 export class UpdateParticipantDto extends PartialType(CreateParticipantDto, { skipNullProperties: false }) {}
 
 export class ParticipantResponse {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() firstName: string;
   @ApiProperty() lastName: string;
   @ApiProperty({ format: 'date' }) dateOfBirth: string;
@@ -122,9 +125,9 @@ export class ParticipantResponse {
   medicalNotes?: string | null;
   @ApiProperty() photoConsent: boolean;
   @ApiProperty({ type: [CouncilIdDto] }) councilIds: CouncilId[];
-  @ApiProperty({ type: String, nullable: true, description: 'Set once the record has been anonymised' }) erasedAt: string | null;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true, description: 'Set once the record has been anonymised' }) erasedAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 
   static of(p: Participant, withMedicalNotes: boolean, councilIds: CouncilId[] = []): ParticipantResponse {
     return {
@@ -143,6 +146,32 @@ export class ParticipantResponse {
       updatedAt: p.updatedAt.toISOString(),
     };
   }
+}
+
+/** `GET /participants`: paging and filters (all optional, combined with AND). */
+export class ParticipantQuery extends PageQuery {
+  @ApiPropertyOptional({
+    maxLength: 100,
+    example: 'Maya',
+    description: 'Case-insensitive name prefix: matches the start of "firstName lastName" or of lastName; % and _ are taken literally',
+  })
+  @IsOptional() @TrimmedSearch() @IsString() @MaxLength(100)
+  q?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only participants with a registration for this programme' })
+  @IsOptional() @EmptyMeansAbsent() @IsId()
+  programmeId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only participants with a registration for this term' })
+  @IsOptional() @EmptyMeansAbsent() @IsId()
+  termId?: string;
+
+  @ApiPropertyOptional({
+    enum: REGISTRATION_STATUSES,
+    description: 'Only participants with a registration in this status (with programmeId and termId: that registration)',
+  })
+  @IsOptional() @EmptyMeansAbsent() @IsIn(REGISTRATION_STATUSES)
+  registrationStatus?: RegistrationStatus;
 }
 
 export class ParticipantPage extends PageResponse {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { PageResponse } from '../../common/pagination.js';
+import { PageQuery, PageResponse } from '../../common/pagination.js';
+import { TrimmedSearch } from '../../common/query-params.js';
 import { IsOmittable } from '../../common/validation.js';
 import type { Programme } from '../programme.entity.js';
 
@@ -15,15 +16,15 @@ export class CreateProgrammeDto {
   @IsString() @MinLength(1) @MaxLength(300)
   venue: string;
 
-  @ApiProperty({ example: 11, minimum: 0, maximum: MAX_AGE })
+  @ApiProperty({ type: 'integer', example: 11, minimum: 0, maximum: MAX_AGE })
   @IsInt() @Min(0) @Max(MAX_AGE)
   minAge: number;
 
-  @ApiProperty({ example: 15, minimum: 0, maximum: MAX_AGE })
+  @ApiProperty({ type: 'integer', example: 15, minimum: 0, maximum: MAX_AGE })
   @IsInt() @Min(0) @Max(MAX_AGE)
   maxAge: number;
 
-  @ApiPropertyOptional({ default: 12, minimum: 1, description: 'Places per session, at most SESSION_CAPACITY_LIMIT (12 by default)' })
+  @ApiPropertyOptional({ type: 'integer', default: 12, minimum: 1, description: 'Places per session, at most SESSION_CAPACITY_LIMIT (12 by default)' })
   @IsOmittable() @IsInt() @Min(1)
   capacity?: number;
 
@@ -36,15 +37,15 @@ export class CreateProgrammeDto {
 export class UpdateProgrammeDto extends PartialType(CreateProgrammeDto, { skipNullProperties: false }) {}
 
 export class ProgrammeResponse {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty() venue: string;
-  @ApiProperty() minAge: number;
-  @ApiProperty() maxAge: number;
-  @ApiProperty() capacity: number;
+  @ApiProperty({ type: 'integer' }) minAge: number;
+  @ApiProperty({ type: 'integer' }) maxAge: number;
+  @ApiProperty({ type: 'integer' }) capacity: number;
   @ApiProperty({ type: String, nullable: true }) description: string | null;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 
   static of(p: Programme): ProgrammeResponse {
     return {
@@ -59,6 +60,13 @@ export class ProgrammeResponse {
       updatedAt: p.updatedAt.toISOString(),
     };
   }
+}
+
+/** `GET /programmes`: paging and a name filter. */
+export class ProgrammeQuery extends PageQuery {
+  @ApiPropertyOptional({ maxLength: 100, example: 'Arts', description: 'Case-insensitive prefix of the name; % and _ are taken literally' })
+  @IsOptional() @TrimmedSearch() @IsString() @MaxLength(100)
+  q?: string;
 }
 
 export class ProgrammePage extends PageResponse {

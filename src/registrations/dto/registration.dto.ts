@@ -5,10 +5,10 @@ import { IsCalendarDate, IsId } from '../../common/validation.js';
 import { REGISTRATION_STATUSES, type Registration, type RegistrationStatus } from '../registration.entity.js';
 
 export class CreateRegistrationDto {
-  @ApiProperty() @IsId() participantId: string;
-  @ApiProperty() @IsId() programmeId: string;
-  @ApiProperty() @IsId() termId: string;
-  @ApiProperty({ description: "The participant's personal budget that pays" }) @IsId() budgetId: string;
+  @ApiProperty({ format: 'uuid' }) @IsId() participantId: string;
+  @ApiProperty({ format: 'uuid' }) @IsId() programmeId: string;
+  @ApiProperty({ format: 'uuid' }) @IsId() termId: string;
+  @ApiProperty({ format: 'uuid', description: "The participant's personal budget that pays" }) @IsId() budgetId: string;
 
   @ApiPropertyOptional({
     format: 'date',
@@ -34,30 +34,30 @@ export class WithdrawRegistrationDto {
 }
 
 export class RegistrationQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsId() programmeId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsId() termId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsId() participantId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsId() programmeId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsId() termId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsId() participantId?: string;
   @ApiPropertyOptional({ enum: REGISTRATION_STATUSES }) @IsOptional() @IsIn(REGISTRATION_STATUSES) status?: RegistrationStatus;
 }
 
 export class RegistrationResponse {
-  @ApiProperty() id: string;
-  @ApiProperty() participantId: string;
-  @ApiProperty() programmeId: string;
-  @ApiProperty() termId: string;
-  @ApiProperty() budgetId: string;
-  @ApiProperty({ description: 'The contract whose termly price applies' }) contractId: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) participantId: string;
+  @ApiProperty({ format: 'uuid' }) programmeId: string;
+  @ApiProperty({ format: 'uuid' }) termId: string;
+  @ApiProperty({ format: 'uuid' }) budgetId: string;
+  @ApiProperty({ format: 'uuid', description: 'The contract whose termly price applies' }) contractId: string;
   @ApiProperty({ enum: REGISTRATION_STATUSES }) status: RegistrationStatus;
-  @ApiProperty({ type: Number, nullable: true, description: '1..n among those waiting, first come first served' })
+  @ApiProperty({ type: 'integer', nullable: true, description: '1..n among those waiting, first come first served' })
   waitlistPosition: number | null;
-  @ApiProperty({ description: "The contract's termly price, committed against the budget while registered" }) pricePence: number;
-  @ApiProperty({ description: 'Money this registration holds committed against its budget now' }) committedPence: number;
+  @ApiProperty({ type: 'integer', description: "The contract's termly price, committed against the budget while registered" }) pricePence: number;
+  @ApiProperty({ type: 'integer', description: 'Money this registration holds committed against its budget now' }) committedPence: number;
   @ApiProperty({ type: String, nullable: true, format: 'date', description: 'The London date it took a place' })
   registeredOn: string | null;
-  @ApiProperty({ type: String, nullable: true }) withdrawnAt: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) withdrawnAt: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date' }) withdrawalEffectiveOn: string | null;
   @ApiProperty({ type: String, nullable: true }) withdrawalReason: string | null;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 
   static of(r: Registration): RegistrationResponse {
     return {
@@ -78,6 +78,20 @@ export class RegistrationResponse {
       createdAt: r.createdAt.toISOString(),
     };
   }
+}
+
+export class PromotedRegistrationResponse {
+  @ApiProperty({ format: 'uuid' }) registrationId: string;
+  @ApiProperty({ format: 'uuid' }) participantId: string;
+}
+
+export class WithdrawalResponse extends RegistrationResponse {
+  @ApiProperty({
+    type: PromotedRegistrationResponse,
+    nullable: true,
+    description: 'The waitlisted registration promoted into the freed place by this withdrawal, in the same transaction; null if nobody was',
+  })
+  promoted: PromotedRegistrationResponse | null;
 }
 
 export class RegistrationPage extends PageResponse {

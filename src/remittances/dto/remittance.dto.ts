@@ -7,8 +7,8 @@ import { IsCalendarDate, IsId, IsPence } from '../../common/validation.js';
 export const MAX_ALLOCATIONS = 500;
 
 export class AllocationDto {
-  @ApiProperty({ description: "An invoice addressed to the remittance's commissioner" }) @IsId() invoiceId: string;
-  @ApiProperty({ example: 45000, description: 'At most what is outstanding on the invoice' }) @IsPence(1) amountPence: number;
+  @ApiProperty({ format: 'uuid', description: "An invoice addressed to the remittance's commissioner" }) @IsId() invoiceId: string;
+  @ApiProperty({ type: 'integer', example: 45000, description: 'At most what is outstanding on the invoice' }) @IsPence(1) amountPence: number;
 }
 
 const ALLOCATIONS_DESCRIPTION =
@@ -17,9 +17,9 @@ const ALLOCATIONS_DESCRIPTION =
   "another commissioner's invoice or a direct-payment holder's invoice (422 naming allocations[i].invoiceId), together at most what is not yet allocated.";
 
 export class CreateRemittanceDto {
-  @ApiProperty({ description: 'The council that paid' }) @IsId() commissionerId: string;
+  @ApiProperty({ format: 'uuid', description: 'The council that paid' }) @IsId() commissionerId: string;
   @ApiProperty({ format: 'date', description: 'Not in the future' }) @IsCalendarDate() receivedOn: string;
-  @ApiProperty({ example: 120000 }) @IsPence(1) amountPence: number;
+  @ApiProperty({ type: 'integer', example: 120000 }) @IsPence(1) amountPence: number;
   @ApiProperty({ example: 'CCC remittance 2026-12-01 BACS' }) @IsString() @MinLength(1) @MaxLength(200) reference: string;
 
   @ApiPropertyOptional({ type: [AllocationDto], maxItems: MAX_ALLOCATIONS, description: ALLOCATIONS_DESCRIPTION })
@@ -34,10 +34,10 @@ export class AllocateRemittanceDto {
 }
 
 export class AllocationResponse {
-  @ApiProperty({ description: 'The payment row the allocation is (GET /payments/:id/receipt prints it)' }) paymentId: string;
-  @ApiProperty() invoiceId: string;
+  @ApiProperty({ format: 'uuid', description: 'The payment row the allocation is (GET /payments/:id/receipt prints it)' }) paymentId: string;
+  @ApiProperty({ format: 'uuid' }) invoiceId: string;
   @ApiProperty({ example: 'INV-000001' }) invoiceNumber: string;
-  @ApiProperty() amountPence: number;
+  @ApiProperty({ type: 'integer' }) amountPence: number;
   @ApiProperty({
     format: 'date',
     description:
@@ -47,15 +47,15 @@ export class AllocationResponse {
 }
 
 export class RemittanceResponse {
-  @ApiProperty() id: string;
-  @ApiProperty() commissionerId: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) commissionerId: string;
   @ApiProperty({ format: 'date' }) receivedOn: string;
-  @ApiProperty() amountPence: number;
+  @ApiProperty({ type: 'integer' }) amountPence: number;
   @ApiProperty() reference: string;
   @ApiProperty({ type: [AllocationResponse], description: 'Every allocation of the remittance, in the order made' }) allocations: AllocationResponse[];
-  @ApiProperty({ description: 'Sum of the allocations' }) allocatedPence: number;
-  @ApiProperty({ description: 'Money on account: amountPence − allocatedPence' }) unallocatedPence: number;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ type: 'integer', description: 'Sum of the allocations' }) allocatedPence: number;
+  @ApiProperty({ type: 'integer', description: 'Money on account: amountPence − allocatedPence' }) unallocatedPence: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export class RemittancePage extends PageResponse {
@@ -63,5 +63,5 @@ export class RemittancePage extends PageResponse {
 }
 
 export class RemittanceQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsId() commissionerId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsId() commissionerId?: string;
 }

@@ -10,27 +10,27 @@ export class SafeguardingAlertQuery extends PageQuery {
   @IsOptional() @EmptyMeansAbsent() @IsIn(ALERT_STATUSES)
   status?: AlertStatus;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional() @EmptyMeansAbsent() @IsId()
   caseNoteId?: string;
 }
 
 export class SafeguardingAlertResponse {
-  @ApiProperty() id: string;
-  @ApiProperty() caseNoteId: string;
-  @ApiProperty() participantId: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) caseNoteId: string;
+  @ApiProperty({ format: 'uuid' }) participantId: string;
   @ApiProperty({
     enum: ALERT_STATUSES,
     description: 'pending: not yet queued; queued; retrying: an attempt failed and another is scheduled; delivered; failed: every attempt failed',
   })
   status: AlertStatus;
-  @ApiProperty({ description: 'Delivery attempts made' }) attempts: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'HTTP status of the last attempt' }) lastHttpStatus: number | null;
+  @ApiProperty({ type: 'integer', description: 'Delivery attempts made' }) attempts: number;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'HTTP status of the last attempt' }) lastHttpStatus: number | null;
   @ApiProperty({ type: String, nullable: true, description: 'Why the last attempt failed' }) lastError: string | null;
-  @ApiProperty() createdAt: string;
-  @ApiProperty({ type: String, nullable: true }) enqueuedAt: string | null;
-  @ApiProperty({ type: String, nullable: true }) lastAttemptAt: string | null;
-  @ApiProperty({ type: String, nullable: true }) deliveredAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) enqueuedAt: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) lastAttemptAt: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) deliveredAt: string | null;
 
   static of(a: SafeguardingAlert): SafeguardingAlertResponse {
     return {

@@ -21,7 +21,7 @@ export class CreateSessionDto {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(300)
   venue?: string;
 
-  @ApiPropertyOptional({ description: "Defaults to the programme's capacity; at most SESSION_CAPACITY_LIMIT" })
+  @ApiPropertyOptional({ type: 'integer', description: "Defaults to the programme's capacity; at most SESSION_CAPACITY_LIMIT" })
   @IsOptional() @IsInt() @Min(1)
   capacity?: number;
 }
@@ -39,28 +39,29 @@ export class UpdateSessionDto {
   @IsOmittable() @IsString() @MinLength(1) @MaxLength(300)
   venue?: string;
 
-  @ApiPropertyOptional({ description: '422 when it would not fit the participants already registered' })
+  @ApiPropertyOptional({ type: 'integer', description: '422 when it would not fit the participants already registered' })
   @IsOmittable() @IsInt() @Min(1)
   capacity?: number;
 }
 
 export class SessionQuery extends PageQuery {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional() @IsId()
   termId?: string;
 }
 
 export class SessionResponse {
-  @ApiProperty() id: string;
-  @ApiProperty() programmeId: string;
-  @ApiProperty() termId: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) programmeId: string;
+  @ApiProperty({ format: 'uuid' }) termId: string;
   @ApiProperty({ format: 'date' }) date: string;
   @ApiProperty({ example: '10:00' }) startTime: string;
   @ApiProperty({ example: '15:00' }) endTime: string;
   @ApiProperty() venue: string;
-  @ApiProperty() capacity: number;
-  @ApiProperty({ description: 'Registered participants' }) booked: number;
+  @ApiProperty({ type: 'integer' }) capacity: number;
+  @ApiProperty({ type: 'integer', description: 'Registered participants' }) booked: number;
   @ApiProperty({
+    type: 'integer',
     description:
       "Places still free: min(capacity, the programme-term's places) - booked. Every registration books every session of its programme-term, so the smallest capacity (or the programme's) limits them all.",
   })

@@ -14,10 +14,10 @@ export class StatementQuery {
 }
 
 export class StatementAllocationResponse {
-  @ApiProperty() paymentId: string;
-  @ApiProperty() invoiceId: string;
+  @ApiProperty({ format: 'uuid' }) paymentId: string;
+  @ApiProperty({ format: 'uuid' }) invoiceId: string;
   @ApiProperty() invoiceNumber: string;
-  @ApiProperty() amountPence: number;
+  @ApiProperty({ type: 'integer' }) amountPence: number;
   @ApiProperty({ format: 'date' }) receivedOn: string;
 }
 
@@ -25,38 +25,38 @@ export class StatementEntryResponse {
   @ApiProperty({ format: 'date' }) date: string;
   @ApiProperty({ enum: ['invoice', 'credit_note', 'remittance', 'payment'] }) type: 'invoice' | 'credit_note' | 'remittance' | 'payment';
   @ApiProperty({ description: 'What the entry is, in words' }) description: string;
-  @ApiPropertyOptional({ description: 'Invoice or credit note' }) documentId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Invoice or credit note' }) documentId?: string;
   @ApiPropertyOptional({ example: 'INV-000001' }) number?: string;
   @ApiPropertyOptional({ format: 'date', description: "An invoice's due date" }) dueDate?: string;
-  @ApiPropertyOptional() remittanceId?: string;
-  @ApiPropertyOptional() paymentId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) remittanceId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) paymentId?: string;
   @ApiPropertyOptional({ description: "A payment's or remittance's reference; a credit note's reason" }) reference?: string;
   @ApiPropertyOptional({ enum: PAYMENT_METHODS }) method?: PaymentMethod;
   @ApiPropertyOptional({ type: [String], description: 'A credit note: the invoices it credits; a payment: the invoice it pays' }) invoiceNumbers?: string[];
   @ApiPropertyOptional({ type: [StatementAllocationResponse], description: "A remittance: its allocations made by the statement's end" })
   allocations?: StatementAllocationResponse[];
-  @ApiProperty({ description: 'Invoices' }) debitPence: number;
-  @ApiProperty({ description: 'Credit notes, remittances, payments' }) creditPence: number;
-  @ApiProperty({ description: 'The balance after this entry (positive: owed to the provider)' }) balancePence: number;
+  @ApiProperty({ type: 'integer', description: 'Invoices' }) debitPence: number;
+  @ApiProperty({ type: 'integer', description: 'Credit notes, remittances, payments' }) creditPence: number;
+  @ApiProperty({ type: 'integer', description: 'The balance after this entry (positive: owed to the provider)' }) balancePence: number;
 }
 
 export class AgeingResponse {
-  @ApiProperty({ description: 'Not yet due' }) currentPence: number;
-  @ApiProperty({ description: '0–30 days past the due date' }) days0to30Pence: number;
-  @ApiProperty({ description: '31–60 days past due' }) days31to60Pence: number;
-  @ApiProperty({ description: '61–90 days past due' }) days61to90Pence: number;
-  @ApiProperty({ description: 'Over 90 days past due' }) over90Pence: number;
-  @ApiProperty({ description: 'The sum of the buckets: everything outstanding on invoices' }) totalPence: number;
+  @ApiProperty({ type: 'integer', description: 'Not yet due' }) currentPence: number;
+  @ApiProperty({ type: 'integer', description: '0–30 days past the due date' }) days0to30Pence: number;
+  @ApiProperty({ type: 'integer', description: '31–60 days past due' }) days31to60Pence: number;
+  @ApiProperty({ type: 'integer', description: '61–90 days past due' }) days61to90Pence: number;
+  @ApiProperty({ type: 'integer', description: 'Over 90 days past due' }) over90Pence: number;
+  @ApiProperty({ type: 'integer', description: 'The sum of the buckets: everything outstanding on invoices' }) totalPence: number;
 }
 
 export class OpenInvoiceResponse {
-  @ApiProperty() documentId: string;
+  @ApiProperty({ format: 'uuid' }) documentId: string;
   @ApiProperty() number: string;
   @ApiProperty({ format: 'date' }) issueDate: string;
   @ApiProperty({ format: 'date' }) dueDate: string;
-  @ApiProperty() totalPence: number;
-  @ApiProperty({ description: 'As at `to`; below 0 when credited after being paid' }) outstandingPence: number;
-  @ApiProperty({ description: 'Days past the due date as at `to` (negative: not yet due)' }) daysPastDue: number;
+  @ApiProperty({ type: 'integer' }) totalPence: number;
+  @ApiProperty({ type: 'integer', description: 'As at `to`; below 0 when credited after being paid' }) outstandingPence: number;
+  @ApiProperty({ type: 'integer', description: 'Days past the due date as at `to` (negative: not yet due)' }) daysPastDue: number;
 }
 
 export class StatementAccountResponse {
@@ -68,20 +68,20 @@ export class StatementAccountResponse {
 }
 
 export class StatementResponse {
-  @ApiProperty({ description: "The council (for a budget: the budget's commissioner)" }) commissionerId: string;
-  @ApiPropertyOptional({ description: 'A budget statement: the direct-payment budget' }) budgetId?: string;
+  @ApiProperty({ format: 'uuid', description: "The council (for a budget: the budget's commissioner)" }) commissionerId: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A budget statement: the direct-payment budget' }) budgetId?: string;
   @ApiProperty({ type: StatementAccountResponse }) account: StatementAccountResponse;
   @ApiProperty({ format: 'date' }) from: string;
   @ApiProperty({ format: 'date', description: 'Also the date the debt is aged at' }) to: string;
-  @ApiProperty({ description: 'Owed at the end of the day before `from` (positive: owed to the provider)' }) openingBalancePence: number;
+  @ApiProperty({ type: 'integer', description: 'Owed at the end of the day before `from` (positive: owed to the provider)' }) openingBalancePence: number;
   @ApiProperty({ type: [StatementEntryResponse], description: 'Documents, remittances and payments dated from `from` to `to`' })
   entries: StatementEntryResponse[];
-  @ApiProperty() totalDebitPence: number;
-  @ApiProperty() totalCreditPence: number;
-  @ApiProperty({ description: 'openingBalancePence + totalDebitPence − totalCreditPence: owed at the end of `to`, net of money on account' })
+  @ApiProperty({ type: 'integer' }) totalDebitPence: number;
+  @ApiProperty({ type: 'integer' }) totalCreditPence: number;
+  @ApiProperty({ type: 'integer', description: 'openingBalancePence + totalDebitPence − totalCreditPence: owed at the end of `to`, net of money on account' })
   closingBalancePence: number;
-  @ApiProperty({ description: 'Remittance money received by `to` and not allocated to an invoice by then (0 for a budget)' }) onAccountPence: number;
-  @ApiProperty({ description: 'Paid on invoices that credit notes later reduced below what was paid: owed back to the payer' }) overpaidPence: number;
+  @ApiProperty({ type: 'integer', description: 'Remittance money received by `to` and not allocated to an invoice by then (0 for a budget)' }) onAccountPence: number;
+  @ApiProperty({ type: 'integer', description: 'Paid on invoices that credit notes later reduced below what was paid: owed back to the payer' }) overpaidPence: number;
   @ApiProperty({
     type: AgeingResponse,
     description: 'What is outstanding on invoices as at `to`, by days past the due date. closingBalancePence = ageing.totalPence − onAccountPence − overpaidPence',

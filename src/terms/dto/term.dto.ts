@@ -29,12 +29,12 @@ export class CreateTermDto {
 export class UpdateTermDto extends PartialType(CreateTermDto, { skipNullProperties: false }) {}
 
 export class TermResponse {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty({ format: 'date' }) startsOn: string;
   @ApiProperty({ format: 'date' }) endsOn: string;
   @ApiProperty({ format: 'date' }) censusDate: string;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 
   static of(t: Pick<Term, 'id' | 'name' | 'startsOn' | 'endsOn' | 'censusDate' | 'createdAt'>): TermResponse {
     return { id: t.id, name: t.name, startsOn: t.startsOn, endsOn: t.endsOn, censusDate: t.censusDate, createdAt: t.createdAt.toISOString() };

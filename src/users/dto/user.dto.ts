@@ -19,12 +19,12 @@ export class CreateUserDto {
 }
 
 export class UserResponse {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty() email: string;
   @ApiProperty({ enum: ROLES }) role: Role;
   @ApiProperty({ description: 'Whether the user currently holds a working token' }) hasToken: boolean;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 
   static of(user: User): UserResponse {
     return {
