@@ -6,7 +6,7 @@ import { type Page, paginate } from '../common/pagination.js';
 import { likePrefix } from '../common/query-params.js';
 import { notFound, ruleBrokenOn } from '../common/problem.js';
 import { assertWithinCapacityLimit, changeProgrammeCapacity } from '../registrations/capacity.js';
-import { promoteFromWaitlist } from '../registrations/waitlist.js';
+import { promoteFromWaitlist } from '../registrations/registration.repository.js';
 import { CreateProgrammeDto, ProgrammeQuery, ProgrammeResponse, UpdateProgrammeDto } from './dto/programme.dto.js';
 import { Programme } from './programme.entity.js';
 import { inTransaction } from '../database/transaction.js';
