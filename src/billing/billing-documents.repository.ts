@@ -1,5 +1,5 @@
 import { execute, one, rows } from '../database/database.repository.js';
-import { type Queryable, sql } from '../database/sql.js';
+import { type Queryable, raw, sql } from '../database/sql.js';
 import type {
   BillingCommissioner,
   BillingContract,
@@ -11,6 +11,7 @@ import type {
   UnitKind,
   VatTreatment,
 } from './billing-lines.js';
+import type { DocumentRow, LineRow as DocumentLineRow } from './document-responses.js';
 import type { DocumentSeries } from './invoice-numbering.js';
 
 /*
@@ -293,4 +294,68 @@ export async function linesToCredit(db: Queryable, documentId: string): Promise<
     censusDate: r.census_date,
     sessionsUntil: r.sessions_until,
   }));
+}
+
+// ---- Reading documents ------------------------------------------------------------------------------
+
+/**
+ * The documents' columns, with what has been paid and credited against each and what is outstanding,
+ * as the database function invoice_balances() defines them (nothing for a credit note: 0).
+ */
+const DOCUMENT_COLUMNS = raw(`d.id, d.number, d.kind, d.billing_run_id, d.recipient_type, d.commissioner_id, d.budget_id,
+  d.recipient_name, d.recipient_email, d.recipient_address, d.customer_code, d.issue_date, d.due_date, d.po_number,
+  d.net_pence, d.vat_pence, d.total_pence, d.credited_document_id, d.reason, d.created_at,
+  coalesce((SELECT b.paid_pence FROM invoice_balances() b WHERE b.document_id = d.id), 0) AS paid_pence,
+  coalesce((SELECT b.credited_pence FROM invoice_balances() b WHERE b.document_id = d.id), 0) AS credited_pence,
+  coalesce((SELECT b.outstanding_pence FROM invoice_balances() b WHERE b.document_id = d.id), 0) AS outstanding_pence`);
+
+/** documentStatus (document-responses.ts) in SQL, for `?status=`: a credit note has no balance and is issued. */
+const DOCUMENT_STATUS = raw(`coalesce((SELECT CASE WHEN b.credited_pence >= b.total_pence AND b.total_pence > 0 THEN 'credited'
+                                               WHEN b.paid_pence > 0 AND b.paid_pence >= b.total_pence - b.credited_pence THEN 'paid'
+                                               ELSE 'issued' END
+                                  FROM invoice_balances() b WHERE b.document_id = d.id), 'issued')`);
+
+export interface DocumentFilter {
+  after: string | null;
+  billingRunId: string | null;
+  commissionerId: string | null;
+  kind: string | null;
+  budgetId: string | null;
+  number: string | null;
+  dueBefore: string | null;
+  status: string | null;
+  limit: number;
+}
+
+/** Up to `limit` documents after document `after`, by id, matching every filter given. */
+export function listDocuments(db: Queryable, f: DocumentFilter): Promise<DocumentRow[]> {
+  return rows<DocumentRow>(
+    db,
+    sql`SELECT ${DOCUMENT_COLUMNS} FROM documents d
+         WHERE (${f.after}::uuid IS NULL OR d.id > ${f.after}) AND (${f.billingRunId}::uuid IS NULL OR d.billing_run_id = ${f.billingRunId})
+           AND (${f.commissionerId}::uuid IS NULL OR d.commissioner_id = ${f.commissionerId}) AND (${f.kind}::text IS NULL OR d.kind = ${f.kind})
+           AND (${f.budgetId}::uuid IS NULL OR d.budget_id = ${f.budgetId})
+           AND (${f.number}::text IS NULL OR d.number = ${f.number}) AND (${f.dueBefore}::date IS NULL OR d.due_date < ${f.dueBefore})
+           AND (${f.status}::text IS NULL OR ${DOCUMENT_STATUS} = ${f.status})
+         ORDER BY d.id LIMIT ${f.limit}`,
+  );
+}
+
+export function findDocument(db: Queryable, id: string): Promise<DocumentRow | undefined> {
+  return one<DocumentRow>(db, sql`SELECT ${DOCUMENT_COLUMNS} FROM documents d WHERE d.id = ${id}`);
+}
+
+/** The documents' lines, by document, in line order. */
+export async function linesOfDocuments(db: Queryable, ids: readonly string[]): Promise<Map<string, DocumentLineRow[]>> {
+  const byDocument = new Map<string, DocumentLineRow[]>();
+  if (ids.length === 0) return byDocument;
+  const lines = await rows<DocumentLineRow>(db, sql`SELECT * FROM document_lines WHERE document_id = ANY(${ids}::uuid[]) ORDER BY document_id, line`);
+  for (const line of lines) byDocument.set(line.document_id, [...(byDocument.get(line.document_id) ?? []), line]);
+  return byDocument;
+}
+
+/** The terms' names by id (a document's lines name their term). */
+export async function termNames(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+  const found = await rows<{ id: string; name: string }>(db, sql`SELECT id, name FROM terms WHERE id = ANY(${ids}::uuid[])`);
+  return new Map(found.map((t) => [t.id, t.name]));
 }

@@ -99,12 +99,6 @@ export async function censusInvoiced(db: Queryable, programmeId: string, termId:
   return row!.frozen;
 }
 
-/** The commissioners' names by id. */
-export async function commissionerNames(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
-  const found = await rows<{ id: string; name: string }>(db, sql`SELECT id, name FROM commissioners WHERE id = ANY(${ids}::uuid[])`);
-  return new Map(found.map((c) => [c.id, c.name]));
-}
-
 export interface UptakeCounts {
   places: number;
   registered: number;

@@ -3,12 +3,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { todayInLondon } from '../common/london-calendar.js';
 import { notFound } from '../common/problem.js';
 import type { HeadcountResponse, UptakeResponse } from './dto/headcount.dto.js';
+import { commissionerNames } from '../commissioners/commissioner.repository.js';
 import { type CensusContract, type CensusRegistration, headcountAtCensus, lateJoinersAtCensus } from './headcount.js';
 import {
   censusContracts,
   censusInvoiced,
   censusRegistrations,
-  commissionerNames,
   programmeExists,
   sessionAvailability,
   termDates,
