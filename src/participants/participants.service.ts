@@ -12,6 +12,7 @@ import { type CouncilId, ParticipantCouncilIdsRepository } from './participant-c
 import { CreateParticipantDto, ParticipantQuery, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
 import { mayReadMedicalNotes } from './medical-notes.js';
 import { Participant } from './participant.entity.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 /** Rule 9: showing or changing medical notes leaves an audit event about the participant. */
 const medicalNotesEvent = (action: AuditAction, participantId: string): AuditEntry => ({
@@ -94,7 +95,7 @@ export class ParticipantsService {
       // Locked like erasure locks it: an update never writes back personal data an erasure has just removed.
       const participant = await em.findOne(Participant, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!participant) throw notFound('participant', id);
-      if (participant.erasedAt) throw ruleBroken('participant-erased', 'The participant has been erased: the record cannot be changed');
+      if (participant.erasedAt) throw ruleBroken(ProblemCode.ParticipantErased, 'The participant has been erased: the record cannot be changed');
       await em.save(Participant, { ...participant, ...fields });
       if (councilIds) await this.saveCouncilIds(em, id, councilIds);
       const response = await this.respond(em, await this.find(id, em), mayReadMedicalNotes(actor.principal));
@@ -126,7 +127,7 @@ export class ParticipantsService {
 
   private async saveCouncilIds(em: EntityManager, participantId: string, ids: CouncilId[]): Promise<void> {
     const unknown = await ParticipantCouncilIdsRepository.unknownCommissioners(em, ids.map((c) => c.commissionerId));
-    if (unknown.length) throw ruleBrokenOn('unknown-commissioner', 'councilIds', `no commissioner with id ${unknown.join(', ')}`);
+    if (unknown.length) throw ruleBrokenOn(ProblemCode.UnknownCommissioner, 'councilIds', `no commissioner with id ${unknown.join(', ')}`);
     await ParticipantCouncilIdsRepository.replace(em, participantId, ids);
   }
 

@@ -10,6 +10,7 @@ import { promoteFromWaitlist } from '../registrations/registration.repository.js
 import { CreateProgrammeDto, ProgrammeQuery, ProgrammeResponse, UpdateProgrammeDto } from './dto/programme.dto.js';
 import { Programme } from './programme.entity.js';
 import { inTransaction } from '../database/transaction.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 /** The realistic maximum for a session (the seed: twelve young people). */
 export const DEFAULT_CAPACITY = 12;
@@ -71,6 +72,6 @@ export class ProgrammesService {
 
   private checkRules(p: { minAge: number; maxAge: number; capacity: number }): void {
     assertWithinCapacityLimit(p.capacity, this.config.sessionCapacityLimit);
-    if (p.minAge > p.maxAge) throw ruleBrokenOn('age-range', 'maxAge', 'must not be below minAge');
+    if (p.minAge > p.maxAge) throw ruleBrokenOn(ProblemCode.AgeRange, 'maxAge', 'must not be below minAge');
   }
 }
