@@ -9,6 +9,7 @@ export const SQLSTATE = {
   UNIQUE_VIOLATION: '23505',
   DEADLOCK_DETECTED: '40P01',
   SERIALIZATION_FAILURE: '40001',
+  DUPLICATE_DATABASE: '42P04',
 } as const;
 
 interface PgFields {
