@@ -1,5 +1,5 @@
 import { one, rows } from '../database/database.repository.js';
-import { type Queryable, sql as statement } from '../database/sql.js';
+import { bind, type Queryable, raw, sql as statement } from '../database/sql.js';
 import type { RosterEntryResponse } from './dto/attendance.dto.js';
 import { ERASURE_PLAN, erasedSql } from '../data-protection/anonymisation.js';
 
@@ -23,18 +23,20 @@ export async function recordAttendance(
   sql: Queryable,
   a: { sessionId: string; participantId: string; status: AttendanceRow['status']; note: string | null; recordedBy: string },
 ): Promise<AttendanceRow> {
-  const erasedNote = erasedSql('note', ERASURE_PLAN.attendance.note);
-  const [row] = await sql.query(
-    `WITH participant AS (SELECT erased_at FROM participants WHERE id = $2 FOR KEY SHARE)
-     INSERT INTO attendance (session_id, participant_id, status, note, recorded_at, recorded_by)
-     SELECT $1, $2, $3, CASE WHEN participant.erased_at IS NULL THEN $4 ELSE ${erasedNote} END, clock_timestamp(), $5
-       FROM participant
-     ON CONFLICT (session_id, participant_id)
-     DO UPDATE SET status = EXCLUDED.status, note = EXCLUDED.note, recorded_at = EXCLUDED.recorded_at, recorded_by = EXCLUDED.recorded_by
-     RETURNING *`,
-    [a.sessionId, a.participantId, a.status, a.note, a.recordedBy],
+  const erasedNote = raw(erasedSql('note', ERASURE_PLAN.attendance.note));
+  const participantId = bind(a.participantId);
+  const row = await one<AttendanceRow>(
+    sql,
+    statement`WITH participant AS (SELECT erased_at FROM participants WHERE id = ${participantId} FOR KEY SHARE)
+              INSERT INTO attendance (session_id, participant_id, status, note, recorded_at, recorded_by)
+              SELECT ${a.sessionId}, ${participantId}, ${a.status}, CASE WHEN participant.erased_at IS NULL THEN ${a.note} ELSE ${erasedNote} END,
+                     clock_timestamp(), ${a.recordedBy}
+                FROM participant
+              ON CONFLICT (session_id, participant_id)
+              DO UPDATE SET status = EXCLUDED.status, note = EXCLUDED.note, recorded_at = EXCLUDED.recorded_at, recorded_by = EXCLUDED.recorded_by
+              RETURNING *`,
   );
-  return row;
+  return row!;
 }
 
 /** Whether the participant holds a place for the session's programme and term on its date. */

@@ -11,7 +11,8 @@ import { PAYMENT_CONSTRAINT_PROBLEMS } from '../billing/payments.service.js';
 import { balancesOf, insertPayments, lockDocuments, outstandingInvoicesOf, paymentsOfRemittances } from '../billing/payments.repository.js';
 import { type Allocation, allocateOldestFirst, AllocationRule, checkAllocations } from './allocation.js';
 import type { AllocateRemittanceDto, AllocationDto, CreateRemittanceDto, RemittancePage, RemittanceQuery, RemittanceResponse } from './dto/remittance.dto.js';
-import { commissionerExists, findRemittance, insertRemittance, listRemittances, lockRemittance, type Remittance } from './remittance.repository.js';
+import { commissionerExists } from '../commissioners/commissioner.repository.js';
+import { findRemittance, insertRemittance, listRemittances, lockRemittance, type Remittance } from './remittance.repository.js';
 import { ProblemCode } from '../common/problem-codes.js';
 
 export const RemittanceRule = {

@@ -48,18 +48,29 @@ export interface BudgetAccount {
 }
 
 export async function findCommissionerAccount(sql: Queryable, id: string): Promise<CommissionerAccount | null> {
-  const [row] = await sql.query(`SELECT id, name, code, address FROM commissioners WHERE id = $1`, [id]);
+  const row = await one<{ id: string; name: string; code: string; address: string | null }>(
+    sql,
+    statement`SELECT id, name, code, address FROM commissioners WHERE id = ${id}`,
+  );
   return row ? { id: row.id, name: row.name, code: row.code, address: row.address } : null;
 }
 
 export async function findBudgetAccount(sql: Queryable, id: string): Promise<BudgetAccount | null> {
-  const [row] = await sql.query(
-    `SELECT b.id, b.type, b.reference, b.commissioner_id, c.name AS commissioner_name, b.holder_name,
-            (SELECT d.recipient_address FROM documents d WHERE d.budget_id = b.id AND d.recipient_type = 'budget_holder'
-              ORDER BY d.issue_date DESC, d.id DESC LIMIT 1) AS holder_address
-       FROM personal_budgets b JOIN commissioners c ON c.id = b.commissioner_id
-      WHERE b.id = $1`,
-    [id],
+  const row = await one<{
+    id: string;
+    type: BudgetAccount['type'];
+    reference: string;
+    commissioner_id: string;
+    commissioner_name: string;
+    holder_name: string | null;
+    holder_address: string | null;
+  }>(
+    sql,
+    statement`SELECT b.id, b.type, b.reference, b.commissioner_id, c.name AS commissioner_name, b.holder_name,
+                     (SELECT d.recipient_address FROM documents d WHERE d.budget_id = b.id AND d.recipient_type = 'budget_holder'
+                       ORDER BY d.issue_date DESC, d.id DESC LIMIT 1) AS holder_address
+                FROM personal_budgets b JOIN commissioners c ON c.id = b.commissioner_id
+               WHERE b.id = ${id}`,
   );
   return row
     ? {
