@@ -17,7 +17,6 @@ import { FinanceExportsModule } from './finance-exports/finance-exports.module.j
 import { HeadcountsModule } from './headcounts/headcounts.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
-import { LoggingModule } from './logging/logging.module.js';
 import { ParticipantsModule } from './participants/participants.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
 import { QueueBoardModule } from './queue-board/queue-board.module.js';
@@ -70,7 +69,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule,
         DatabaseModule,
         RedisModule,
         QueueModule,

@@ -12,7 +12,7 @@ export interface SystemActor {
   system: string;
 }
 
-/** The authenticated caller together with the request id that pino-http logs and X-Request-Id returns. */
+/** The authenticated caller together with the request id that the request log line carries and X-Request-Id returns. */
 export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor => {
   const request = context.switchToHttp().getRequest<{ principal: Principal; id?: string | number }>();
   return { principal: request.principal, requestId: request.id !== undefined ? String(request.id) : null };

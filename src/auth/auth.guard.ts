@@ -1,7 +1,8 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../common/problem.js';
+import { refuseIfTimedOut } from '../common/request-deadline.js';
 import { AuthService } from './auth.service.js';
 import { PUBLIC_KEY, ROLES_KEY, SCOPES_KEY } from './decorators.js';
 import type { Principal, Role, Scope } from './principal.js';
@@ -26,10 +27,12 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
 
-    const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
     const match = BEARER.exec(request.headers.authorization ?? '');
     if (!match) throw unauthorized();
     const principal = await this.auth.authenticate(match[1]);
+    // the request deadline passed while the token was looked up: the handler does not start
+    refuseIfTimedOut(request);
     if (!principal) throw unauthorized('The token is unknown or has been revoked');
     request.principal = principal;
 
@@ -39,10 +42,11 @@ export class AuthGuard implements CanActivate {
       throw forbidden(`The ${principal.role} role may not do this`);
     }
     const limit = await this.rateLimiter.consume(principal.id);
+    refuseIfTimedOut(request);
     if (limit) {
-      const response = context.switchToHttp().getResponse<Response>();
-      response.setHeader('X-RateLimit-Limit', String(limit.limit));
-      response.setHeader('X-RateLimit-Remaining', String(limit.remaining));
+      const response = context.switchToHttp().getResponse<FastifyReply>();
+      response.header('X-RateLimit-Limit', String(limit.limit));
+      response.header('X-RateLimit-Remaining', String(limit.remaining));
     }
     const scopes = this.reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets) ?? [];
     if (scopes.some((scope) => principal.scopes.includes(scope))) return true;

@@ -3,10 +3,11 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { IntegrationRateLimiter } from './rate-limit.js';
+import { TokenCache } from './token-cache.js';
 
 @Global()
 @Module({
-  providers: [AuthService, IntegrationRateLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, TokenCache, IntegrationRateLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService],
 })
 export class AuthModule {}

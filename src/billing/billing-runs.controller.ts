@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles } from '../auth/decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { ParseIdPipe } from '../common/validation.js';
@@ -35,7 +35,7 @@ export class BillingRunsController {
   async create(
     @Body() dto: CreateBillingRunDto,
     @CurrentPrincipal() principal: Principal,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<BillingRunResponse | BillingPreviewResponse> {
     if (dto.dryRun) return this.runs.preview(dto.quarter).then((preview) => (res.status(200), preview));
     const { created, run } = await this.runs.request(dto.quarter, principal);

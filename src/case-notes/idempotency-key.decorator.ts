@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiConflictResponse, ApiHeader } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 import { invalidField } from '../common/problem.js';
 import { IDEMPOTENCY_KEY_PATTERN, type IdempotentRequest, requestFingerprint } from './idempotency.js';
@@ -13,8 +13,8 @@ export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
  */
 export const IdempotencyKey = createParamDecorator(
   (options: { requiredForIntegrations: boolean } | undefined, context: ExecutionContext): IdempotentRequest | undefined => {
-    const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
-    const response = context.switchToHttp().getResponse<Response>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
+    const response = context.switchToHttp().getResponse<FastifyReply>();
     const key = request.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()];
     if (key === undefined) {
       if (options?.requiredForIntegrations && request.principal?.kind === 'integration') {
@@ -28,7 +28,7 @@ export const IdempotencyKey = createParamDecorator(
     return {
       key,
       fingerprint: requestFingerprint(request.method, request.originalUrl, request.body),
-      markReplayed: () => response.setHeader('Idempotent-Replayed', 'true'),
+      markReplayed: () => response.header('Idempotent-Replayed', 'true'),
     };
   },
 );

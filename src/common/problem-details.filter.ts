@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DependencyMonitor } from '../health/dependency-monitor.js';
 import { postgresFailure } from './outages.js';
 import { dependencyUnavailable, type FieldError, PROBLEM_TYPE_BASE, ProblemError } from './problem.js';
@@ -55,6 +55,19 @@ function loggable(exception: unknown): Record<string, unknown> {
   return { type: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}), stack: e.stack };
 }
 
+/** What the problem says of Fastify's own refusals of a request (the rest say what Fastify says). */
+const FASTIFY_DETAILS: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The body is larger than the 1 MB limit',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The body is not as long as its Content-Length says',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is not valid JSON',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'The request could not be read',
+};
+
+/** Whether a response has gone out already (or begun to). */
+export function isAnswered(reply: FastifyReply): boolean {
+  return reply.sent || reply.raw.headersSent;
+}
+
 const TIMED_OUT = Symbol('timedOut');
 
 /** Marks a request answered 503 by the request deadline: whatever its handler does later is dropped. */
@@ -82,10 +95,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     this.send(http.getRequest(), http.getResponse(), exception);
   }
 
-  /** Answers `exception` as problem details (also used for requests no route of Nest's takes). */
-  send(request: Request, response: Response, exception: unknown): void {
+  /** Answers `exception` as problem details (also used by hooks outside Nest's routes: the queue board, the deadline). */
+  send(request: FastifyRequest, response: FastifyReply, exception: unknown): void {
     // the deadline answered this request already; its handler's late result or failure goes nowhere
-    if (isTimedOut(request) && response.headersSent) return;
+    if (isTimedOut(request) && isAnswered(response)) return;
     const failure = this.dependencies ? postgresFailure(exception) : undefined;
     if (!failure) return this.answer(request, response, exception);
     const reason = exception instanceof Error ? exception.message : String(exception);
@@ -100,21 +113,21 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     );
   }
 
-  private answer(request: Request, response: Response, exception: unknown): void {
+  private answer(request: FastifyRequest, response: FastifyReply, exception: unknown): void {
     if (exception instanceof HttpException && exception.cause instanceof ProblemError) exception = exception.cause;
     const problem = this.toProblem(exception);
-    problem.instance = request?.originalUrl?.split('?')[0];
+    problem.instance = (request?.originalUrl ?? request?.raw?.url)?.split('?')[0];
     const id = (request as { id?: unknown } | undefined)?.id;
     problem.requestId = id !== undefined ? String(id) : undefined;
     // a ProblemError is an answer the service chose (503 while a dependency is down); anything else is a fault
     if (problem.status >= 500 && !(exception instanceof ProblemError)) {
       this.logger.error({ error: loggable(exception), requestId: problem.requestId }, 'Unhandled error');
     }
-    if (response.headersSent) return;
+    if (isAnswered(response)) return;
     if (exception instanceof ProblemError && exception.headers) {
-      for (const [name, value] of Object.entries(exception.headers)) response.setHeader(name, value);
+      for (const [name, value] of Object.entries(exception.headers)) response.header(name, value);
     }
-    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+    response.code(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
   private toProblem(exception: unknown): ProblemBody {
@@ -129,7 +142,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      return this.fromStatus(status, this.httpDetail(exception));
+      const fastify = FASTIFY_DETAILS[(exception.cause as { code?: string } | undefined)?.code ?? ''];
+      return this.fromStatus(status, fastify ?? this.httpDetail(exception));
     }
     const pg = exception as { code?: string; driverError?: { code?: string }; constraint?: string; detail?: string };
     const pgCode = pg?.driverError?.code ?? (typeof pg?.code === 'string' && /^[0-9A-Z]{5}$/.test(pg.code) ? pg.code : undefined);
@@ -154,19 +168,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         detail: constraint ? `The request conflicts with the rule "${constraint}"` : 'The request conflicts with a rule of the data',
       };
     }
-    // body-parser and other http-errors style exceptions (malformed JSON, body too large)
-    const httpError = exception as { status?: number; statusCode?: number; expose?: boolean; type?: string; message?: string };
-    const status = httpError?.status ?? httpError?.statusCode;
+    // Fastify's own errors (body too large, a Content-Length that does not match) and other errors with a 4xx status
+    const httpError = exception as { status?: number; statusCode?: number; code?: string };
+    const status = httpError?.statusCode ?? httpError?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const detail =
-        httpError.type === 'entity.parse.failed'
-          ? 'The body is not valid JSON'
-          : httpError.type === 'entity.too.large'
-            ? 'The body is larger than the 1 MB limit'
-            : httpError.expose && httpError.message
-              ? httpError.message
-              : 'The request could not be read';
-      return this.fromStatus(status, detail);
+      return this.fromStatus(status, FASTIFY_DETAILS[httpError.code ?? ''] ?? 'The request could not be read');
     }
     return this.fromStatus(HttpStatus.INTERNAL_SERVER_ERROR, 'Something went wrong on our side; the request id identifies it in the logs');
   }

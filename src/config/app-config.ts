@@ -84,6 +84,14 @@ class EnvDto {
   @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
   REQUEST_TIMEOUT_MS: number = 30000;
 
+  /** How long a process may keep a token's principal (while it hears of every change: TokenCache); 0: never. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  TOKEN_CACHE_SECONDS: number = 60;
+
+  /** How many API processes `main.js api` runs on PORT (node:cluster); `--workers N` on the command line wins. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  API_WORKERS: number = 1;
+
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   OUTAGE_LOG_INTERVAL_SECONDS: number = 60;
 
@@ -194,6 +202,10 @@ export class AppConfig {
   readonly shutdownTimeoutMs: number;
   /** A request still unanswered after this long is answered 503 and abandoned where it can be. */
   readonly requestTimeoutMs: number;
+  /** How long a token's principal may be kept in a process that hears of every change (0: not at all). */
+  readonly tokenCacheSeconds: number;
+  /** API processes sharing PORT (node:cluster) when the role is `api`. */
+  readonly apiWorkers: number;
   /** While PostgreSQL or Redis is down, how often the log is reminded of it (once at the start, once at the end). */
   readonly outageLogIntervalMs: number;
   readonly publicBaseUrl: string;
@@ -262,6 +274,8 @@ export class AppConfig {
     this.bullPrefix = env.BULL_PREFIX;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
     this.requestTimeoutMs = env.REQUEST_TIMEOUT_MS;
+    this.apiWorkers = env.API_WORKERS;
+    this.tokenCacheSeconds = env.TOKEN_CACHE_SECONDS;
     this.outageLogIntervalMs = env.OUTAGE_LOG_INTERVAL_SECONDS * 1000;
     this.publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
     this.idempotency = { keyTtlHours: env.IDEMPOTENCY_KEY_TTL_HOURS, pruneIntervalMinutes: env.IDEMPOTENCY_PRUNE_INTERVAL_MINUTES };

@@ -4,7 +4,7 @@ import { CurrentPrincipal, Roles } from '../auth/decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { FinanceExportFileQuery, FinanceExportPage, FinanceExportResponse, NothingToExportResponse } from './dto/finance-export.dto.js';
 import { EXPORT_LAYOUTS } from './finance-export-csv.js';
 import { FinanceExportsService } from './finance-exports.service.js';
@@ -27,7 +27,7 @@ export class FinanceExportsController {
   @ApiOkResponse({ type: NothingToExportResponse, description: 'Nothing to export: no export was created' })
   async create(
     @CurrentPrincipal() principal: Principal,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<FinanceExportResponse | NothingToExportResponse> {
     const created = await this.exports.create(principal);
     if (created.id === null) res.status(200);

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthService } from '../auth/auth.service.js';
 import { CurrentPrincipal, Roles } from '../auth/decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { PageQuery } from '../common/pagination.js';
@@ -11,7 +12,10 @@ import { IntegrationsService } from './integrations.service.js';
 @Roles()
 @Controller('integrations')
 export class IntegrationsController {
-  constructor(private readonly integrations: IntegrationsService) {}
+  constructor(
+    private readonly integrations: IntegrationsService,
+    private readonly auth: AuthService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create an integration and its API key' })
@@ -38,7 +42,11 @@ export class IntegrationsController {
   @ApiOperation({ summary: "Revoke an integration's API key" })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The key stops working at once' })
-  revoke(@Param('id', ParseIdPipe) id: string): Promise<void> {
-    return this.integrations.revoke(id);
+  async revoke(@Param('id', ParseIdPipe) id: string): Promise<void> {
+    try {
+      await this.integrations.revoke(id);
+    } finally {
+      this.auth.tokensChanged();
+    }
   }
 }

@@ -8,7 +8,7 @@ import { QueueBoardSessions } from './queue-board-sessions.js';
 
 /**
  * The queue board (Bull Board at /admin/queues) for administrators: which queues it shows and who may
- * see it (QueueBoardSessions). Loaded by the roles that serve HTTP; queue-board.express.ts mounts it.
+ * see it (QueueBoardSessions). Loaded by the roles that serve HTTP; queue-board.fastify.ts mounts it.
  */
 @Module({
   imports: [DiscoveryModule],

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthService } from '../auth/auth.service.js';
 import { Roles } from '../auth/decorators.js';
 import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
@@ -11,7 +12,10 @@ import { ApiProblems } from '../common/api-problems.js';
 @Roles()
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly auth: AuthService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create a staff user and their first token' })
@@ -39,14 +43,22 @@ export class UsersController {
   @ApiOperation({ summary: "Revoke a staff user's token" })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The token stops working at once' })
-  revokeToken(@Param('id', ParseIdPipe) id: string): Promise<void> {
-    return this.users.revokeToken(id);
+  async revokeToken(@Param('id', ParseIdPipe) id: string): Promise<void> {
+    try {
+      await this.users.revokeToken(id);
+    } finally {
+      this.auth.tokensChanged();
+    }
   }
 
   @Post(':id/token')
   @ApiOperation({ summary: 'Issue a staff user a new token' })
   @ApiCreatedResponse({ type: UserWithTokenResponse, description: 'Issues a new token, replacing the old one' })
-  issueToken(@Param('id', ParseIdPipe) id: string): Promise<UserWithTokenResponse> {
-    return this.users.issueToken(id);
+  async issueToken(@Param('id', ParseIdPipe) id: string): Promise<UserWithTokenResponse> {
+    try {
+      return await this.users.issueToken(id);
+    } finally {
+      this.auth.tokensChanged();
+    }
   }
 }

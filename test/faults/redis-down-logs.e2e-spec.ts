@@ -5,6 +5,8 @@ import { createTestDatabase, dropTestDatabase } from '../support/test-database.j
 const OUTAGE_SECONDS = 20;
 const REMINDER_SECONDS = 5;
 const OUTAGE_LINES = /^Redis (unreachable|still unreachable|is back)$/;
+/** What the service logs as it recovers from the outage: one line per thing it put right. */
+const RECOVERY_LINES = /^(Outbox sweep dispatched rows whose job was not in Redis|Repeatable job was missing from Redis: registered again|Billing run completed)$/;
 
 /**
  * Redis stopped under a running service (`node dist/src/main.js`, API and worker in one process): the
@@ -103,8 +105,12 @@ describe('fault drill: Redis stopped under a running service', () => {
     expect(stdout).not.toContain('Unhandled error event');
     expect(stderr.trim()).toBe('');
     expect(lines.length).toBe(parsed.length); // nothing but JSON log lines
-    // nothing but the outage's own lines, however many connections failed and requests were refused
-    expect(others.map((l) => l.msg).filter((m) => !OUTAGE_LINES.test(String(m)))).toEqual([]);
+    // nothing but the outage's own lines, however many connections failed and requests were refused; the
+    // recovery may begin a moment before the last connection is back and "Redis is back" is logged (the
+    // sweeper starts once the queues' own clients answer): its few lines are not outage noise
+    const unexpected = others.map((l) => String(l.msg)).filter((m) => !OUTAGE_LINES.test(m));
+    expect(unexpected.filter((m) => !RECOVERY_LINES.test(m))).toEqual([]);
+    expect(unexpected.length).toBeLessThanOrEqual(10);
     expect(outage.filter((l) => l.msg === 'Redis unreachable')).toHaveLength(1);
     expect(outage.filter((l) => l.msg === 'Redis is back')).toHaveLength(1);
     expect(outage.filter((l) => l.msg === 'Redis still unreachable').length).toBeLessThanOrEqual(Math.ceil(outageMs / (REMINDER_SECONDS * 1000)));
