@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, Repository, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
 import type { Actor } from '../audit/actor.js';
 import { type AuditAction } from '../audit/audit-event.entity.js';
 import { type AuditEntry, AuditService } from '../audit/audit.service.js';
 import { todayInLondon } from '../common/london-calendar.js';
 import { type Page, paginate } from '../common/pagination.js';
-import { likePrefix } from '../common/query-params.js';
 import { invalidField, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { type CouncilId, ParticipantCouncilIdsRepository } from './participant-council-ids.repository.js';
+import { filterParticipants } from './participant.repository.js';
 import { CreateParticipantDto, ParticipantQuery, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
 import { mayReadMedicalNotes } from './medical-notes.js';
 import { Participant } from './participant.entity.js';
@@ -22,34 +22,6 @@ const medicalNotesEvent = (action: AuditAction, participantId: string): AuditEnt
   participantId,
   detail: 'medical-notes',
 });
-
-/**
- * The filters of GET /participants. `q` is a case-insensitive prefix of "first last" (so of the first
- * name too) or of the last name, served by the indexes participants_full_name_prefix and
- * participants_last_name_prefix (migration 1764430000000: the expressions must stay the same). The
- * registration filters ask for one registration matching all of those given.
- */
-export function filterParticipants(qb: SelectQueryBuilder<Participant>, query: ParticipantQuery): SelectQueryBuilder<Participant> {
-  if (query.q) {
-    qb.andWhere(
-      `(lower(participant.first_name || ' ' || participant.last_name) LIKE lower(:namePrefix) OR lower(participant.last_name) LIKE lower(:namePrefix))`,
-      { namePrefix: likePrefix(query.q) },
-    );
-  }
-  const registration = [
-    query.programmeId && 'r.programme_id = :programmeId',
-    query.termId && 'r.term_id = :termId',
-    query.registrationStatus && 'r.status = :registrationStatus',
-  ].filter(Boolean);
-  if (registration.length) {
-    qb.andWhere(`EXISTS (SELECT 1 FROM registrations r WHERE r.participant_id = participant.id AND ${registration.join(' AND ')})`, {
-      programmeId: query.programmeId,
-      termId: query.termId,
-      registrationStatus: query.registrationStatus,
-    });
-  }
-  return qb;
-}
 
 @Injectable()
 export class ParticipantsService {
