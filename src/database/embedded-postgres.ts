@@ -5,6 +5,7 @@ import { chownSync, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSy
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
+import { SQLSTATE, sqlState } from './pg-errors.js';
 
 export interface EmbeddedPostgresOptions {
   /** Where the cluster's data lives; kept between restarts. */
@@ -212,8 +213,8 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (!rowCount) {
-      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error; // created meanwhile by another process
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`).catch((error: unknown) => {
+        if (sqlState(error) !== SQLSTATE.DUPLICATE_DATABASE) throw error; // created meanwhile by another process
       });
     }
   } finally {
