@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { type Queryable, type Statement } from './sql.js';
 
 /*
@@ -36,6 +37,13 @@ export async function affected(db: Queryable, statement: Statement): Promise<num
   const result = await run(db, statement);
   return isUpdateResult(result) ? result[1] : result.length;
 }
+
+/**
+ * A bare `pg` connection as a Queryable (answers with the rows): for the few connections that live outside
+ * TypeORM's pool (the embedded PostgreSQL's set-up, the token cache's listening connection).
+ */
+export const onClient = (client: pg.ClientBase): Queryable =>
+  ({ query: (text: string, params?: unknown[]) => client.query(text, params).then((result) => result.rows) }) as Queryable;
 
 /** Runs a statement for its effect. */
 export async function execute(db: Queryable, statement: Statement): Promise<void> {
