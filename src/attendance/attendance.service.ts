@@ -5,8 +5,16 @@ import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
 import { notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { withConstraints } from '../common/constraints.js';
 import { ConsentRepository } from '../consents/consent.repository.js';
-import { type AttendanceRow, recordAttendance } from './attendance.repository.js';
+import {
+  type AttendanceRow,
+  attendanceOfSession,
+  isRegisteredForSession,
+  recordAttendance,
+  rosterOfSession,
+} from './attendance.repository.js';
+import { sessionDate, sessionExists } from '../sessions/session.repository.js';
 import type { AttendanceResponse, RecordAttendanceDto, RosterEntryResponse } from './dto/attendance.dto.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 
 const toResponse = (row: AttendanceRow): AttendanceResponse => ({
@@ -32,15 +40,9 @@ export class AttendanceService {
    */
   async record(sessionId: string, participantId: string, dto: RecordAttendanceDto, principal: Principal): Promise<AttendanceResponse> {
     await this.requireSession(sessionId);
-    const [registered] = await this.dataSource.query(
-      `SELECT 1 FROM sessions s JOIN registrations r ON r.programme_id = s.programme_id AND r.term_id = s.term_id
-        WHERE s.id = $1 AND r.participant_id = $2
-          AND (r.status = 'registered' OR (r.status = 'withdrawn' AND r.registered_on IS NOT NULL AND r.withdrawal_effective_on > s.date))
-        LIMIT 1`,
-      [sessionId, participantId],
-    );
+    const registered = await isRegisteredForSession(this.dataSource.manager, sessionId, participantId);
     if (!registered) {
-      throw ruleBrokenOn('not-registered-for-session', 'participantId', "the participant is not registered for this session's programme and term");
+      throw ruleBrokenOn(ProblemCode.NotRegisteredForSession, 'participantId', "the participant is not registered for this session's programme and term");
     }
     const row = await withConstraints(
       () =>
@@ -52,9 +54,9 @@ export class AttendanceService {
           recordedBy: `${principal.kind}:${principal.id}`,
         }),
       {
-        attendance_session_not_cancelled: () => ruleBroken('session-cancelled', 'The session is cancelled: no attendance is recorded for it'),
+        attendance_session_not_cancelled: () => ruleBroken(ProblemCode.SessionCancelled, 'The session is cancelled: no attendance is recorded for it'),
         attendance_off_site_consent: () =>
-          ruleBrokenOn('off-site-consent-missing', 'status', 'an off-site session: present or late needs a current consent to off-site trips'),
+          ruleBrokenOn(ProblemCode.OffSiteConsentMissing, 'status', 'an off-site session: present or late needs a current consent to off-site trips'),
       },
     );
     return toResponse(row);
@@ -62,10 +64,7 @@ export class AttendanceService {
 
   async list(sessionId: string, page: PageQuery): Promise<Page<AttendanceResponse>> {
     await this.requireSession(sessionId);
-    const rows: AttendanceRow[] = await this.dataSource.query(
-      `SELECT * FROM attendance WHERE session_id = $1 ORDER BY participant_id`,
-      [sessionId],
-    );
+    const rows = await attendanceOfSession(this.dataSource.manager, sessionId);
     const { items, nextCursor } = pageOf(rows.map((row) => ({ id: row.participant_id, row })), page);
     return { items: items.map(({ row }) => toResponse(row)), nextCursor };
   }
@@ -73,25 +72,14 @@ export class AttendanceService {
   /** The participants registered for the session's programme and term, with their attendance. */
   async roster(sessionId: string, page: PageQuery): Promise<Page<RosterEntryResponse>> {
     await this.requireSession(sessionId);
-    const rows: Array<RosterEntryResponse & { id: string }> = await this.dataSource.query(
-      `SELECT p.id, p.id AS "participantId", r.id AS "registrationId", p.first_name AS "firstName", p.last_name AS "lastName",
-              p.needs, a.status AS attendance
-         FROM sessions s
-         JOIN registrations r ON r.programme_id = s.programme_id AND r.term_id = s.term_id AND r.status = 'registered'
-         JOIN participants p ON p.id = r.participant_id
-         LEFT JOIN attendance a ON a.session_id = s.id AND a.participant_id = p.id
-        WHERE s.id = $1
-        ORDER BY p.id`,
-      [sessionId],
-    );
-    const { items, nextCursor } = pageOf(rows, page);
-    const [{ date }] = await this.dataSource.query(`SELECT date::text AS date FROM sessions WHERE id = $1`, [sessionId]);
+    const entries = await rosterOfSession(this.dataSource.manager, sessionId);
+    const { items, nextCursor } = pageOf(entries.map((entry) => ({ id: entry.participantId, entry })), page);
+    const date = (await sessionDate(this.dataSource.manager, sessionId))!;
     const consents = await this.consents.currentFor(this.dataSource.manager, items.map((i) => i.id), date);
-    return { items: items.map(({ id, ...entry }) => ({ ...entry, consents: consents.get(id)! })), nextCursor };
+    return { items: items.map(({ id, entry }) => ({ ...entry, consents: consents.get(id)! })), nextCursor };
   }
 
   private async requireSession(sessionId: string): Promise<void> {
-    const [session] = await this.dataSource.query(`SELECT 1 FROM sessions WHERE id = $1`, [sessionId]);
-    if (!session) throw notFound('session', sessionId);
+    if (!(await sessionExists(this.dataSource.manager, sessionId))) throw notFound('session', sessionId);
   }
 }

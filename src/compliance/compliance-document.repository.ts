@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Sql } from '../database/sql.js';
+import { execute, one, rows } from '../database/database.repository.js';
+import { bind, type Queryable, raw, sql } from '../database/sql.js';
 import { type ComplianceKind, REMINDER_THRESHOLDS, type SubjectType } from './compliance-rules.js';
 
 /** A compliance document as stored. */
@@ -48,7 +49,7 @@ const toDocument = (r: DocumentRow): ComplianceDocument => ({
   createdAt: r.created_at,
 });
 
-const COLUMNS = 'id, kind, subject_type, subject_id, reference, issued_on, expires_on, notes, superseded_by, superseded_at, created_by, created_at';
+const COLUMNS = raw('id, kind, subject_type, subject_id, reference, issued_on, expires_on, notes, superseded_by, superseded_at, created_by, created_at');
 
 /** One required item of the compliance status, with the current document that answers it (if any). */
 export interface RequiredItemRow {
@@ -60,6 +61,26 @@ export interface RequiredItemRow {
   issuedOn: string | null;
   expiresOn: string | null;
 }
+
+interface RequiredItemSqlRow {
+  kind: ComplianceKind;
+  subject_type: SubjectType;
+  subject_id: string | null;
+  subject_name: string | null;
+  document_id: string | null;
+  issued_on: string | null;
+  expires_on: string | null;
+}
+
+const toRequiredItem = (r: RequiredItemSqlRow): RequiredItemRow => ({
+  kind: r.kind,
+  subjectType: r.subject_type,
+  subjectId: r.subject_id,
+  subjectName: r.subject_name,
+  documentId: r.document_id,
+  issuedOn: r.issued_on,
+  expiresOn: r.expires_on,
+});
 
 /** A raised expiry reminder. */
 export interface ComplianceReminder {
@@ -75,6 +96,32 @@ export interface ComplianceReminder {
   raisedAt: Date;
 }
 
+interface ReminderRow {
+  id: string;
+  document_id: string;
+  threshold: number;
+  kind: ComplianceKind;
+  subject_type: SubjectType;
+  subject_id: string | null;
+  expires_on: string;
+  due_on: string;
+  raised_on: string;
+  raised_at: Date;
+}
+
+const toReminder = (r: ReminderRow): ComplianceReminder => ({
+  id: r.id,
+  documentId: r.document_id,
+  threshold: r.threshold,
+  kind: r.kind,
+  subjectType: r.subject_type,
+  subjectId: r.subject_id,
+  expiresOn: r.expires_on,
+  dueOn: r.due_on,
+  raisedOn: r.raised_on,
+  raisedAt: r.raised_at,
+});
+
 export interface DocumentFilter {
   subjectType?: SubjectType;
   subjectId?: string;
@@ -87,7 +134,7 @@ export interface DocumentFilter {
 
 /**
  * The SQL of the compliance register: documents, their supersession, the required items of the
- * status, and the expiry reminders. Methods that take `sql` run in the caller's transaction.
+ * status, and the expiry reminders. Methods that take `db` run in the caller's transaction.
  */
 @Injectable()
 export class ComplianceDocumentRepository {
@@ -96,8 +143,8 @@ export class ComplianceDocumentRepository {
    * there may be no row yet to lock), so supersession reads the current document and replaces it
    * without a race. The partial unique index compliance_documents_one_current is the backstop.
    */
-  async lockKindAndSubject(sql: Sql, kind: ComplianceKind, subjectType: SubjectType, subjectId: string | null): Promise<void> {
-    await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`compliance:${kind}:${subjectType}:${subjectId ?? ''}`]);
+  async lockKindAndSubject(db: Queryable, kind: ComplianceKind, subjectType: SubjectType, subjectId: string | null): Promise<void> {
+    await execute(db, sql`SELECT pg_advisory_xact_lock(hashtextextended(${`compliance:${kind}:${subjectType}:${subjectId ?? ''}`}, 0))`);
   }
 
   /**
@@ -105,102 +152,94 @@ export class ComplianceDocumentRepository {
    * documents both take first, so a rostering never reads a DBS check that a concurrent edit is
    * changing (src/staffing). Answers the user's role, or null when there is no such user.
    */
-  async lockUser(sql: Sql, userId: string): Promise<{ role: string; name: string } | null> {
-    const [row] = await sql.query(`SELECT role, name FROM users WHERE id = $1 FOR NO KEY UPDATE`, [userId]);
+  async lockUser(db: Queryable, userId: string): Promise<{ role: string; name: string } | null> {
+    const row = await one<{ role: string; name: string }>(db, sql`SELECT role, name FROM users WHERE id = ${userId} FOR NO KEY UPDATE`);
     return row ?? null;
   }
 
-  async programmeExists(sql: Sql, programmeId: string): Promise<boolean> {
-    const rows = await sql.query(`SELECT 1 FROM programmes WHERE id = $1 FOR KEY SHARE`, [programmeId]);
-    return rows.length > 0;
+  async programmeExists(db: Queryable, programmeId: string): Promise<boolean> {
+    return (await one(db, sql`SELECT 1 FROM programmes WHERE id = ${programmeId} FOR KEY SHARE`)) !== undefined;
   }
 
-  async current(sql: Sql, kind: ComplianceKind, subjectType: SubjectType, subjectId: string | null): Promise<ComplianceDocument | null> {
-    const [row]: DocumentRow[] = await sql.query(
-      `SELECT ${COLUMNS} FROM compliance_documents
-        WHERE kind = $1 AND subject_type = $2 AND subject_id IS NOT DISTINCT FROM $3 AND superseded_by IS NULL`,
-      [kind, subjectType, subjectId],
+  async current(db: Queryable, kind: ComplianceKind, subjectType: SubjectType, subjectId: string | null): Promise<ComplianceDocument | null> {
+    const row = await one<DocumentRow>(
+      db,
+      sql`SELECT ${COLUMNS} FROM compliance_documents
+           WHERE kind = ${kind} AND subject_type = ${subjectType} AND subject_id IS NOT DISTINCT FROM ${subjectId}::uuid AND superseded_by IS NULL`,
     );
     return row ? toDocument(row) : null;
   }
 
-  async find(sql: Sql, id: string, options: { lock?: boolean } = {}): Promise<ComplianceDocument | null> {
-    const [row]: DocumentRow[] = await sql.query(
-      `SELECT ${COLUMNS} FROM compliance_documents WHERE id = $1 ${options.lock ? 'FOR UPDATE' : ''}`,
-      [id],
-    );
+  async find(db: Queryable, id: string, options: { lock?: boolean } = {}): Promise<ComplianceDocument | null> {
+    const row = await one<DocumentRow>(db, sql`SELECT ${COLUMNS} FROM compliance_documents WHERE id = ${id} ${raw(options.lock ? 'FOR UPDATE' : '')}`);
     return row ? toDocument(row) : null;
   }
 
   /** A new document id (UUIDv7, as the column's default), for a successor named before it is inserted. */
-  async newId(sql: Sql): Promise<string> {
-    const [row] = await sql.query(`SELECT uuid_generate_v7() AS id`);
-    return row.id;
+  async newId(db: Queryable): Promise<string> {
+    const row = await one<{ id: string }>(db, sql`SELECT uuid_generate_v7() AS id`);
+    return row!.id;
   }
 
   async insert(
-    sql: Sql,
+    db: Queryable,
     d: Pick<ComplianceDocument, 'id' | 'kind' | 'subjectType' | 'subjectId' | 'reference' | 'issuedOn' | 'expiresOn' | 'notes' | 'createdBy' | 'supersededById'>,
   ): Promise<ComplianceDocument> {
-    const [row]: DocumentRow[] = await sql.query(
-      `INSERT INTO compliance_documents (id, kind, subject_type, subject_id, reference, issued_on, expires_on, notes, created_by,
-                                         superseded_by, superseded_at)
-       VALUES ($10, $1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $9::uuid IS NULL THEN NULL ELSE now() END)
-       RETURNING ${COLUMNS}`,
-      [d.kind, d.subjectType, d.subjectId, d.reference, d.issuedOn, d.expiresOn, d.notes, d.createdBy, d.supersededById, d.id],
+    const supersededBy = bind(d.supersededById);
+    const row = await one<DocumentRow>(
+      db,
+      sql`INSERT INTO compliance_documents (id, kind, subject_type, subject_id, reference, issued_on, expires_on, notes, created_by,
+                                            superseded_by, superseded_at)
+          VALUES (${d.id}, ${d.kind}, ${d.subjectType}, ${d.subjectId}, ${d.reference}, ${d.issuedOn}, ${d.expiresOn}, ${d.notes}, ${d.createdBy},
+                  ${supersededBy}, CASE WHEN ${supersededBy}::uuid IS NULL THEN NULL ELSE now() END)
+          RETURNING ${COLUMNS}`,
     );
-    return toDocument(row);
+    return toDocument(row!);
   }
 
   /** Marks `id` superseded by `by` (history kept: the row stays). */
-  async supersede(sql: Sql, id: string, by: string): Promise<void> {
-    await sql.query(`UPDATE compliance_documents SET superseded_by = $2, superseded_at = now(), updated_at = now() WHERE id = $1`, [id, by]);
+  async supersede(db: Queryable, id: string, by: string): Promise<void> {
+    await execute(db, sql`UPDATE compliance_documents SET superseded_by = ${by}, superseded_at = now(), updated_at = now() WHERE id = ${id}`);
   }
 
   async update(
-    sql: Sql,
+    db: Queryable,
     id: string,
     patch: { reference?: string | null; issuedOn?: string; expiresOn?: string | null; notes?: string | null },
   ): Promise<ComplianceDocument> {
-    const [row]: DocumentRow[] = await sql.query(
-      `WITH updated AS (
-       UPDATE compliance_documents
-          SET reference = CASE WHEN $2 THEN $3 ELSE reference END,
-              issued_on = coalesce($4::date, issued_on),
-              expires_on = CASE WHEN $5 THEN $6::date ELSE expires_on END,
-              notes = CASE WHEN $7 THEN $8 ELSE notes END,
-              updated_at = now()
-        WHERE id = $1
-        RETURNING ${COLUMNS})
-       SELECT * FROM updated`,
-      [
-        id,
-        patch.reference !== undefined,
-        patch.reference ?? null,
-        patch.issuedOn ?? null,
-        patch.expiresOn !== undefined,
-        patch.expiresOn ?? null,
-        patch.notes !== undefined,
-        patch.notes ?? null,
-      ],
+    const row = await one<DocumentRow>(
+      db,
+      sql`UPDATE compliance_documents
+             SET reference = CASE WHEN ${patch.reference !== undefined}::boolean THEN ${patch.reference ?? null}::text ELSE reference END,
+                 issued_on = coalesce(${patch.issuedOn ?? null}::date, issued_on),
+                 expires_on = CASE WHEN ${patch.expiresOn !== undefined}::boolean THEN ${patch.expiresOn ?? null}::date ELSE expires_on END,
+                 notes = CASE WHEN ${patch.notes !== undefined}::boolean THEN ${patch.notes ?? null}::text ELSE notes END,
+                 updated_at = now()
+           WHERE id = ${id}
+          RETURNING ${COLUMNS}`,
     );
-    return toDocument(row);
+    return toDocument(row!);
   }
 
   /** Documents in id order (history included unless `expiringBy` asks for current ones), keyset-paged. */
-  async list(sql: Sql, f: DocumentFilter): Promise<ComplianceDocument[]> {
-    const rows: DocumentRow[] = await sql.query(
-      `SELECT ${COLUMNS} FROM compliance_documents
-        WHERE ($1::text IS NULL OR subject_type = $1)
-          AND ($2::uuid IS NULL OR subject_id = $2)
-          AND ($3::text IS NULL OR kind = $3)
-          AND ($4::date IS NULL OR (superseded_by IS NULL AND expires_on <= $4::date))
-          AND ($5::uuid IS NULL OR id > $5)
-        ORDER BY id
-        LIMIT $6`,
-      [f.subjectType ?? null, f.subjectId ?? null, f.kind ?? null, f.expiringBy ?? null, f.after ?? null, f.limit + 1],
+  async list(db: Queryable, f: DocumentFilter): Promise<ComplianceDocument[]> {
+    const subjectType = bind(f.subjectType ?? null);
+    const subjectId = bind(f.subjectId ?? null);
+    const kind = bind(f.kind ?? null);
+    const expiringBy = bind(f.expiringBy ?? null);
+    const after = bind(f.after ?? null);
+    const found = await rows<DocumentRow>(
+      db,
+      sql`SELECT ${COLUMNS} FROM compliance_documents
+           WHERE (${subjectType}::text IS NULL OR subject_type = ${subjectType})
+             AND (${subjectId}::uuid IS NULL OR subject_id = ${subjectId})
+             AND (${kind}::text IS NULL OR kind = ${kind})
+             AND (${expiringBy}::date IS NULL OR (superseded_by IS NULL AND expires_on <= ${expiringBy}::date))
+             AND (${after}::uuid IS NULL OR id > ${after})
+           ORDER BY id
+           LIMIT ${f.limit + 1}`,
     );
-    return rows.map(toDocument);
+    return found.map(toDocument);
   }
 
   /**
@@ -208,30 +247,32 @@ export class ComplianceDocumentRepository {
    * worker rostered on a scheduled session dated `today` or later; `risk_assessment` of each programme
    * with such a session; each with its current document, if any.
    */
-  async requiredItems(sql: Sql, today: string, organisationKinds: readonly ComplianceKind[]): Promise<RequiredItemRow[]> {
-    return sql.query(
-      `WITH required AS (
-         SELECT k AS kind, 'organisation' AS subject_type, NULL::uuid AS subject_id, NULL::text AS subject_name, o AS ord
-           FROM unnest($2::text[]) WITH ORDINALITY AS r(k, o)
-         UNION ALL
-         SELECT 'dbs_check', 'user', u.id, u.name, 100
-           FROM users u
-          WHERE u.role = 'support_worker'
-            AND EXISTS (SELECT 1 FROM session_staff ss JOIN sessions s ON s.id = ss.session_id
-                         WHERE ss.user_id = u.id AND s.status = 'scheduled' AND s.date >= $1::date)
-         UNION ALL
-         SELECT 'risk_assessment', 'programme', p.id, p.name, 200
-           FROM programmes p
-          WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.programme_id = p.id AND s.status = 'scheduled' AND s.date >= $1::date))
-       SELECT r.kind, r.subject_type AS "subjectType", r.subject_id AS "subjectId", r.subject_name AS "subjectName",
-              d.id AS "documentId", d.issued_on::text AS "issuedOn", d.expires_on::text AS "expiresOn"
-         FROM required r
-         LEFT JOIN compliance_documents d
-                ON d.kind = r.kind AND d.subject_type = r.subject_type AND d.subject_id IS NOT DISTINCT FROM r.subject_id
-               AND d.superseded_by IS NULL
-        ORDER BY r.ord, r.subject_name, r.subject_id`,
-      [today, organisationKinds],
+  async requiredItems(db: Queryable, today: string, organisationKinds: readonly ComplianceKind[]): Promise<RequiredItemRow[]> {
+    const from = bind(today);
+    const found = await rows<RequiredItemSqlRow>(
+      db,
+      sql`WITH required AS (
+            SELECT k AS kind, 'organisation' AS subject_type, NULL::uuid AS subject_id, NULL::text AS subject_name, o AS ord
+              FROM unnest(${organisationKinds}::text[]) WITH ORDINALITY AS r(k, o)
+            UNION ALL
+            SELECT 'dbs_check', 'user', u.id, u.name, 100
+              FROM users u
+             WHERE u.role = 'support_worker'
+               AND EXISTS (SELECT 1 FROM session_staff ss JOIN sessions s ON s.id = ss.session_id
+                            WHERE ss.user_id = u.id AND s.status = 'scheduled' AND s.date >= ${from}::date)
+            UNION ALL
+            SELECT 'risk_assessment', 'programme', p.id, p.name, 200
+              FROM programmes p
+             WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.programme_id = p.id AND s.status = 'scheduled' AND s.date >= ${from}::date))
+          SELECT r.kind, r.subject_type, r.subject_id, r.subject_name,
+                 d.id AS document_id, d.issued_on::text AS issued_on, d.expires_on::text AS expires_on
+            FROM required r
+            LEFT JOIN compliance_documents d
+                   ON d.kind = r.kind AND d.subject_type = r.subject_type AND d.subject_id IS NOT DISTINCT FROM r.subject_id
+                  AND d.superseded_by IS NULL
+           ORDER BY r.ord, r.subject_name, r.subject_id`,
     );
+    return found.map(toRequiredItem);
   }
 
   /**
@@ -240,30 +281,35 @@ export class ComplianceDocumentRepository {
    * (document_id, threshold), so however many runs race or repeat, each reminder exists once.
    * Answers the reminders this call raised.
    */
-  async raiseReminders(sql: Sql, today: string): Promise<Array<{ documentId: string; threshold: number }>> {
-    return sql.query(
-      `INSERT INTO compliance_reminders (document_id, threshold, expires_on, due_on, raised_on)
-       SELECT d.id, t.threshold, d.expires_on, d.expires_on - t.threshold, $1::date
-         FROM compliance_documents d
-         CROSS JOIN LATERAL (SELECT min(th) AS threshold FROM unnest($2::int[]) AS th WHERE d.expires_on - th <= $1::date) t
-        WHERE d.superseded_by IS NULL AND d.expires_on IS NOT NULL AND t.threshold IS NOT NULL
-       ON CONFLICT (document_id, threshold) DO NOTHING
-       RETURNING document_id AS "documentId", threshold`,
-      [today, REMINDER_THRESHOLDS],
+  async raiseReminders(db: Queryable, today: string): Promise<Array<{ documentId: string; threshold: number }>> {
+    const on = bind(today);
+    const raised = await rows<{ document_id: string; threshold: number }>(
+      db,
+      sql`INSERT INTO compliance_reminders (document_id, threshold, expires_on, due_on, raised_on)
+          SELECT d.id, t.threshold, d.expires_on, d.expires_on - t.threshold, ${on}::date
+            FROM compliance_documents d
+            CROSS JOIN LATERAL (SELECT min(th) AS threshold FROM unnest(${REMINDER_THRESHOLDS}::int[]) AS th WHERE d.expires_on - th <= ${on}::date) t
+           WHERE d.superseded_by IS NULL AND d.expires_on IS NOT NULL AND t.threshold IS NOT NULL
+          ON CONFLICT (document_id, threshold) DO NOTHING
+          RETURNING document_id, threshold`,
     );
+    return raised.map((r) => ({ documentId: r.document_id, threshold: r.threshold }));
   }
 
   /** Reminders in the order raised (id order), keyset-paged. */
-  async listReminders(sql: Sql, f: { documentId?: string; limit: number; after?: string }): Promise<ComplianceReminder[]> {
-    return sql.query(
-      `SELECT r.id, r.document_id AS "documentId", r.threshold, d.kind, d.subject_type AS "subjectType", d.subject_id AS "subjectId",
-              r.expires_on::text AS "expiresOn", r.due_on::text AS "dueOn", r.raised_on::text AS "raisedOn", r.raised_at AS "raisedAt"
-         FROM compliance_reminders r JOIN compliance_documents d ON d.id = r.document_id
-        WHERE ($1::uuid IS NULL OR r.document_id = $1) AND ($3::uuid IS NULL OR r.id > $3)
-        ORDER BY r.id
-        LIMIT $2`,
-      [f.documentId ?? null, f.limit + 1, f.after ?? null],
+  async listReminders(db: Queryable, f: { documentId?: string; limit: number; after?: string }): Promise<ComplianceReminder[]> {
+    const documentId = bind(f.documentId ?? null);
+    const after = bind(f.after ?? null);
+    const found = await rows<ReminderRow>(
+      db,
+      sql`SELECT r.id, r.document_id, r.threshold, d.kind, d.subject_type, d.subject_id,
+                 r.expires_on::text AS expires_on, r.due_on::text AS due_on, r.raised_on::text AS raised_on, r.raised_at
+            FROM compliance_reminders r JOIN compliance_documents d ON d.id = r.document_id
+           WHERE (${documentId}::uuid IS NULL OR r.document_id = ${documentId}) AND (${after}::uuid IS NULL OR r.id > ${after})
+           ORDER BY r.id
+           LIMIT ${f.limit + 1}`,
     );
+    return found.map(toReminder);
   }
 
   /**
@@ -271,19 +317,20 @@ export class ComplianceDocumentRepository {
    * a DBS check with these dates would not cover; null when none.
    */
   async firstRosteredSessionNotCovered(
-    sql: Sql,
+    db: Queryable,
     userId: string,
     today: string,
     dbs: { issuedOn: string; expiresOn: string | null } | null,
   ): Promise<{ sessionId: string; date: string } | null> {
-    const [row] = await sql.query(
-      `SELECT s.id AS "sessionId", s.date::text AS date
-         FROM session_staff ss JOIN sessions s ON s.id = ss.session_id
-        WHERE ss.user_id = $1 AND s.status = 'scheduled' AND s.date >= $2::date
-          AND ($3::boolean OR s.date < $4::date OR ($5::date IS NOT NULL AND s.date > $5::date))
-        ORDER BY s.date LIMIT 1`,
-      [userId, today, dbs === null, dbs?.issuedOn ?? null, dbs?.expiresOn ?? null],
+    const expiresOn = bind(dbs?.expiresOn ?? null);
+    const row = await one<{ id: string; date: string }>(
+      db,
+      sql`SELECT s.id, s.date::text AS date
+            FROM session_staff ss JOIN sessions s ON s.id = ss.session_id
+           WHERE ss.user_id = ${userId} AND s.status = 'scheduled' AND s.date >= ${today}::date
+             AND (${dbs === null}::boolean OR s.date < ${dbs?.issuedOn ?? null}::date OR (${expiresOn}::date IS NOT NULL AND s.date > ${expiresOn}::date))
+           ORDER BY s.date LIMIT 1`,
     );
-    return row ?? null;
+    return row ? { sessionId: row.id, date: row.date } : null;
   }
 }

@@ -1,6 +1,7 @@
-import { InjectQueue, OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import { InjectQueue, OnQueueFailed, Processor } from '@nestjs/bull';
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
+import { OnJob } from '../queue/jobs.js';
 import { RepeatableJobs } from '../queue/repeatable.js';
 import { COMPLIANCE_QUEUE, RAISE_REMINDERS_JOB, REMINDER_SCHEDULE } from './compliance-queue.js';
 import { ComplianceService } from './compliance.service.js';
@@ -30,7 +31,7 @@ export class ComplianceRemindersProcessor implements OnApplicationBootstrap {
     ]);
   }
 
-  @Process({ name: RAISE_REMINDERS_JOB, concurrency: 1 })
+  @OnJob(COMPLIANCE_QUEUE, RAISE_REMINDERS_JOB, { concurrency: 1 })
   async raise(): Promise<number> {
     const raised = await this.compliance.raiseReminders();
     if (raised > 0) this.logger.log({ raised }, 'Compliance expiry reminders raised');

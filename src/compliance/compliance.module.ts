@@ -1,5 +1,8 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ComplianceDocumentEntity } from './compliance-document.entity.js';
+import { ComplianceReminderEntity } from './compliance-reminder.entity.js';
 import { ComplianceDocumentRepository } from './compliance-document.repository.js';
 import { COMPLIANCE_QUEUE } from './compliance-queue.js';
 import { ComplianceController } from './compliance.controller.js';
@@ -7,7 +10,7 @@ import { ComplianceService } from './compliance.service.js';
 
 /** The compliance register, its status and reminders; the reminders' queue (its worker: ComplianceWorkerModule). */
 @Module({
-  imports: [BullModule.registerQueue({ name: COMPLIANCE_QUEUE })],
+  imports: [TypeOrmModule.forFeature([ComplianceDocumentEntity, ComplianceReminderEntity]), BullModule.registerQueue({ name: COMPLIANCE_QUEUE })],
   controllers: [ComplianceController],
   providers: [ComplianceService, ComplianceDocumentRepository],
   exports: [ComplianceService, ComplianceDocumentRepository, BullModule],

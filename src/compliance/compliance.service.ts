@@ -5,6 +5,7 @@ import { daysBetween, todayInLondon } from '../common/london-calendar.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page } from '../common/pagination.js';
 import { invalidField, notFound, ruleBrokenOn } from '../common/problem.js';
 import { inTransaction } from '../database/transaction.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { addDays } from '../common/london-calendar.js';
 import { type ComplianceDocument, ComplianceDocumentRepository } from './compliance-document.repository.js';
 import { documentStatus, ORGANISATION_REQUIREMENTS } from './compliance-rules.js';
@@ -17,14 +18,6 @@ import type {
   CreateComplianceDocumentDto,
   UpdateComplianceDocumentDto,
 } from './dto/compliance.dto.js';
-
-/** The problem codes of the compliance register. */
-export const ComplianceRule = {
-  UnknownSubject: 'unknown-subject',
-  ExpiryBeforeIssue: 'expiry-before-issue',
-  /** A DBS check changed (or replaced) so that it no longer covers a session its holder is rostered on. */
-  DbsNeededByRoster: 'dbs-needed-by-roster',
-} as const;
 
 export function toDocumentResponse(d: ComplianceDocument, today = todayInLondon()): ComplianceDocumentResponse {
   const status = documentStatus(d, today) as ComplianceDocumentResponse['status'];
@@ -65,7 +58,7 @@ export class ComplianceService {
 
   async create(dto: CreateComplianceDocumentDto, principal: Principal): Promise<ComplianceDocumentResponse> {
     if (dto.expiresOn !== undefined && dto.expiresOn < dto.issuedOn) {
-      throw ruleBrokenOn(ComplianceRule.ExpiryBeforeIssue, 'expiresOn', 'must not be before issuedOn');
+      throw ruleBrokenOn(ProblemCode.ExpiryBeforeIssue, 'expiresOn', 'must not be before issuedOn');
     }
     if (dto.subjectType === 'organisation' && dto.subjectId !== undefined) throw invalidField('subjectId', 'must be absent for the organisation');
     const subjectId = dto.subjectType === 'organisation' ? null : dto.subjectId!;
@@ -104,7 +97,7 @@ export class ComplianceService {
       const doc = await this.documents.find(em, id, { lock: true });
       const issuedOn = dto.issuedOn ?? doc!.issuedOn;
       const expiresOn = dto.expiresOn === undefined ? doc!.expiresOn : dto.expiresOn;
-      if (expiresOn !== null && expiresOn < issuedOn) throw ruleBrokenOn(ComplianceRule.ExpiryBeforeIssue, 'expiresOn', 'must not be before issuedOn');
+      if (expiresOn !== null && expiresOn < issuedOn) throw ruleBrokenOn(ProblemCode.ExpiryBeforeIssue, 'expiresOn', 'must not be before issuedOn');
       const after = await this.documents.update(em, id, dto);
       if (after.supersededById === null) await this.checkRosterStillCovered(em, after);
       return after;
@@ -172,7 +165,7 @@ export class ComplianceService {
         : type === 'user'
           ? (await this.documents.lockUser(em, subjectId!)) !== null
           : await this.documents.programmeExists(em, subjectId!);
-    if (!exists) throw ruleBrokenOn(ComplianceRule.UnknownSubject, 'subjectId', `no ${type} with id ${subjectId}`);
+    if (!exists) throw ruleBrokenOn(ProblemCode.UnknownSubject, 'subjectId', `no ${type} with id ${subjectId}`);
   }
 
   /** The current DBS check of a user must still cover every session dated today or later they are rostered on. */
@@ -181,7 +174,7 @@ export class ComplianceService {
     const uncovered = await this.documents.firstRosteredSessionNotCovered(em, doc.subjectId!, todayInLondon(), doc);
     if (uncovered) {
       throw ruleBrokenOn(
-        ComplianceRule.DbsNeededByRoster,
+        ProblemCode.DbsNeededByRoster,
         'expiresOn',
         `the user is rostered on the session ${uncovered.sessionId} of ${uncovered.date}, which this DBS check would not cover: unroster them first`,
       );

@@ -5,14 +5,9 @@ import { todayInLondon } from '../common/london-calendar.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type PageQuery } from '../common/pagination.js';
 import { notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { inTransaction } from '../database/transaction.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { ConsentRepository } from './consent.repository.js';
 import { type ConsentPage, type ConsentResponse, type RecordConsentDto, toConsentResponse } from './dto/consent.dto.js';
-
-export const ConsentRule = {
-  ExpiryBeforeRecorded: 'consent-expiry-before-recorded',
-  /** Present or late on an off-site session without a current off_site_trips consent (the attendance trigger's constraint). */
-  OffSiteConsentMissing: 'off-site-consent-missing',
-} as const;
 
 
 /**
@@ -28,13 +23,13 @@ export class ConsentsService {
 
   async record(participantId: string, dto: RecordConsentDto, principal: Principal): Promise<ConsentResponse> {
     if (dto.expiresOn !== undefined && dto.expiresOn < dto.recordedOn) {
-      throw ruleBrokenOn(ConsentRule.ExpiryBeforeRecorded, 'expiresOn', 'must not be before recordedOn');
+      throw ruleBrokenOn(ProblemCode.ConsentExpiryBeforeRecorded, 'expiresOn', 'must not be before recordedOn');
     }
     const consent = await inTransaction(this.dataSource, async (em) => {
       const participant = await this.consents.lockParticipant(em, participantId);
       if (!participant) throw notFound('participant', participantId);
       // Erasure holds the same lock: a guardian's name is never stored on a record erased before or meanwhile.
-      if (participant.erased) throw ruleBroken('participant-erased', 'The participant record has been erased: no consent may be recorded');
+      if (participant.erased) throw ruleBroken(ProblemCode.ParticipantErased, 'The participant record has been erased: no consent may be recorded');
       return this.consents.insert(em, {
         participantId,
         purpose: dto.purpose,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Sql } from '../database/sql.js';
+import { execute, one } from '../database/database.repository.js';
+import { type Queryable, sql } from '../database/sql.js';
 
 /** The SQL of cancelling a session. */
 @Injectable()
@@ -10,13 +11,14 @@ export class SessionCancellationRepository {
    * with the clock after the lock. Run in one transaction. Answers 'cancelled', 'already-cancelled' or
    * 'not-found'.
    */
-  async cancel(sql: Sql, c: { sessionId: string; reason: string; cancelledBy: string }): Promise<'cancelled' | 'already-cancelled' | 'not-found'> {
-    const [session] = await sql.query(`SELECT status FROM sessions WHERE id = $1 FOR UPDATE`, [c.sessionId]);
+  async cancel(db: Queryable, c: { sessionId: string; reason: string; cancelledBy: string }): Promise<'cancelled' | 'already-cancelled' | 'not-found'> {
+    const session = await one<{ status: string }>(db, sql`SELECT status FROM sessions WHERE id = ${c.sessionId} FOR UPDATE`);
     if (!session) return 'not-found';
     if (session.status === 'cancelled') return 'already-cancelled';
-    await sql.query(
-      `UPDATE sessions SET status = 'cancelled', cancellation_reason = $2, cancelled_at = clock_timestamp(), cancelled_by = $3 WHERE id = $1`,
-      [c.sessionId, c.reason, c.cancelledBy],
+    await execute(
+      db,
+      sql`UPDATE sessions SET status = 'cancelled', cancellation_reason = ${c.reason}, cancelled_at = clock_timestamp(), cancelled_by = ${c.cancelledBy}
+           WHERE id = ${c.sessionId}`,
     );
     return 'cancelled';
   }

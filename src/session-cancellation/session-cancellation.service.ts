@@ -3,16 +3,11 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { conflict, notFound } from '../common/problem.js';
 import { inTransaction } from '../database/transaction.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import type { SessionResponse } from '../sessions/dto/session.dto.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import type { CancelSessionDto } from './dto/cancel-session.dto.js';
 import { SessionCancellationRepository } from './session-cancellation.repository.js';
-
-export const CancellationRule = {
-  AlreadyCancelled: 'session-already-cancelled',
-  /** Attendance on a cancelled session (the attendance trigger's constraint name). */
-  SessionCancelled: 'session-cancelled',
-} as const;
 
 /**
  * Cancelling a session (API.md v1.1): its status becomes `cancelled` with the reason. From then on no
@@ -31,7 +26,7 @@ export class SessionCancellationService {
   async cancel(sessionId: string, dto: CancelSessionDto, principal: Principal): Promise<SessionResponse> {
     const outcome = await inTransaction(this.dataSource, (em) => this.cancellations.cancel(em, { sessionId, reason: dto.reason, cancelledBy: principal.id }));
     if (outcome === 'not-found') throw notFound('session', sessionId);
-    if (outcome === 'already-cancelled') throw conflict(CancellationRule.AlreadyCancelled, `The session ${sessionId} is already cancelled`);
+    if (outcome === 'already-cancelled') throw conflict(ProblemCode.SessionAlreadyCancelled, `The session ${sessionId} is already cancelled`);
     return this.sessions.get(sessionId);
   }
 }

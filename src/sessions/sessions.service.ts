@@ -6,11 +6,14 @@ import { withConstraints } from '../common/constraints.js';
 import { type Page, paginate } from '../common/pagination.js';
 import { conflict, notFound, ruleBrokenOn } from '../common/problem.js';
 import { Programme } from '../programmes/programme.entity.js';
-import { assertFits, assertWithinCapacityLimit, lockProgrammeTerm, refreshPlaces } from '../registrations/capacity.js';
-import { promoteFromWaitlist } from '../registrations/waitlist.js';
+import { assertFits, assertWithinCapacityLimit } from '../registrations/capacity.js';
+import { lockProgrammeTerm, refreshPlaces } from '../registrations/programme-term.repository.js';
+import { promoteFromWaitlist } from '../registrations/registration.repository.js';
 import { CreateSessionDto, SessionQuery, SessionResponse, UpdateSessionDto } from './dto/session.dto.js';
 import { Session } from './session.entity.js';
 import { inTransaction } from '../database/transaction.js';
+import { ProblemCode } from '../common/problem-codes.js';
+import { termContaining } from './session.repository.js';
 
 @Injectable()
 export class SessionsService {
@@ -56,8 +59,8 @@ export class SessionsService {
           ),
         {
           sessions_programme_date_start_key: () =>
-            conflict('duplicate-session', `The programme already has a session on ${dto.date} at ${dto.startTime}`),
-          sessions_one_make_up: () => conflict('make-up-exists', `The session ${dto.replacesSessionId} already has a make-up session`),
+            conflict(ProblemCode.DuplicateSession, `The programme already has a session on ${dto.date} at ${dto.startTime}`),
+          sessions_one_make_up: () => conflict(ProblemCode.MakeUpExists, `The session ${dto.replacesSessionId} already has a make-up session`),
         },
       );
       await refreshPlaces(em, programmeId, termId);
@@ -103,21 +106,21 @@ export class SessionsService {
   }
 
   private async termContaining(em: EntityManager, date: string): Promise<string> {
-    const [term] = await em.query('SELECT id FROM terms WHERE $1::date BETWEEN starts_on AND ends_on', [date]);
-    if (!term) throw ruleBrokenOn('no-term-for-date', 'date', `no term contains ${date}`);
-    return term.id;
+    const termId = await termContaining(em, date);
+    if (!termId) throw ruleBrokenOn(ProblemCode.NoTermForDate, 'date', `no term contains ${date}`);
+    return termId;
   }
 
   /** A make-up session replaces a cancelled session of the same programme (locked, so it cannot change meanwhile). */
   private async checkReplaces(em: EntityManager, programmeId: string, replacedId: string): Promise<void> {
     const replaced = await em.findOne(Session, { where: { id: replacedId }, lock: { mode: 'pessimistic_read' } });
     if (!replaced || replaced.programmeId !== programmeId) {
-      throw ruleBrokenOn('unknown-replaced-session', 'replacesSessionId', `no session ${replacedId} of this programme`);
+      throw ruleBrokenOn(ProblemCode.UnknownReplacedSession, 'replacesSessionId', `no session ${replacedId} of this programme`);
     }
-    if (replaced.status !== 'cancelled') throw ruleBrokenOn('replaced-session-not-cancelled', 'replacesSessionId', 'only a cancelled session is made up');
+    if (replaced.status !== 'cancelled') throw ruleBrokenOn(ProblemCode.ReplacedSessionNotCancelled, 'replacesSessionId', 'only a cancelled session is made up');
   }
 
   private checkTimes(startTime: string, endTime: string): void {
-    if (endTime.slice(0, 5) <= startTime.slice(0, 5)) throw ruleBrokenOn('session-times', 'endTime', 'must be after startTime');
+    if (endTime.slice(0, 5) <= startTime.slice(0, 5)) throw ruleBrokenOn(ProblemCode.SessionTimes, 'endTime', 'must be after startTime');
   }
 }

@@ -4,15 +4,10 @@ import type { Principal } from '../auth/principal.js';
 import { forbidden, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { coversDate } from '../compliance/compliance-rules.js';
 import { inTransaction } from '../database/transaction.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import type { ReadinessResponse, RosteredStaffResponse, SessionStaffResponse } from './dto/staffing.dto.js';
 import { staffNeeded } from './readiness.js';
 import { SessionStaffRepository } from './session-staff.repository.js';
-
-export const StaffingRule = {
-  NotASupportWorker: 'not-a-support-worker',
-  DbsCheckRequired: 'dbs-check-required',
-  SessionCancelled: 'session-cancelled',
-} as const;
 
 /**
  * The rota and session readiness (DOMAIN rule 15). Rostering locks the support worker's user row
@@ -31,13 +26,13 @@ export class StaffingService {
     await inTransaction(this.dataSource, async (em) => {
       const session = await this.staff.session(em, sessionId, { lock: true });
       if (!session) throw notFound('session', sessionId);
-      if (session.status === 'cancelled') throw ruleBroken(StaffingRule.SessionCancelled, 'The session is cancelled');
+      if (session.status === 'cancelled') throw ruleBroken(ProblemCode.SessionCancelled, 'The session is cancelled');
       const user = await this.staff.lockUserWithDbs(em, userId);
       if (!user) throw notFound('user', userId);
-      if (user.role !== 'support_worker') throw ruleBrokenOn(StaffingRule.NotASupportWorker, 'userId', 'only support workers are rostered on sessions');
+      if (user.role !== 'support_worker') throw ruleBrokenOn(ProblemCode.NotASupportWorker, 'userId', 'only support workers are rostered on sessions');
       if (!user.dbs || !coversDate(user.dbs, session.date)) {
         throw ruleBrokenOn(
-          StaffingRule.DbsCheckRequired,
+          ProblemCode.DbsCheckRequired,
           'userId',
           user.dbs ? `their DBS check is not valid on ${session.date} (expires ${user.dbs.expiresOn})` : 'they have no DBS check on record',
         );
