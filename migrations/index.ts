@@ -12,6 +12,7 @@ import { SearchAndPromotedOnWithdrawal1764430000000 } from './1764430000000-Sear
 import { ComplianceRegister1764440000000 } from './1764440000000-ComplianceRegister.js';
 import { SessionCancellation1764440000001 } from './1764440000001-SessionCancellation.js';
 import { ConsentsAndStaffing1764440000002 } from './1764440000002-ConsentsAndStaffing.js';
+import { CancelledSessionCredits1764470000000 } from './1764470000000-CancelledSessionCredits.js';
 import { TokenChangeNotices1764512120000 } from './1764512120000-TokenChangeNotices.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
@@ -30,5 +31,6 @@ export const MIGRATIONS = [
   ComplianceRegister1764440000000,
   SessionCancellation1764440000001,
   ConsentsAndStaffing1764440000002,
+  CancelledSessionCredits1764470000000,
   TokenChangeNotices1764512120000,
 ];

@@ -39,7 +39,7 @@ export interface EvidenceDocument {
 export interface EvidenceLine {
   line: number;
   description: string;
-  kind: 'census' | 'late_joiner' | 'sessions';
+  kind: 'census' | 'late_joiner' | 'sessions' | 'cancelled_session';
   programmeId: string;
   programmeName: string;
   termId: string;

@@ -180,7 +180,7 @@ export const BillingLedgerRepository = {
       statement`WITH billed AS (
          SELECT l.registration_id, l.unit, l.session_id, min(l.session_date) AS session_date, ${BILLED_COLUMNS}
            FROM billing_ledger l
-          WHERE l.session_id IS NOT NULL
+          WHERE l.session_id IS NOT NULL AND l.unit NOT LIKE 'cancelled:%'
           GROUP BY l.registration_id, l.unit, l.session_id),
        places AS (
          SELECT r.* FROM registrations r
@@ -202,6 +202,47 @@ export const BillingLedgerRepository = {
               ${PAYER_COLUMNS}, u.should_pence, u.billed_version, u.billed_net, u.billed_vat, u.last_invoice_id, NULL AS last_invoice_po
          FROM units u JOIN registrations r ON r.id = u.registration_id
          ${PAYER_JOINS}`,
+    );
+    return rows.map(toUnit);
+  },
+
+  /**
+   * The commissioner's credits for cancelled sessions a run of a quarter owes (API.md "Session
+   * cancellation"): one unit (registration, 'cancelled:<session>') per place billed per term to a
+   * commissioner (its 'place' unit has billed more than nothing) and per cancelled session, not a make-up,
+   * that the place's price covered (place_cancellation_shares), never credited yet. Its should is minus
+   * the session's share of the place's price; it reverses the place's latest invoice (and takes its PO).
+   * Which run owes it, by the contract's `cancelled_sessions`:
+   *   credit   a run of the quarter containing the session, made on or after its date (the range);
+   *   make_up  only while no scheduled make-up replaces it, and only once the term is over: a run of the
+   *            quarter containing the term's last day, made after that day.
+   */
+  async cancelledSessionUnits(sql: Queryable, range: { from: string; to: string }, runOn: string): Promise<BillingUnit[]> {
+    const from = bind(range.from);
+    const to = bind(range.to);
+    const rows = await rowsOf<UnitRow>(
+      sql,
+      statement`SELECT r.id AS registration_id, 'cancelled:' || s.id AS unit, 'cancelled_session' AS kind, s.id AS session_id,
+              s.date::text AS session_date, ${PAYER_COLUMNS}, -sh.share_pence AS should_pence,
+              0 AS billed_version, 0 AS billed_net, 0 AS billed_vat, l.last_invoice_id, d.po_number AS last_invoice_po
+         FROM sessions s
+         JOIN terms t ON t.id = s.term_id
+         JOIN registrations r ON r.programme_id = s.programme_id AND r.term_id = s.term_id
+         JOIN contracts c ON c.id = r.contract_id
+         ${PAYER_JOINS}
+         JOIN LATERAL (
+           SELECT ${BILLED_COLUMNS} FROM billing_ledger l WHERE l.registration_id = r.id AND l.unit = 'place') l ON l.billed_net > 0
+         LEFT JOIN documents d ON d.id = l.last_invoice_id
+         CROSS JOIN LATERAL place_cancellation_shares(r.programme_id, r.term_id, r.registered_on, r.registered_on > t.census_date, r.price_pence) sh
+        WHERE s.status = 'cancelled' AND s.replaces_session_id IS NULL
+          AND r.billing = 'place' AND r.registered_on IS NOT NULL AND b.type = 'managed'
+          AND sh.session_id = s.id AND sh.share_pence > 0
+          AND CASE c.cancelled_sessions
+                WHEN 'credit' THEN s.date BETWEEN ${from}::date AND ${to}::date
+                ELSE t.ends_on < ${runOn}::date AND t.ends_on BETWEEN ${from}::date AND ${to}::date
+                     AND NOT EXISTS (SELECT 1 FROM sessions m WHERE m.replaces_session_id = s.id AND m.status = 'scheduled')
+              END
+          AND NOT EXISTS (SELECT 1 FROM billing_ledger x WHERE x.registration_id = r.id AND x.unit = 'cancelled:' || s.id)`,
     );
     return rows.map(toUnit);
   },

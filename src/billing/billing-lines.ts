@@ -17,6 +17,12 @@ import type { DocumentKind } from './invoice-numbering.js';
  * programme-term, kind and price); a direct payment's to the budget holder (one document per budget, one
  * line per programme-term, no purchase order). VAT is computed per ledger entry and rounded half up, so
  * export rows add up exactly to the document.
+ *
+ * A cancelled session (API.md "Session cancellation"): for every place billed per term to a commissioner
+ * that the session's price covered, a unit 'cancelled:<session id>' whose should is minus the session's
+ * share of the place's price (place_cancellation_shares) and which has never been billed: a credit-note
+ * entry (version 1, change -1) on a line of kind 'cancelled_session', reversing the place's invoice. It is
+ * written once: the load selects only units without an entry, and the ledger's key refuses a second.
  */
 
 export interface BillingTerm {
@@ -65,7 +71,12 @@ export interface BilledState {
 }
 
 /** How a unit is billed: a place counted at the census, a late joiner's place, or one session of a direct payment. */
-export type UnitKind = 'census' | 'late_joiner' | 'sessions';
+export type UnitKind = 'census' | 'late_joiner' | 'sessions' | 'cancelled_session';
+
+/** Line kinds whose amounts are the sums of their ledger entries (shares of a price, a penny more for the earliest). */
+export function isSharedKind(kind: UnitKind): boolean {
+  return kind === 'sessions' || kind === 'cancelled_session';
+}
 
 export interface BillingUnit {
   registrationId: string;
@@ -175,6 +186,7 @@ export interface PlannedDocument {
 
 export const BACKDATED_WITHDRAWAL_REASON = 'Participants no longer registered at the census date (withdrawal backdated on or before it)';
 export const SESSIONS_CREDIT_REASON = 'Sessions no longer covered by the place (withdrawal backdated), cancelled, or re-priced';
+export const CANCELLED_SESSIONS_REASON = 'Sessions cancelled and not made up: price ÷ sessions for every place billed';
 
 /** VAT on an amount: basis points of it, rounded half up to whole pence. */
 export function vatPerUnit(unitPence: number, vatRateBasisPoints: number): number {
@@ -212,7 +224,9 @@ export function billingChanges(units: BillingUnit[], contracts: Array<Pick<Billi
     if (difference > 0) {
       changes.push({ unit: u, change: 1, version, amountPence: difference, vatPence: vatPerUnit(difference, vatRate) });
     } else {
-      const vatPence = u.shouldPence === 0 ? billedVat : Math.min(billedVat, vatPerUnit(-difference, vatRate));
+      // a credit of what was never invoiced on this unit (a cancelled session's credit): VAT on its amount
+      const vatPence =
+        u.shouldPence < 0 ? vatPerUnit(-difference, vatRate) : u.shouldPence === 0 ? billedVat : Math.min(billedVat, vatPerUnit(-difference, vatRate));
       changes.push({ unit: u, change: -1, version, amountPence: -difference, vatPence });
     }
   }
@@ -296,7 +310,7 @@ function finishLine(draft: LineDraft): PlannedLine {
       compare(a.unit, b.unit),
   );
   const quantity = entries.length;
-  if (kind !== 'sessions') {
+  if (!isSharedKind(kind)) {
     const unitPence = draft.line.unitPence!;
     const vatUnitPence = draft.line.vatUnitPence!;
     return {
@@ -346,7 +360,7 @@ export function documentOrder(a: Pick<PlannedDocument, 'kind' | 'recipient' | 'p
   );
 }
 
-const KIND_ORDER: Record<UnitKind, string> = { census: '0', late_joiner: '1', sessions: '2' };
+const KIND_ORDER: Record<UnitKind, string> = { census: '0', late_joiner: '1', sessions: '2', cancelled_session: '3' };
 
 /** What a line says, by kind and direction. */
 export function lineDescription(kind: UnitKind, change: 1 | -1, programme: string, term: BillingTerm): string {
@@ -362,6 +376,8 @@ export function lineDescription(kind: UnitKind, change: 1 | -1, programme: strin
         : `Credit: ${pt}: late joiners withdrawn on or before the day they took their place`;
     case 'sessions':
       return change === 1 ? `${pt}: sessions covered by the place` : `Credit: ${pt}: sessions no longer covered, cancelled or re-priced`;
+    case 'cancelled_session':
+      return `Credit: ${pt}: cancelled sessions not made up (price ÷ sessions, per place billed)`;
   }
 }
 
@@ -408,7 +424,7 @@ function documentDraftFor(drafts: Map<string, DocumentDraft>, c: BillingChange, 
 /** The line of `doc` a change goes on: one per programme, term, contract and kind (and, per place, price). */
 function lineDraftFor(doc: DocumentDraft, c: BillingChange, index: FactIndex): LineDraft {
   const u = c.unit;
-  const perPlace = u.kind !== 'sessions';
+  const perPlace = !isSharedKind(u.kind);
   const lineKey = [u.programmeId, u.termId, u.contractId, u.kind, ...(perPlace ? [c.amountPence, c.vatPence] : [])].join('|');
   let line = doc.lines.get(lineKey);
   if (line) return line;
@@ -466,10 +482,20 @@ function finishDocument(d: DocumentDraft, runOn: string): PlannedDocument {
     dueDate: d.kind === 'invoice' ? addDays(runOn, d.paymentTermsDays) : runOn,
     poNumber: d.poNumber,
     creditedDocumentId: d.kind === 'credit_note' && reversed.size === 1 ? [...reversed][0] : null,
-    reason: d.kind === 'credit_note' ? (lines.every((l) => l.kind === 'sessions') ? SESSIONS_CREDIT_REASON : BACKDATED_WITHDRAWAL_REASON) : null,
+    reason: d.kind === 'credit_note' ? creditReason(lines) : null,
     lines,
     ...documentTotals(lines),
   };
+}
+
+/** Why a run's credit note credits: its place and sessions lines' reason as before, and the cancelled sessions'. */
+function creditReason(lines: PlannedLine[]): string {
+  const others = lines.filter((l) => l.kind !== 'cancelled_session');
+  const reasons = [
+    ...(others.length === 0 ? [] : [others.every((l) => l.kind === 'sessions') ? SESSIONS_CREDIT_REASON : BACKDATED_WITHDRAWAL_REASON]),
+    ...(others.length < lines.length ? [CANCELLED_SESSIONS_REASON] : []),
+  ];
+  return reasons.join('; ');
 }
 
 /** An issued invoice line and the ledger entries (invoiced) still open on it, for a full credit. */
@@ -518,7 +544,7 @@ export function creditNoteFor(invoice: CreditableInvoice, issueDate: string, rea
           ...head,
           kind,
           description: `Credit of ${invoice.number}: ${l.description}`,
-          ...(kind === 'sessions' ? { periodStart: undefined, periodEnd: undefined } : {}),
+          ...(isSharedKind(kind) ? { periodStart: undefined, periodEnd: undefined } : {}),
         },
         sortKey: '',
         entries: open.map((e) => ({

@@ -29,7 +29,8 @@ export { lockQuarter };
  * Everything a run of `quarter` on London date `runOn` decides from: the billing units it may touch
  * (BillingLedgerRepository: places whose billing date — census, or a late joiner's day — falls in the
  * quarter and not after runOn; sessions of direct payments dated in it and not after runOn, and earlier
- * sessions already billed whose amount should change) with what each should be and has been billed, and
+ * sessions already billed whose amount should change; the commissioner's credits for cancelled sessions
+ * the run owes) with what each should be and has been billed, and
  * the terms, contracts, commissioners and programmes they refer to.
  */
 export async function loadBillingFacts(sql: Queryable, quarter: string, runOn: string): Promise<BillingFacts> {
@@ -37,7 +38,11 @@ export async function loadBillingFacts(sql: Queryable, quarter: string, runOn: s
   const range = billableCensusRange(quarter, runOn);
   if (!range) return empty;
   // one connection (the transaction's): one statement at a time
-  const units = [...(await BillingLedgerRepository.placeUnits(sql, range)), ...(await BillingLedgerRepository.sessionUnits(sql, range))];
+  const units = [
+    ...(await BillingLedgerRepository.placeUnits(sql, range)),
+    ...(await BillingLedgerRepository.sessionUnits(sql, range)),
+    ...(await BillingLedgerRepository.cancelledSessionUnits(sql, range, runOn)),
+  ];
   if (units.length === 0) return empty;
   const ids = (pick: (u: BillingUnit) => string) => [...new Set(units.map(pick))];
   const terms = await billingTerms(sql, ids((u) => u.termId));

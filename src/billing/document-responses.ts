@@ -44,7 +44,7 @@ export interface LineRow {
   vat_pence: number;
   budget_references: string[];
   council_ids: Array<string | null>;
-  kind: 'census' | 'late_joiner' | 'sessions';
+  kind: 'census' | 'late_joiner' | 'sessions' | 'cancelled_session';
   vat_treatment: 'exempt' | 'standard' | 'zero' | 'outside_scope';
   vat_rate_basis_points: number;
   nominal_code: string | null;

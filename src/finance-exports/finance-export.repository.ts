@@ -48,7 +48,7 @@ export async function createFinanceExport(sql: Queryable, source: 'api' | 'cli',
     sql,
     statement`WITH totals AS (
        SELECT count(*)::int AS documents,
-              coalesce(sum((SELECT sum(CASE WHEN l.kind <> 'sessions' THEN cardinality(l.budget_references)
+              coalesce(sum((SELECT sum(CASE WHEN l.kind NOT IN ('sessions', 'cancelled_session') THEN cardinality(l.budget_references)
                                             ELSE (SELECT count(*) FROM (SELECT DISTINCT e.registration_id, e.amount_pence, e.vat_pence
                                                                           FROM billing_ledger e WHERE e.document_id = l.document_id AND e.line = l.line) r) END)
                               FROM document_lines l WHERE l.document_id = d.id)), 0)::int AS rows,
@@ -121,7 +121,7 @@ export async function* financeExportCsv(sql: Queryable, exportId: string, batchS
               1 AS quantity, l.unit_pence, l.unit_pence::bigint AS net_pence, l.vat_unit_pence::bigint AS vat_pence
          FROM docs d JOIN document_lines l ON l.document_id = d.id
         CROSS JOIN LATERAL unnest(l.budget_references, l.council_ids) WITH ORDINALITY AS r(reference, council_id, n)
-        WHERE l.kind <> 'sessions'
+        WHERE l.kind NOT IN ('sessions', 'cancelled_session')
        UNION ALL
        SELECT e.document_id, e.line,
               dense_rank() OVER (PARTITION BY e.document_id, e.line ORDER BY e.budget_reference, e.registration_id) AS place,
@@ -129,7 +129,7 @@ export async function* financeExportCsv(sql: Queryable, exportId: string, batchS
               e.budget_reference, e.council_id, e.quantity, e.amount_pence, e.net_pence, e.vat_pence
          FROM (SELECT e.document_id, e.line, e.registration_id, e.budget_reference, e.council_id, e.amount_pence, e.vat_pence AS vat_each,
                       count(*)::int AS quantity, sum(e.amount_pence)::bigint AS net_pence, sum(e.vat_pence)::bigint AS vat_pence
-                 FROM docs d JOIN document_lines l ON l.document_id = d.id AND l.kind = 'sessions'
+                 FROM docs d JOIN document_lines l ON l.document_id = d.id AND l.kind IN ('sessions', 'cancelled_session')
                  JOIN billing_ledger e ON e.document_id = l.document_id AND e.line = l.line
                 GROUP BY e.document_id, e.line, e.registration_id, e.budget_reference, e.council_id, e.amount_pence, e.vat_pence) e)
      SELECT d.number AS document_number, d.kind AS document_type, d.issue_date::text, d.due_date::text, d.customer_code,

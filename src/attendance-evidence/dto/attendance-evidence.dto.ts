@@ -75,7 +75,7 @@ export class CensusSnapshot {
 export class EvidenceLineResponse {
   @ApiProperty({ type: 'integer' }) line: number;
   @ApiProperty() description: string;
-  @ApiProperty({ enum: ['census', 'late_joiner', 'sessions'] }) kind: string;
+  @ApiProperty({ enum: ['census', 'late_joiner', 'sessions', 'cancelled_session'] }) kind: string;
   @ApiProperty({ format: 'uuid' }) programmeId: string;
   @ApiProperty() programmeName: string;
   @ApiProperty({ format: 'date' }) periodStart: string;

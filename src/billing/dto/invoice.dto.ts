@@ -25,10 +25,11 @@ export class LineReferenceResponse {
 
 export class DocumentLineResponse {
   @ApiProperty({
-    enum: ['census', 'late_joiner', 'sessions'],
-    description: 'census: places counted at the census date; late_joiner: places taken after it, priced pro rata; sessions: a direct payment’s sessions',
+    enum: ['census', 'late_joiner', 'sessions', 'cancelled_session'],
+    description:
+      'census: places counted at the census date; late_joiner: places taken after it, priced pro rata; sessions: a direct payment’s sessions; cancelled_session: (credit notes) the commissioner’s credit for cancelled sessions not made up, price ÷ sessions per place billed',
   })
-  kind: 'census' | 'late_joiner' | 'sessions';
+  kind: 'census' | 'late_joiner' | 'sessions' | 'cancelled_session';
   @ApiProperty() description: string;
   @ApiProperty({ format: 'uuid' }) programmeId: string;
   @ApiProperty({ format: 'uuid' }) termId: string;
