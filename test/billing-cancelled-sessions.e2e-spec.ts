@@ -137,7 +137,7 @@ describe('credits for cancelled sessions', () => {
     const s = await scenario({ name: 'Summer 2025 (race)', startsOn: '2025-04-07', endsOn: '2025-06-27', censusDate: '2025-04-20' }, ['2025-05-03', '2025-05-10', '2025-05-17'], {
       pricePerTermPence: 9000,
     });
-    await s.place('2025-04-10');
+    const first = await s.place('2025-04-10');
     await s.place('2025-04-11');
     await runQuarter(t, '2025-Q2');
     await cancel(s.sessions['2025-05-10']);
@@ -149,6 +149,21 @@ describe('credits for cancelled sessions', () => {
     expect(credits).toHaveLength(1);
     expect(credits[0].lines[0]).toMatchObject({ kind: 'cancelled_session', quantity: 2, amountPence: 6000 });
     expect(await cancelledEntries(s.sessions['2025-05-10'])).toBe(2);
+
+    // one of the places withdrawn, backdated to the census: its credit is the price less what was already
+    // credited for the cancelled session, so the commissioner is never credited more than it paid
+    const withdrawn = await f.withdraw(first.id, { reason: 'Never attended', effectiveOn: '2025-04-20' });
+    expect(withdrawn.status).toBe(200);
+    await runQuarter(t, '2025-Q2');
+    const all = await creditsTo(s.commissioner.id);
+    expect(all).toHaveLength(2);
+    const backdated = all.find((d) => d.id !== credits[0].id)!;
+    expect(backdated.netPence).toBe(9000 - 3000);
+    const net = await t.db.query(`SELECT sum(change * amount_pence)::int AS net FROM billing_ledger WHERE registration_id = $1`, [first.id]);
+    expect(net.rows[0].net).toBe(0);
+    // and a re-run changes nothing
+    await runQuarter(t, '2025-Q2');
+    expect(await creditsTo(s.commissioner.id)).toHaveLength(2);
   });
 
   it('the ledger key refuses a second credit of the same place and session', async () => {

@@ -139,7 +139,9 @@ const PAYER_JOINS = raw(`JOIN personal_budgets b ON b.id = r.budget_id
 export const BillingLedgerRepository = {
   /**
    * Places billed per term whose billing date — the census date, or for a late joiner the day it took
-   * its place — lies in [from, to]: what each should be billed (its price when place_billable) and has been.
+   * its place — lies in [from, to]: what each should be billed (its price when place_billable; else what
+   * its cancelled sessions were credited, since those credits stand: place and credits then net to 0) and
+   * has been.
    */
   async placeUnits(sql: Queryable, range: { from: string; to: string }): Promise<BillingUnit[]> {
     const from = bind(range.from);
@@ -149,7 +151,10 @@ export const BillingLedgerRepository = {
       statement`SELECT r.id AS registration_id, 'place' AS unit,
               CASE WHEN r.registered_on > t.census_date THEN 'late_joiner' ELSE 'census' END AS kind,
               NULL::uuid AS session_id, NULL::text AS session_date, ${PAYER_COLUMNS},
-              CASE WHEN place_billable(r.registered_on, r.withdrawal_effective_on, t.census_date) THEN r.price_pence ELSE 0 END AS should_pence,
+              CASE WHEN place_billable(r.registered_on, r.withdrawal_effective_on, t.census_date) THEN r.price_pence
+                   -- no longer billable: what its cancelled sessions were credited, so the place nets to nothing
+                   ELSE (SELECT coalesce(sum(x.amount_pence), 0) FROM billing_ledger x WHERE x.registration_id = r.id AND x.unit LIKE 'cancelled:%')
+              END AS should_pence,
               l.billed_version, l.billed_net, l.billed_vat, l.last_invoice_id, d.po_number AS last_invoice_po
          FROM terms t
          JOIN registrations r ON r.term_id = t.id
