@@ -20,6 +20,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *                              them all); for a late joiner, those dated on or after the day it took its
  *                              place and not already cancelled before that day (its pro-rata price counted
  *                              the scheduled sessions left).
+ *   place_cancellation_credit_pence  what a registration's cancelled sessions are owed in credit as of a day
+ *                              (the sum of those shares for a commissioner's billable place: every cancelled
+ *                              session under "credit"; under "make_up", once the term has ended, those no
+ *                              scheduled make-up replaces). The term-end settlement (rule 12) commits
+ *                              place_billable_pence less this: what the place is, in the end, billed.
  */
 export class CancelledSessionCredits1764470000000 implements MigrationInterface {
   name = 'CancelledSessionCredits1764470000000';
@@ -81,9 +86,27 @@ export class CancelledSessionCredits1764470000000 implements MigrationInterface 
                     AND (s.status = 'scheduled' OR coalesce((s.cancelled_at AT TIME ZONE 'Europe/London')::date, '-infinity'::date) >= p_registered_on)))
       $$
     `);
+    await db.query(`
+      CREATE FUNCTION place_cancellation_credit_pence(p_registration uuid, p_on date)
+      RETURNS integer LANGUAGE sql STABLE AS $$
+        SELECT coalesce(sum(sh.share_pence), 0)::integer
+          FROM registrations r
+          JOIN terms t ON t.id = r.term_id
+          JOIN contracts c ON c.id = r.contract_id
+          JOIN personal_budgets b ON b.id = r.budget_id
+          CROSS JOIN LATERAL place_cancellation_shares(r.programme_id, r.term_id, r.registered_on, r.registered_on > t.census_date, r.price_pence) sh
+          JOIN sessions s ON s.id = sh.session_id
+         WHERE r.id = p_registration AND r.billing = 'place' AND b.type = 'managed'
+           AND place_billable(r.registered_on, r.withdrawal_effective_on, t.census_date)
+           AND s.status = 'cancelled'
+           AND (c.cancelled_sessions = 'credit'
+                OR (t.ends_on < p_on AND NOT EXISTS (SELECT 1 FROM sessions m WHERE m.replaces_session_id = s.id AND m.status = 'scheduled')))
+      $$
+    `);
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP FUNCTION place_cancellation_credit_pence(uuid, date)`);
     await db.query(`DROP FUNCTION place_cancellation_shares(uuid, uuid, date, boolean, integer)`);
     await db.query(`DELETE FROM billing_ledger WHERE unit LIKE 'cancelled:%'`);
     await db.query(`

@@ -106,6 +106,12 @@ describe('credits for cancelled sessions', () => {
     const perPlace = await t.db.query(`SELECT registration_id, amount_pence, change, version FROM billing_ledger WHERE unit = 'cancelled:' || $1::text`, [s.sessions['2025-02-01']]);
     expect(perPlace.rows.map((r: Json) => r.registration_id).sort()).toEqual([...census.map((c) => c.id), late.id].sort());
     expect(perPlace.rows.every((r: Json) => r.change === -1 && r.version === 1 && r.amount_pence === 1667)).toBe(true);
+    // the credit note prints, and answers a council's query like any document
+    const pdf = await t.api().get(`/api/v1/invoices/${cn.id}/pdf`).set(bearer(t.adminToken));
+    expect(pdf.status).toBe(200);
+    const evidence = await t.api().get(`/api/v1/invoices/${cn.id}/evidence`).set(bearer(t.adminToken));
+    expect(evidence.status).toBe(200);
+    expect(evidence.body.lines[0]).toMatchObject({ kind: 'cancelled_session', quantity: 3 });
 
     // a family paying by the session is never credited this way (its cancelled session was never charged)
     const familyEntries = await t.db.query(`SELECT count(*)::int AS n FROM billing_ledger WHERE registration_id = $1 AND unit LIKE 'cancelled:%'`, [family.id]);
@@ -152,7 +158,7 @@ describe('credits for cancelled sessions', () => {
 
     // one of the places withdrawn, backdated to the census: its credit is the price less what was already
     // credited for the cancelled session, so the commissioner is never credited more than it paid
-    const withdrawn = await f.withdraw(first.id, { reason: 'Never attended', effectiveOn: '2025-04-20' });
+    const withdrawn = await f.withdraw(first.id as string, { reason: 'Never attended', effectiveOn: '2025-04-20' });
     expect(withdrawn.status).toBe(200);
     await runQuarter(t, '2025-Q2');
     const all = await creditsTo(s.commissioner.id);
@@ -164,6 +170,28 @@ describe('credits for cancelled sessions', () => {
     // and a re-run changes nothing
     await runQuarter(t, '2025-Q2');
     expect(await creditsTo(s.commissioner.id)).toHaveLength(2);
+  });
+
+  it('a session cancelled before the place is billed: credited by the run that invoices the place, against that invoice', async () => {
+    // the term starts in Q1 with one session, its census is in Q2: the place is billed by a Q2 run
+    const s = await scenario({ name: 'Spring 2024 (early)', startsOn: '2024-03-01', endsOn: '2024-05-31', censusDate: '2024-04-10' }, ['2024-03-09', '2024-04-13', '2024-04-20'], {
+      pricePerTermPence: 3000,
+    });
+    await s.place('2024-03-01');
+    await cancel(s.sessions['2024-03-09']);
+    await runQuarter(t, '2024-Q1');
+    expect((await allDocuments(t)).filter((d) => d.recipient.commissionerId === s.commissioner.id)).toHaveLength(0);
+    await runQuarter(t, '2024-Q2');
+    const docs = (await allDocuments(t)).filter((d) => d.recipient.commissionerId === s.commissioner.id);
+    expect(docs.map((d) => d.kind).sort()).toEqual(['credit_note', 'invoice']);
+    const invoice = docs.find((d) => d.kind === 'invoice')!;
+    const cn = docs.find((d) => d.kind === 'credit_note')!;
+    expect(cn.lines[0]).toMatchObject({ kind: 'cancelled_session', quantity: 1, amountPence: 1000 });
+    const entry = await t.db.query(`SELECT reverses_document_id FROM billing_ledger WHERE unit = 'cancelled:' || $1::text`, [s.sessions['2024-03-09']]);
+    expect(entry.rows).toEqual([{ reverses_document_id: invoice.id }]);
+    await runQuarter(t, '2024-Q2');
+    await runQuarter(t, '2024-Q1');
+    expect((await allDocuments(t)).filter((d) => d.recipient.commissionerId === s.commissioner.id)).toHaveLength(2);
   });
 
   it('the ledger key refuses a second credit of the same place and session', async () => {
@@ -218,13 +246,13 @@ describe('credits for cancelled sessions', () => {
   });
 
   it('place_cancellation_shares splits a price exactly, earliest sessions a penny more (property)', async () => {
-    const s = await scenario({ name: 'Shares 2024', startsOn: '2024-01-08', endsOn: '2024-03-28', censusDate: '2024-01-20' }, [], { pricePerTermPence: 1 });
+    const s = await scenario({ name: 'Shares 2023', startsOn: '2023-01-08', endsOn: '2023-03-28', censusDate: '2023-01-20' }, [], { pricePerTermPence: 1 });
     const ids: string[] = [];
-    for (let i = 0; i < 9; i++) ids.push((await f.session(s.programme.id, { date: `2024-02-${String(i + 1).padStart(2, '0')}` })).id);
+    for (let i = 0; i < 9; i++) ids.push((await f.session(s.programme.id, { date: `2023-02-${String(i + 1).padStart(2, '0')}` })).id);
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 1_000_000 }), async (price) => {
         const { rows } = await t.db.query(
-          `SELECT share_pence FROM place_cancellation_shares($1, $2, '2024-01-10', false, $3) ORDER BY session_date`,
+          `SELECT share_pence FROM place_cancellation_shares($1, $2, '2023-01-10', false, $3) ORDER BY session_date`,
           [s.programme.id, s.term.id, price],
         );
         const shares = rows.map((r: Json) => r.share_pence as number);

@@ -93,7 +93,8 @@ describe('billing properties', () => {
       `SELECT r.id, r.billing, r.price_pence, r.committed_pence, x.billable, coalesce(l.billed, 0) AS billed
          FROM registrations r
         CROSS JOIN LATERAL (SELECT place_billable_pence(r.billing, r.programme_id, r.term_id, r.registered_on,
-                                                        r.withdrawal_effective_on, r.price_pence) AS billable) x
+                                                        r.withdrawal_effective_on, r.price_pence)
+                                   - place_cancellation_credit_pence(r.id, 'infinity') AS billable) x
          LEFT JOIN LATERAL (SELECT sum(change * amount_pence)::int AS billed FROM billing_ledger WHERE registration_id = r.id) l ON true
         WHERE r.term_id = $1 AND (coalesce(l.billed, 0) <> x.billable OR r.committed_pence <> x.billable)`,
       [termId],

@@ -214,11 +214,15 @@ export const BillingLedgerRepository = {
   /**
    * The commissioner's credits for cancelled sessions a run of a quarter owes (API.md "Session
    * cancellation"): one unit (registration, 'cancelled:<session>') per place billed per term to a
-   * commissioner (its 'place' unit has billed more than nothing) and per cancelled session, not a make-up,
-   * that the place's price covered (place_cancellation_shares), never credited yet. Its should is minus
-   * the session's share of the place's price; it reverses the place's latest invoice (and takes its PO).
-   * Which run owes it, by the contract's `cancelled_sessions`:
-   *   credit   a run of the quarter containing the session, made on or after its date (the range);
+   * commissioner — still billable (place_billable), and billed (its 'place' unit has billed more than
+   * nothing) or invoiced by this very run (its billing date is in the range) — and per cancelled session,
+   * not a make-up, that the place's price covered (place_cancellation_shares), never credited yet. Its
+   * should is minus the session's share of the place's price; it reverses the place's latest invoice and
+   * takes its PO (for a place invoiced by this run, issueDocuments points it at that invoice). Which run
+   * owes it, by the contract's `cancelled_sessions`:
+   *   credit   a run of the quarter containing the later of the session's date and the place's billing
+   *            date (census, or a late joiner's day), made on or after it (the range): so the place is
+   *            always billed by then or by the same run;
    *   make_up  only while no scheduled make-up replaces it, and only once the term is over: a run of the
    *            quarter containing the term's last day, made after that day.
    */
@@ -235,15 +239,17 @@ export const BillingLedgerRepository = {
          JOIN registrations r ON r.programme_id = s.programme_id AND r.term_id = s.term_id
          JOIN contracts c ON c.id = r.contract_id
          ${PAYER_JOINS}
-         JOIN LATERAL (
-           SELECT ${BILLED_COLUMNS} FROM billing_ledger l WHERE l.registration_id = r.id AND l.unit = 'place') l ON l.billed_net > 0
+         CROSS JOIN LATERAL (
+           SELECT ${BILLED_COLUMNS} FROM billing_ledger l WHERE l.registration_id = r.id AND l.unit = 'place') l
          LEFT JOIN documents d ON d.id = l.last_invoice_id
          CROSS JOIN LATERAL place_cancellation_shares(r.programme_id, r.term_id, r.registered_on, r.registered_on > t.census_date, r.price_pence) sh
         WHERE s.status = 'cancelled' AND s.replaces_session_id IS NULL
           AND r.billing = 'place' AND r.registered_on IS NOT NULL AND b.type = 'managed'
           AND sh.session_id = s.id AND sh.share_pence > 0
+          AND place_billable(r.registered_on, r.withdrawal_effective_on, t.census_date)
+          AND (l.billed_net > 0 OR GREATEST(r.registered_on, t.census_date) BETWEEN ${from}::date AND ${to}::date)
           AND CASE c.cancelled_sessions
-                WHEN 'credit' THEN s.date BETWEEN ${from}::date AND ${to}::date
+                WHEN 'credit' THEN GREATEST(s.date, r.registered_on, t.census_date) BETWEEN ${from}::date AND ${to}::date
                 ELSE t.ends_on < ${runOn}::date AND t.ends_on BETWEEN ${from}::date AND ${to}::date
                      AND NOT EXISTS (SELECT 1 FROM sessions m WHERE m.replaces_session_id = s.id AND m.status = 'scheduled')
               END

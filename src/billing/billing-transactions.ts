@@ -81,6 +81,11 @@ export async function issueDocuments(
   const issued = documents.map((d) => ({ id: idOf.get(numbers.get(d)!)!, number: numbers.get(d)!, kind: d.kind, totalPence: d.totalPence }));
   await insertLines(sql, documents.map((document, i) => ({ id: issued[i].id, document })));
 
+  // a cancelled session's credit for a place this very batch invoices reverses that invoice
+  const placeInvoice = new Map<string, string>();
+  documents.forEach((d, i) =>
+    d.lines.forEach((l) => l.entries.forEach((e) => e.unit === 'place' && e.change === 1 && placeInvoice.set(e.registrationId, issued[i].id))),
+  );
   await BillingLedgerRepository.insertEntries(
     sql,
     documents.flatMap((d, i) =>
@@ -100,7 +105,7 @@ export async function issueDocuments(
           sessionDate: e.sessionDate,
           amountPence: e.amountPence,
           vatPence: e.vatPence,
-          reversesDocumentId: e.reversesDocumentId,
+          reversesDocumentId: e.reversesDocumentId ?? (e.change === -1 ? (placeInvoice.get(e.registrationId) ?? null) : null),
         })),
       ),
     ),

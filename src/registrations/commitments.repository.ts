@@ -15,7 +15,8 @@ export interface Settlement {
 
 /*
  * Rule 12: at a term's end a place's commitment becomes exactly what it has been or will be billed
- * (place_billable_pence, the definition billing uses). Set-based, in the caller's transaction, under one
+ * (place_billable_pence, the definition billing uses, less what its cancelled sessions are credited to
+ * the commissioner: place_cancellation_credit_pence). Set-based, in the caller's transaction, under one
  * advisory lock (two settlements at once: the second waits, then finds nothing left to do), taking rows
  * in the lock order of migrations/1764320000000: participants (KEY SHARE), then their registrations,
  * then their budgets.
@@ -26,14 +27,16 @@ export const CommitmentsRepository = {
     const due = statement`FROM registrations r JOIN terms t ON t.id = r.term_id
                 WHERE t.ends_on < ${bind(today)}::date AND r.registered_on IS NOT NULL
                   AND r.committed_pence <> place_billable_pence(r.billing, r.programme_id, r.term_id, r.registered_on,
-                                                                r.withdrawal_effective_on, r.price_pence)`;
+                                                                r.withdrawal_effective_on, r.price_pence)
+                                           - place_cancellation_credit_pence(r.id, ${bind(today)}::date)`;
     // 3a
     await execute(sql, statement`SELECT p.id FROM participants p WHERE p.id IN (SELECT r.participant_id ${due}) ORDER BY p.id FOR KEY SHARE`);
     // 3b: each registration locked, its target read from the locked row
     const targets = await rows<{ id: string; budget_id: string; old: number; target: number }>(
       sql,
       statement`SELECT r.id, r.budget_id, r.committed_pence AS old,
-                       place_billable_pence(r.billing, r.programme_id, r.term_id, r.registered_on, r.withdrawal_effective_on, r.price_pence) AS target
+                       place_billable_pence(r.billing, r.programme_id, r.term_id, r.registered_on, r.withdrawal_effective_on, r.price_pence)
+                       - place_cancellation_credit_pence(r.id, ${bind(today)}::date) AS target
                   ${due}
                  ORDER BY r.id FOR NO KEY UPDATE OF r`,
     );
