@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import pg from 'pg';
+import { CommitmentSettlementService } from '../src/billing/commitment-settlement.service.js';
 import { executeBillingRun } from '../src/billing/billing-transactions.js';
 import { todayInLondon } from '../src/common/london-calendar.js';
 import type { Queryable } from '../src/database/sql.js';
@@ -125,6 +126,15 @@ describe('credits for cancelled sessions', () => {
     await runQuarter(t, '2025-Q1');
     expect((await allDocuments(t)).length).toBe(before);
     expect(await cancelledEntries(s.sessions['2025-02-01'])).toBe(3);
+
+    // at the term's end (28 March 2025, past) a place stays committed for what it is billed in the end
+    await t.app.get(CommitmentSettlementService).settle();
+    const committed = await t.db.query(`SELECT id, committed_pence FROM registrations WHERE id = ANY($1::uuid[])`, [[...census.map((c) => c.id), late.id]]);
+    expect(Object.fromEntries(committed.rows.map((r: Json) => [r.id, r.committed_pence]))).toEqual({
+      [census[0].id as string]: 10000 - 1667,
+      [census[1].id as string]: 10000 - 1667,
+      [late.id as string]: 5000 - 1667,
+    });
 
     // the finance export carries the credit note like any other, one row per place
     const exported = await t.api().post('/api/v1/finance-exports').set(bearer(t.adminToken)).send({});
