@@ -18,8 +18,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *                              for a place counted at the census, every session of the programme-term that
  *                              is not a make-up (scheduled or cancelled: the price per term was fixed for
  *                              them all); for a late joiner, those dated on or after the day it took its
- *                              place and not already cancelled before that day (its pro-rata price counted
- *                              the scheduled sessions left).
+ *                              place and not already cancelled when its price was fixed (its pro-rata price
+ *                              counted the scheduled sessions left then).
+ *   place_priced_at            when a place's price was fixed: when the registration was written (its
+ *                              registered_on may be backdated), or for a place promoted from the waitlist
+ *                              the start of the (London) day it was promoted, whichever is later.
  *   place_cancellation_credit_pence  what a registration's cancelled sessions are owed in credit as of a day
  *                              (the sum of those shares for a commissioner's billable place: every cancelled
  *                              session under "credit"; under "make_up", once the term has ended, those no
@@ -74,7 +77,14 @@ export class CancelledSessionCredits1764470000000 implements MigrationInterface 
       $$ LANGUAGE plpgsql
     `);
     await db.query(`
-      CREATE FUNCTION place_cancellation_shares(p_programme uuid, p_term uuid, p_registered_on date, p_late_joiner boolean, p_price integer)
+      CREATE FUNCTION place_priced_at(p_created_at timestamptz, p_registered_on date)
+      RETURNS timestamptz LANGUAGE sql IMMUTABLE AS $$
+        SELECT GREATEST(p_created_at, p_registered_on::timestamp AT TIME ZONE 'Europe/London')
+      $$
+    `);
+    await db.query(`
+      CREATE FUNCTION place_cancellation_shares(p_programme uuid, p_term uuid, p_registered_on date, p_late_joiner boolean, p_price integer,
+                                                p_priced_at timestamptz)
       RETURNS TABLE (session_id uuid, session_date date, share_pence integer) LANGUAGE sql STABLE AS $$
         SELECT s.id, s.date,
                (p_price / count(*) OVER ()
@@ -83,7 +93,7 @@ export class CancelledSessionCredits1764470000000 implements MigrationInterface 
          WHERE s.programme_id = p_programme AND s.term_id = p_term AND s.replaces_session_id IS NULL
            AND (NOT p_late_joiner
                 OR (s.date >= p_registered_on
-                    AND (s.status = 'scheduled' OR coalesce((s.cancelled_at AT TIME ZONE 'Europe/London')::date, '-infinity'::date) >= p_registered_on)))
+                    AND (s.status = 'scheduled' OR s.cancelled_at > p_priced_at)))
       $$
     `);
     await db.query(`
@@ -94,7 +104,8 @@ export class CancelledSessionCredits1764470000000 implements MigrationInterface 
           JOIN terms t ON t.id = r.term_id
           JOIN contracts c ON c.id = r.contract_id
           JOIN personal_budgets b ON b.id = r.budget_id
-          CROSS JOIN LATERAL place_cancellation_shares(r.programme_id, r.term_id, r.registered_on, r.registered_on > t.census_date, r.price_pence) sh
+          CROSS JOIN LATERAL place_cancellation_shares(r.programme_id, r.term_id, r.registered_on, r.registered_on > t.census_date, r.price_pence,
+                                                       place_priced_at(r.created_at, r.registered_on)) sh
           JOIN sessions s ON s.id = sh.session_id
          WHERE r.id = p_registration AND r.billing = 'place' AND b.type = 'managed'
            AND place_billable(r.registered_on, r.withdrawal_effective_on, t.census_date)
@@ -107,7 +118,8 @@ export class CancelledSessionCredits1764470000000 implements MigrationInterface 
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`DROP FUNCTION place_cancellation_credit_pence(uuid, date)`);
-    await db.query(`DROP FUNCTION place_cancellation_shares(uuid, uuid, date, boolean, integer)`);
+    await db.query(`DROP FUNCTION place_cancellation_shares(uuid, uuid, date, boolean, integer, timestamptz)`);
+    await db.query(`DROP FUNCTION place_priced_at(timestamptz, date)`);
     await db.query(`DELETE FROM billing_ledger WHERE unit LIKE 'cancelled:%'`);
     await db.query(`
       CREATE OR REPLACE FUNCTION document_lines_check_ledger() RETURNS trigger AS $$

@@ -262,7 +262,7 @@ describe('credits for cancelled sessions', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 1_000_000 }), async (price) => {
         const { rows } = await t.db.query(
-          `SELECT share_pence FROM place_cancellation_shares($1, $2, '2023-01-10', false, $3) ORDER BY session_date`,
+          `SELECT share_pence FROM place_cancellation_shares($1, $2, '2023-01-10', false, $3, now()) ORDER BY session_date`,
           [s.programme.id, s.term.id, price],
         );
         const shares = rows.map((r: Json) => r.share_pence as number);

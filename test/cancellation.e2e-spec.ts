@@ -106,8 +106,12 @@ describe('session cancellation', () => {
       expect(invoice.lines).toHaveLength(1);
       expect(invoice.lines[0]).toMatchObject({ quantity: 4, periodStart: '2025-10-04', periodEnd: '2025-11-01', amountPence: 40000 });
     }
-    const charged = await t.db.query(`SELECT count(*)::int AS n FROM billing_ledger WHERE session_id = $1`, [sessions['2025-10-18'].id]);
+    const charged = await t.db.query(`SELECT count(*)::int AS n FROM billing_ledger WHERE session_id = $1 AND unit = $1::text`, [sessions['2025-10-18'].id]);
     expect(charged.rows[0].n).toBe(0);
+    // the council is credited the session (contract "credit") for the place it covered, by the run that
+    // invoices it; not for the late joiner, whose price already left it out (priced after the cancellation)
+    const credited = await t.db.query(`SELECT registration_id FROM billing_ledger WHERE unit = 'cancelled:' || $1::text`, [sessions['2025-10-18'].id]);
+    expect(credited.rows).toHaveLength(1);
   });
 
   it('a cancellation racing attendance writes: no attendance is ever recorded after the cancellation', async () => {

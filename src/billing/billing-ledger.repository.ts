@@ -242,7 +242,8 @@ export const BillingLedgerRepository = {
          CROSS JOIN LATERAL (
            SELECT ${BILLED_COLUMNS} FROM billing_ledger l WHERE l.registration_id = r.id AND l.unit = 'place') l
          LEFT JOIN documents d ON d.id = l.last_invoice_id
-         CROSS JOIN LATERAL place_cancellation_shares(r.programme_id, r.term_id, r.registered_on, r.registered_on > t.census_date, r.price_pence) sh
+         CROSS JOIN LATERAL place_cancellation_shares(r.programme_id, r.term_id, r.registered_on, r.registered_on > t.census_date, r.price_pence,
+                                                      place_priced_at(r.created_at, r.registered_on)) sh
         WHERE s.status = 'cancelled' AND s.replaces_session_id IS NULL
           AND r.billing = 'place' AND r.registered_on IS NOT NULL AND b.type = 'managed'
           AND sh.session_id = s.id AND sh.share_pence > 0

@@ -3,6 +3,7 @@ import {
   type BillingFacts,
   type BillingUnit,
   billingChanges,
+  CANCELLED_SESSIONS_REASON,
   creditNoteFor,
   planBilling,
   SESSIONS_CREDIT_REASON,
@@ -392,5 +393,49 @@ describe('the VAT wording of a document', () => {
     expect(EXEMPT_VAT_STATEMENT).toBe('Exempt from VAT: welfare services supplied by a charity (VATA 1994 Schedule 9 Group 7)');
     expect(vatStatements({ lines: [{ vatTreatment: 'exempt' }] } as never)).toEqual([EXEMPT_VAT_STATEMENT]);
     expect(vatStatements({ lines: [{ vatTreatment: 'standard' }] } as never)).toEqual([]);
+  });
+});
+
+describe('credits for cancelled sessions (unit kind cancelled_session)', () => {
+  const cancelled = (place: BillingUnit, session: string, date: string, share: number, lastInvoiceId: string | null = 'inv-1'): BillingUnit => ({
+    ...place,
+    unit: `cancelled:${session}`,
+    kind: 'cancelled_session',
+    sessionId: session,
+    sessionDate: date,
+    shouldPence: -share,
+    billed: { version: 0, netPence: 0, vatPence: 0, lastInvoiceId, poNumber: 'PO-ESSEX-OLD' },
+  });
+
+  it('a credit note of the shares, on a line of its own kind, VAT per entry, reversing the place invoice under its PO', () => {
+    const a = reg({ contractId: 'k-essex', commissionerId: 'essex' });
+    const b = reg({ contractId: 'k-essex', commissionerId: 'essex' });
+    const docs = planBilling(facts([cancelled(a, 's1', '2026-10-17', 1667), cancelled(b, 's1', '2026-10-17', 1667), cancelled(a, 's2', '2026-10-24', 1666)]));
+    expect(docs).toHaveLength(1);
+    const [cn] = docs;
+    expect(cn).toMatchObject({ kind: 'credit_note', poNumber: 'PO-ESSEX-OLD', creditedDocumentId: 'inv-1', reason: CANCELLED_SESSIONS_REASON });
+    expect(cn.lines).toHaveLength(1);
+    expect(cn.lines[0]).toMatchObject({
+      kind: 'cancelled_session',
+      quantity: 3,
+      amountPence: 1667 + 1667 + 1666,
+      unitPence: 1666,
+      vatPence: vatPerUnit(1667, 2000) * 2 + vatPerUnit(1666, 2000),
+      periodStart: '2026-10-17',
+      periodEnd: '2026-10-24',
+    });
+    expect(cn.lines[0].budgetReferences).toEqual([a.budgetReference, b.budgetReference]);
+    expect(cn.lines[0].entries.every((e) => e.change === -1 && e.version === 1 && e.reversesDocumentId === 'inv-1')).toBe(true);
+    expect(cn.totalPence).toBe(cn.netPence + cn.vatPence);
+  });
+
+  it('beside a backdated withdrawal on one credit note: two lines, both reasons', () => {
+    const withdrawn = reg({ counted: false, billed: invoiced('inv-1') });
+    const other = reg();
+    const docs = planBilling(facts([withdrawn, cancelled(other, 's1', '2026-10-17', 4500)]));
+    const credits = docs.filter((d) => d.kind === 'credit_note');
+    expect(credits).toHaveLength(1);
+    expect(credits[0].lines.map((l) => l.kind)).toEqual(['census', 'cancelled_session']);
+    expect(credits[0].reason).toContain(CANCELLED_SESSIONS_REASON);
   });
 });
