@@ -23,10 +23,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   place_priced_at            when a place's price was fixed: when the registration was written (its
  *                              registered_on may be backdated), or for a place promoted from the waitlist
  *                              the start of the (London) day it was promoted, whichever is later.
- *   place_cancellation_credit_pence  what a registration's cancelled sessions are owed in credit as of a day
- *                              (the sum of those shares for a commissioner's billable place: every cancelled
- *                              session under "credit"; under "make_up", once the term has ended, those no
- *                              scheduled make-up replaces). The term-end settlement (rule 12) commits
+ *   place_cancellation_credit_pence  what a registration's cancelled sessions are credited, as of a day: for a
+ *                              commissioner's billable place, the credits issued (fixed when issued) and the
+ *                              shares of those owed and not yet issued (every cancelled session under
+ *                              "credit"; under "make_up", once the term has ended, those no scheduled make-up
+ *                              replaces); 0 for any other place. The term-end settlement (rule 12) commits
  *                              place_billable_pence less this: what the place is, in the end, billed.
  */
 export class CancelledSessionCredits1764470000000 implements MigrationInterface {
@@ -99,19 +100,22 @@ export class CancelledSessionCredits1764470000000 implements MigrationInterface 
     await db.query(`
       CREATE FUNCTION place_cancellation_credit_pence(p_registration uuid, p_on date)
       RETURNS integer LANGUAGE sql STABLE AS $$
-        SELECT coalesce(sum(sh.share_pence), 0)::integer
+        SELECT CASE WHEN r.billing = 'place' AND b.type = 'managed' AND place_billable(r.registered_on, r.withdrawal_effective_on, t.census_date)
+                    THEN (SELECT coalesce(sum(x.amount_pence), 0) FROM billing_ledger x WHERE x.registration_id = r.id AND x.unit LIKE 'cancelled:%')
+                       + (SELECT coalesce(sum(sh.share_pence), 0)
+                            FROM place_cancellation_shares(r.programme_id, r.term_id, r.registered_on, r.registered_on > t.census_date, r.price_pence,
+                                                           place_priced_at(r.created_at, r.registered_on)) sh
+                            JOIN sessions s ON s.id = sh.session_id
+                           WHERE s.status = 'cancelled'
+                             AND NOT EXISTS (SELECT 1 FROM billing_ledger x WHERE x.registration_id = r.id AND x.unit = 'cancelled:' || s.id)
+                             AND (c.cancelled_sessions = 'credit'
+                                  OR (t.ends_on < p_on AND NOT EXISTS (SELECT 1 FROM sessions m WHERE m.replaces_session_id = s.id AND m.status = 'scheduled'))))
+                    ELSE 0 END::integer
           FROM registrations r
           JOIN terms t ON t.id = r.term_id
           JOIN contracts c ON c.id = r.contract_id
           JOIN personal_budgets b ON b.id = r.budget_id
-          CROSS JOIN LATERAL place_cancellation_shares(r.programme_id, r.term_id, r.registered_on, r.registered_on > t.census_date, r.price_pence,
-                                                       place_priced_at(r.created_at, r.registered_on)) sh
-          JOIN sessions s ON s.id = sh.session_id
-         WHERE r.id = p_registration AND r.billing = 'place' AND b.type = 'managed'
-           AND place_billable(r.registered_on, r.withdrawal_effective_on, t.census_date)
-           AND s.status = 'cancelled'
-           AND (c.cancelled_sessions = 'credit'
-                OR (t.ends_on < p_on AND NOT EXISTS (SELECT 1 FROM sessions m WHERE m.replaces_session_id = s.id AND m.status = 'scheduled')))
+         WHERE r.id = p_registration
       $$
     `);
   }

@@ -397,14 +397,14 @@ describe('the VAT wording of a document', () => {
 });
 
 describe('credits for cancelled sessions (unit kind cancelled_session)', () => {
-  const cancelled = (place: BillingUnit, session: string, date: string, share: number, lastInvoiceId: string | null = 'inv-1'): BillingUnit => ({
+  const cancelled = (place: BillingUnit, session: string, date: string, share: number, poNumber = 'PO-ESSEX-OLD'): BillingUnit => ({
     ...place,
     unit: `cancelled:${session}`,
     kind: 'cancelled_session',
     sessionId: session,
     sessionDate: date,
     shouldPence: -share,
-    billed: { version: 0, netPence: 0, vatPence: 0, lastInvoiceId, poNumber: 'PO-ESSEX-OLD' },
+    billed: { version: 0, netPence: 0, vatPence: 0, lastInvoiceId: 'inv-1', poNumber },
   });
 
   it('a credit note of the shares, on a line of its own kind, VAT per entry, reversing the place invoice under its PO', () => {
@@ -432,7 +432,7 @@ describe('credits for cancelled sessions (unit kind cancelled_session)', () => {
   it('beside a backdated withdrawal on one credit note: two lines, both reasons', () => {
     const withdrawn = reg({ counted: false, billed: invoiced('inv-1') });
     const other = reg();
-    const docs = planBilling(facts([withdrawn, cancelled(other, 's1', '2026-10-17', 4500)]));
+    const docs = planBilling(facts([withdrawn, cancelled(other, 's1', '2026-10-17', 4500, 'PO-CAMBS')]));
     const credits = docs.filter((d) => d.kind === 'credit_note');
     expect(credits).toHaveLength(1);
     expect(credits[0].lines.map((l) => l.kind)).toEqual(['census', 'cancelled_session']);
