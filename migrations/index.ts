@@ -9,6 +9,7 @@ import { PricesPeriodsAndBillingUnits1764400000000 } from './1764400000000-Price
 import { PaymentsAndRemittances1764410000000 } from './1764410000000-PaymentsAndRemittances.js';
 import { TermCorrections1764420000000 } from './1764420000000-TermCorrections.js';
 import { SearchAndPromotedOnWithdrawal1764430000000 } from './1764430000000-SearchAndPromotedOnWithdrawal.js';
+import { Referrals1764460000000 } from './1764460000000-Referrals.js';
 import { TokenChangeNotices1764512120000 } from './1764512120000-TokenChangeNotices.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   PaymentsAndRemittances1764410000000,
   TermCorrections1764420000000,
   SearchAndPromotedOnWithdrawal1764430000000,
+  Referrals1764460000000,
   TokenChangeNotices1764512120000,
 ];

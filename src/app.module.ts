@@ -21,6 +21,7 @@ import { ParticipantsModule } from './participants/participants.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
 import { QueueBoardModule } from './queue-board/queue-board.module.js';
 import { QueueModule } from './queue/queue.module.js';
+import { ReferralsModule } from './referrals/referrals.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RegistrationsModule } from './registrations/registrations.module.js';
 import { RemittancesModule } from './remittances/remittances.module.js';
@@ -53,6 +54,7 @@ const FEATURE_MODULES = [
   RemittancesModule,
   StatementsModule,
   FinanceExportsModule,
+  ReferralsModule,
 ];
 
 /** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */

@@ -114,6 +114,11 @@ const ROUTES: RouteRule[] = [
   { method: 'get',    path: '/api/v1/finance-exports',              allowed: ['finance'] },
   { method: 'get',    path: '/api/v1/finance-exports/:id',          allowed: ['finance'] },
   { method: 'get',    path: '/api/v1/finance-exports/:id/file',     allowed: ['finance'] },
+  // referrals, outcomes and monitoring returns (API.md 1.1)
+  { method: 'post',   path: '/api/v1/referrals',                    allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/referrals',                    allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/referrals/:id',                allowed: ['coordinator'] },
+  { method: 'post',   path: '/api/v1/referrals/:id/decision',       allowed: ['coordinator'] },
 ];
 
 /** Open to everyone, token or not. */
