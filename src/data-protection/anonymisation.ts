@@ -39,6 +39,11 @@ export const ERASURE_PLAN = {
     needs: 'null',
     medical_notes: 'null',
     photo_consent: 'false',
+    // equality monitoring (migration 1764460000001)
+    gender: 'null',
+    ethnicity: 'null',
+    disability_categories: 'null',
+    postcode_district: 'null',
   },
   personal_budgets: { holder_name: 'placeholder-if-present', holder_email: 'placeholder-if-present', holder_address: 'null' },
   case_notes: { reported_author_name: 'null' },
@@ -46,6 +51,13 @@ export const ERASURE_PLAN = {
   attendance: { note: 'null' },
   // why a registration was withdrawn is free text about the child ("hospital admission")
   registrations: { withdrawal_reason: 'placeholder-if-present' },
+  // who a referral named before the participant existed, and what was said about them
+  referrals: {
+    child_first_name: 'placeholder-if-present',
+    child_last_name: 'placeholder-if-present',
+    notes: 'placeholder-if-present',
+    reason: 'placeholder-if-present',
+  },
 } as const satisfies Record<string, Record<string, Erasure>>;
 
 /** The reason given to a waitlisted registration withdrawn by erasure (written also by migration 1764320000000). */

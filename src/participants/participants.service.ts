@@ -11,6 +11,7 @@ import { invalidField, notFound, ruleBroken, ruleBrokenOn } from '../common/prob
 import { type CouncilId, ParticipantCouncilIdsRepository } from './participant-council-ids.repository.js';
 import { CreateParticipantDto, ParticipantQuery, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
 import { mayReadMedicalNotes } from './medical-notes.js';
+import { EQUALITY_FIELDS, hasEqualityData } from './equality-monitoring.js';
 import { Participant } from './participant.entity.js';
 
 /** Rule 9: showing or changing medical notes leaves an audit event about the participant. */
@@ -21,6 +22,11 @@ const medicalNotesEvent = (action: AuditAction, participantId: string): AuditEnt
   participantId,
   detail: 'medical-notes',
 });
+
+/** Equality monitoring is special category data too: shown or changed, it leaves its own audit event. */
+const equalityEvent = (action: AuditAction, participantId: string): AuditEntry => ({ ...medicalNotesEvent(action, participantId), detail: 'equality-monitoring' });
+const equalityShown = (r: ParticipantResponse) => hasEqualityData(r);
+const equalityChanged = (dto: object) => EQUALITY_FIELDS.some((k) => (dto as Record<string, unknown>)[k] !== undefined);
 
 /**
  * The filters of GET /participants. `q` is a case-insensitive prefix of "first last" (so of the first
@@ -66,6 +72,7 @@ export class ParticipantsService {
       const saved = await em.save(em.create(Participant, { emergencyContacts: [], photoConsent: false, ...fields }));
       if (councilIds) await this.saveCouncilIds(em, saved.id, councilIds);
       if (dto.medicalNotes != null) await this.audit.record(em, actor, [medicalNotesEvent('create', saved.id)]);
+      if (hasEqualityData(dto)) await this.audit.record(em, actor, [equalityEvent('create', saved.id)]);
       return this.respond(em, await this.find(saved.id, em), mayReadMedicalNotes(actor.principal));
     });
   }
@@ -76,13 +83,17 @@ export class ParticipantsService {
     const councilIds = await ParticipantCouncilIdsRepository.of(this.dataSource.manager, entities.items.map((p) => p.id));
     const result = { ...entities, items: entities.items.map((p) => ParticipantResponse.of(p, withMedical, councilIds.get(p.id))) };
     const shown = result.items.filter((p) => p.medicalNotes != null);
-    await this.audit.record(this.dataSource.manager, actor, shown.map((p) => medicalNotesEvent('read', p.id)));
+    await this.audit.record(this.dataSource.manager, actor, [
+      ...shown.map((p) => medicalNotesEvent('read', p.id)),
+      ...result.items.filter(equalityShown).map((p) => equalityEvent('read', p.id)),
+    ]);
     return result;
   }
 
   async get(id: string, actor: Actor): Promise<ParticipantResponse> {
     const response = await this.respond(this.dataSource.manager, await this.find(id), mayReadMedicalNotes(actor.principal));
     if (response.medicalNotes != null) await this.audit.record(this.dataSource.manager, actor, [medicalNotesEvent('read', id)]);
+    if (equalityShown(response)) await this.audit.record(this.dataSource.manager, actor, [equalityEvent('read', id)]);
     return response;
   }
 
@@ -100,6 +111,8 @@ export class ParticipantsService {
       const response = await this.respond(em, await this.find(id, em), mayReadMedicalNotes(actor.principal));
       if (dto.medicalNotes !== undefined) await this.audit.record(em, actor, [medicalNotesEvent('amend', id)]);
       else if (response.medicalNotes != null) await this.audit.record(em, actor, [medicalNotesEvent('read', id)]);
+      if (equalityChanged(dto)) await this.audit.record(em, actor, [equalityEvent('amend', id)]);
+      else if (equalityShown(response)) await this.audit.record(em, actor, [equalityEvent('read', id)]);
       return response;
     });
   }
