@@ -11,6 +11,7 @@ import { TermCorrections1764420000000 } from './1764420000000-TermCorrections.js
 import { SearchAndPromotedOnWithdrawal1764430000000 } from './1764430000000-SearchAndPromotedOnWithdrawal.js';
 import { Referrals1764460000000 } from './1764460000000-Referrals.js';
 import { EqualityMonitoring1764460000001 } from './1764460000001-EqualityMonitoring.js';
+import { Outcomes1764460000002 } from './1764460000002-Outcomes.js';
 import { TokenChangeNotices1764512120000 } from './1764512120000-TokenChangeNotices.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   SearchAndPromotedOnWithdrawal1764430000000,
   Referrals1764460000000,
   EqualityMonitoring1764460000001,
+  Outcomes1764460000002,
   TokenChangeNotices1764512120000,
 ];

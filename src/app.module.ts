@@ -17,6 +17,7 @@ import { FinanceExportsModule } from './finance-exports/finance-exports.module.j
 import { HeadcountsModule } from './headcounts/headcounts.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
+import { OutcomesModule } from './outcomes/outcomes.module.js';
 import { ParticipantsModule } from './participants/participants.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
 import { QueueBoardModule } from './queue-board/queue-board.module.js';
@@ -55,6 +56,7 @@ const FEATURE_MODULES = [
   StatementsModule,
   FinanceExportsModule,
   ReferralsModule,
+  OutcomesModule,
 ];
 
 /** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */

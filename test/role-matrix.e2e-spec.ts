@@ -119,6 +119,9 @@ const ROUTES: RouteRule[] = [
   { method: 'get',    path: '/api/v1/referrals',                    allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/referrals/:id',                allowed: ['coordinator'] },
   { method: 'post',   path: '/api/v1/referrals/:id/decision',       allowed: ['coordinator'] },
+  { method: 'post',   path: '/api/v1/participants/:id/outcomes',    allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/participants/:id/outcomes',    allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/outcomes',                     allowed: ['coordinator'] },
 ];
 
 /** Open to everyone, token or not. */

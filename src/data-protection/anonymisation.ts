@@ -58,6 +58,8 @@ export const ERASURE_PLAN = {
     notes: 'placeholder-if-present',
     reason: 'placeholder-if-present',
   },
+  // what an outcome says about the child (kind, level, status and dates stay: counted in monitoring returns)
+  outcomes: { description: 'placeholder-if-present' },
 } as const satisfies Record<string, Record<string, Erasure>>;
 
 /** The reason given to a waitlisted registration withdrawn by erasure (written also by migration 1764320000000). */

@@ -166,6 +166,7 @@ export class DataProtectionService {
     );
     await ParticipantCouncilIdsRepository.eraseOf(em, participantId);
     await em.query(`UPDATE referrals SET ${erasureSetClause('referrals')} WHERE participant_id = $1`, [participantId]);
+    await em.query(`UPDATE outcomes SET ${erasureSetClause('outcomes')} WHERE participant_id = $1`, [participantId]);
     const [, caseNotes] = await em.query(
       `UPDATE case_notes SET ${erasureSetClause('case_notes')} WHERE participant_id = $1`,
       [participantId],
