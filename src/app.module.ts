@@ -17,6 +17,7 @@ import { FinanceExportsModule } from './finance-exports/finance-exports.module.j
 import { HeadcountsModule } from './headcounts/headcounts.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
+import { MonitoringReturnsModule } from './monitoring-returns/monitoring-returns.module.js';
 import { OutcomesModule } from './outcomes/outcomes.module.js';
 import { ParticipantsModule } from './participants/participants.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
@@ -57,6 +58,7 @@ const FEATURE_MODULES = [
   FinanceExportsModule,
   ReferralsModule,
   OutcomesModule,
+  MonitoringReturnsModule,
 ];
 
 /** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */

@@ -122,6 +122,7 @@ const ROUTES: RouteRule[] = [
   { method: 'post',   path: '/api/v1/participants/:id/outcomes',    allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/participants/:id/outcomes',    allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/outcomes',                     allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/commissioners/:id/monitoring-return', allowed: ['coordinator', 'finance'] },
 ];
 
 /** Open to everyone, token or not. */

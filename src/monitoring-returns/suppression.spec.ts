@@ -121,7 +121,7 @@ describe('suppressTable: properties (fast-check)', () => {
 
   it('never shows a count from 1 to 4, and every number it shows is the true count', () => {
     fc.assert(
-      fc.property(table(4, 3), (cells) => {
+      fc.property(fc.oneof(table(3, 3), table(12, 1)), (cells) => {
         const t = suppressTable(cells);
         for (const s of shownValues(t)) expect(typeof s === 'number' ? s < 1 || s > 4 : true).toBe(true);
         cells.forEach((row, i) => row.forEach((v, j) => typeof t.cells[i][j] === 'number' && expect(t.cells[i][j]).toBe(v)));
@@ -158,7 +158,7 @@ describe('suppressTable: properties (fast-check)', () => {
         const found = solutions(t, bound);
         for (const k of withheld(t)) expect({ k, values: found.get(k)!.size > 1 }).toEqual({ k, values: true });
       }),
-      { numRuns: 150 },
+      { numRuns: 60 },
     );
   });
 });
