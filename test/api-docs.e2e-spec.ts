@@ -110,7 +110,7 @@ describe('API description', () => {
   });
 
   it('names the bearer token, the roles and the scopes each protected operation admits', () => {
-    for (const { name, path, op } of operations().filter((o) => o.path.startsWith('/api/v1/'))) {
+    for (const { name, op } of operations().filter((o) => o.path.startsWith('/api/v1/'))) {
       expect({ name, security: op.security }).toEqual({ name, security: [{ bearer: [] }] });
       expect({ name, forbidden: op.responses['403']?.description }).toEqual({ name, forbidden: expect.stringMatching(/(^|\n)Allowed roles: admin\b/) });
       expect({ name, unauthorized: op.responses['401']?.description }).toEqual({ name, unauthorized: expect.any(String) });

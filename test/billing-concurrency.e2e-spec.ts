@@ -5,16 +5,16 @@ import { executeBillingRun, issueDocuments, loadBillingFacts } from '../src/bill
 import { planBilling } from '../src/billing/billing-lines.js';
 import { firstGap } from '../src/billing/invoice-numbering.js';
 import { todayInLondon } from '../src/common/london-calendar.js';
-import type { Sql } from '../src/database/sql.js';
+import type { Queryable } from '../src/database/sql.js';
 import { allDocuments, billingWorld, type Json, runQuarter, series, sorted, waitForRun } from './support/billing.js';
 import { bearer, createTestApp, type TestApp } from './support/test-app.js';
 
-/** A transaction on its own connection, with the `Sql` shim the billing functions take. */
-async function inPgTransaction<T>(pool: pg.Pool, work: (sql: Sql) => Promise<T>): Promise<T> {
+/** A transaction on its own connection, with the `Queryable` shim the billing functions take. */
+async function inPgTransaction<T>(pool: pg.Pool, work: (sql: Queryable) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const result = await work({ query: (text: string, params?: unknown[]) => client.query(text, params).then((r) => r.rows) } as Sql);
+    const result = await work({ query: (text: string, params?: unknown[]) => client.query(text, params).then((r) => r.rows) } as Queryable);
     await client.query('COMMIT');
     return result;
   } catch (error) {
@@ -110,7 +110,7 @@ describe('billing under concurrency', () => {
     // both transactions read the ledger before either writes: they plan the same invoice
     const a = await pool.connect();
     const b = await pool.connect();
-    const shim = (client: pg.PoolClient): Sql => ({ query: (text: string, params?: unknown[]) => client.query(text, params).then((r) => r.rows) }) as Sql;
+    const shim = (client: pg.PoolClient): Queryable => ({ query: (text: string, params?: unknown[]) => client.query(text, params).then((r) => r.rows) }) as Queryable;
     try {
       await a.query('BEGIN');
       await b.query('BEGIN');

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { executeBillingRun } from '../src/billing/billing-transactions.js';
 import { CommitmentsRepository } from '../src/registrations/commitments.repository.js';
-import type { Sql } from '../src/database/sql.js';
+import type { Queryable } from '../src/database/sql.js';
 import { addDays } from './factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -38,11 +38,11 @@ describe('billing properties', () => {
 
   const q = (text: string, params: unknown[] = []) => pool.query(text, params).then((r) => r.rows);
 
-  async function inTransaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+  async function inTransaction<T>(work: (sql: Queryable) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await work({ query: (text: string, params?: unknown[]) => client.query(text, params).then((r) => r.rows) } as Sql);
+      const result = await work({ query: (text: string, params?: unknown[]) => client.query(text, params).then((r) => r.rows) } as Queryable);
       await client.query('COMMIT');
       return result;
     } catch (error) {

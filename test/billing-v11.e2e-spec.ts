@@ -53,7 +53,7 @@ describe('billing v1.1', () => {
   const registrationOf = (id: string) => get(`/registrations/${id}`);
 
   /** A programme with its own commissioner and contract; sessions on the given dates; a term given by the caller. */
-  async function offer(term: Json, sessions: string[], contract: Json = {}) {
+  async function offer(_term: Json, sessions: string[], contract: Json = {}) {
     const commissioner = await f.commissioner({ name: 'Suffolk County Council', invoiceEmail: 'ap@suffolk.example' });
     const programme = await f.programme();
     const k = await f.contract(commissioner.id, [programme.id], { startsOn: '2022-01-01', endsOn: '2030-12-31', pricePerTermPence: 45000, ...contract });

@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
 import { Participant } from '../src/participants/participant.entity.js';
-import { filterParticipants } from '../src/participants/participants.service.js';
+import { filterParticipants } from '../src/participants/participant.repository.js';
 import { Programme } from '../src/programmes/programme.entity.js';
-import { filterProgrammes } from '../src/programmes/programmes.service.js';
+import { filterProgrammes } from '../src/programmes/programme.repository.js';
 import { addDays, factories, londonToday, type TermDates } from './factories.js';
 import { allDocuments, billingWorld, type Json, runQuarter } from './support/billing.js';
 import { bearer, createTestApp, type TestApp } from './support/test-app.js';

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Attendance } from './attendance.entity.js';
 import { AttendanceController } from './attendance.controller.js';
 import { AttendanceService } from './attendance.service.js';
 
-@Module({ controllers: [AttendanceController], providers: [AttendanceService] })
+@Module({ imports: [TypeOrmModule.forFeature([Attendance])], controllers: [AttendanceController], providers: [AttendanceService] })
 export class AttendanceModule {}

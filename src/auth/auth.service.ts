@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { CredentialRepository } from './credential.repository.js';
 import { INTEGRATION_KEY_PREFIX, hashSecret } from './tokens.js';
 import type { Principal } from './principal.js';
 import { TokenCache } from './token-cache.js';
@@ -12,7 +12,7 @@ import { TokenCache } from './token-cache.js';
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly credentials: CredentialRepository,
     private readonly cache: TokenCache,
   ) {}
 
@@ -31,15 +31,7 @@ export class AuthService {
     this.cache.forgetAll();
   }
 
-  private async lookUp(token: string, hash: string): Promise<Principal | undefined> {
-    if (token.startsWith(INTEGRATION_KEY_PREFIX)) {
-      const [row] = await this.dataSource.query(
-        'SELECT id, name, scopes FROM integrations WHERE key_hash = $1 AND revoked_at IS NULL',
-        [hash],
-      );
-      return row ? { kind: 'integration', id: row.id, name: row.name, scopes: row.scopes } : undefined;
-    }
-    const [row] = await this.dataSource.query('SELECT id, name, role FROM users WHERE token_hash = $1', [hash]);
-    return row ? { kind: 'user', id: row.id, name: row.name, role: row.role } : undefined;
+  private lookUp(token: string, hash: string): Promise<Principal | undefined> {
+    return token.startsWith(INTEGRATION_KEY_PREFIX) ? this.credentials.integrationByKeyHash(hash) : this.credentials.userByTokenHash(hash);
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { AppConfig } from '../config/app-config.js';
+import { execute, onClient } from '../database/database.repository.js';
+import { raw, sql } from '../database/sql.js';
 import type { Principal } from './principal.js';
 
 /** The channel the users and integrations tables' triggers notify (migration TokenChangeNotices). */
@@ -104,7 +106,7 @@ export class TokenCache implements OnApplicationShutdown {
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${TOKEN_CHANNEL}`);
+      await execute(onClient(client), sql`LISTEN ${raw(TOKEN_CHANNEL)}`);
     } catch (error) {
       this.logger.debug({ error: (error as Error).message }, 'Could not listen for token changes; tokens are looked up on every request');
       this.lost(client);
@@ -125,7 +127,7 @@ export class TokenCache implements OnApplicationShutdown {
   /** A connection that does not answer within PING_TIMEOUT_MS may miss notices: off until it is back. */
   private check(client: pg.Client): void {
     const timeout = setTimeout(() => this.lost(client), PING_TIMEOUT_MS);
-    client.query('SELECT 1').then(
+    execute(onClient(client), sql`SELECT 1`).then(
       () => clearTimeout(timeout),
       () => {
         clearTimeout(timeout);

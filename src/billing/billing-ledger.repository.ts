@@ -1,5 +1,59 @@
-import type { Sql } from '../database/sql.js';
-import type { BillingUnit, UnitKind } from './billing-lines.js';
+import { execute, one, rows as rowsOf } from '../database/database.repository.js';
+import { bind, type Queryable, raw, sql as statement } from '../database/sql.js';
+import type { BillingUnit, CreditableLine, UnitKind } from './billing-lines.js';
+
+/** Namespace of the quarter advisory locks (any fixed number distinct from the migrations lock). */
+const QUARTER_LOCK_NAMESPACE = 74201;
+
+/** Serialises everything that writes a quarter's billing ledger (runs and full credits), until commit. */
+export async function lockQuarter(db: Queryable, quarter: string): Promise<void> {
+  await one(db, statement`SELECT pg_advisory_xact_lock(${QUARTER_LOCK_NAMESPACE}, hashtext(${quarter}))`);
+}
+
+/** The quarter's lock if nobody holds it (false: a run or a credit of the quarter is being written right now). */
+export async function tryLockQuarter(db: Queryable, quarter: string): Promise<boolean> {
+  const row = await one<{ locked: boolean }>(db, statement`SELECT pg_try_advisory_xact_lock(${QUARTER_LOCK_NAMESPACE}, hashtext(${quarter})) AS locked`);
+  return row?.locked === true;
+}
+
+/** An invoice's ledger entry that is still its unit's latest (what a full credit reverses), with its line. */
+export type OpenEntry = CreditableLine['open'][number] & { line: number };
+
+interface OpenEntryRow {
+  line: number;
+  registration_id: string;
+  version: number;
+  budget_reference: string;
+  unit: string;
+  session_id: string | null;
+  session_date: string | null;
+  council_id: string | null;
+  amount_pence: number;
+  vat_pence: number;
+}
+
+export async function openEntriesOf(db: Queryable, documentId: string): Promise<OpenEntry[]> {
+  const found = await rowsOf<OpenEntryRow>(
+    db,
+    statement`SELECT l.line, l.registration_id, l.version, l.budget_reference, l.unit, l.session_id, l.session_date::text AS session_date,
+                     l.council_id, l.amount_pence, l.vat_pence
+                FROM billing_ledger l
+               WHERE l.document_id = ${documentId} AND l.change = 1
+                 AND NOT EXISTS (SELECT 1 FROM billing_ledger n WHERE n.registration_id = l.registration_id AND n.unit = l.unit AND n.version > l.version)`,
+  );
+  return found.map((r) => ({
+    line: r.line,
+    registrationId: r.registration_id,
+    version: r.version,
+    budgetReference: r.budget_reference,
+    unit: r.unit,
+    sessionId: r.session_id,
+    sessionDate: r.session_date,
+    councilId: r.council_id,
+    amountPence: r.amount_pence,
+    vatPence: r.vat_pence,
+  }));
+}
 
 /** A unit row as the load query selects it. */
 interface UnitRow {
@@ -69,14 +123,14 @@ function toUnit(r: UnitRow): BillingUnit {
 }
 
 /** The cumulative state of a unit's ledger entries (its latest version, signed sums, its latest invoice). */
-const BILLED_COLUMNS = `max(l.version) AS billed_version, sum(l.change * l.amount_pence) AS billed_net, sum(l.change * l.vat_pence) AS billed_vat,
-       (array_agg(l.document_id ORDER BY l.version DESC) FILTER (WHERE l.change = 1))[1] AS last_invoice_id`;
+const BILLED_COLUMNS = raw(`max(l.version) AS billed_version, sum(l.change * l.amount_pence) AS billed_net, sum(l.change * l.vat_pence) AS billed_vat,
+       (array_agg(l.document_id ORDER BY l.version DESC) FILTER (WHERE l.change = 1))[1] AS last_invoice_id`);
 
 /** Who pays, and the snapshots a document keeps: joined to every unit. */
-const PAYER_COLUMNS = `r.programme_id, r.term_id, r.contract_id, b.commissioner_id, b.id AS budget_id, b.type AS budget_type,
-       b.reference AS budget_reference, ci.council_id, b.holder_name, b.holder_email, b.holder_address, r.po_number`;
-const PAYER_JOINS = `JOIN personal_budgets b ON b.id = r.budget_id
-  LEFT JOIN participant_council_ids ci ON ci.participant_id = r.participant_id AND ci.commissioner_id = b.commissioner_id`;
+const PAYER_COLUMNS = raw(`r.programme_id, r.term_id, r.contract_id, b.commissioner_id, b.id AS budget_id, b.type AS budget_type,
+       b.reference AS budget_reference, ci.council_id, b.holder_name, b.holder_email, b.holder_address, r.po_number`);
+const PAYER_JOINS = raw(`JOIN personal_budgets b ON b.id = r.budget_id
+  LEFT JOIN participant_council_ids ci ON ci.participant_id = r.participant_id AND ci.commissioner_id = b.commissioner_id`);
 
 /*
  * The billing ledger's reads for a run (the units it may touch and what they should be billed, by the
@@ -87,9 +141,12 @@ export const BillingLedgerRepository = {
    * Places billed per term whose billing date — the census date, or for a late joiner the day it took
    * its place — lies in [from, to]: what each should be billed (its price when place_billable) and has been.
    */
-  async placeUnits(sql: Sql, range: { from: string; to: string }): Promise<BillingUnit[]> {
-    const rows: UnitRow[] = await sql.query(
-      `SELECT r.id AS registration_id, 'place' AS unit,
+  async placeUnits(sql: Queryable, range: { from: string; to: string }): Promise<BillingUnit[]> {
+    const from = bind(range.from);
+    const to = bind(range.to);
+    const rows = await rowsOf<UnitRow>(
+      sql,
+      statement`SELECT r.id AS registration_id, 'place' AS unit,
               CASE WHEN r.registered_on > t.census_date THEN 'late_joiner' ELSE 'census' END AS kind,
               NULL::uuid AS session_id, NULL::text AS session_date, ${PAYER_COLUMNS},
               CASE WHEN place_billable(r.registered_on, r.withdrawal_effective_on, t.census_date) THEN r.price_pence ELSE 0 END AS should_pence,
@@ -100,10 +157,9 @@ export const BillingLedgerRepository = {
          LEFT JOIN LATERAL (
            SELECT ${BILLED_COLUMNS} FROM billing_ledger l WHERE l.registration_id = r.id AND l.unit = 'place') l ON true
          LEFT JOIN documents d ON d.id = l.last_invoice_id
-        WHERE t.census_date <= $2::date AND t.ends_on >= $1::date
+        WHERE t.census_date <= ${to}::date AND t.ends_on >= ${from}::date
           AND r.billing = 'place' AND r.registered_on IS NOT NULL
-          AND GREATEST(r.registered_on, t.census_date) BETWEEN $1::date AND $2::date`,
-      [range.from, range.to],
+          AND GREATEST(r.registered_on, t.census_date) BETWEEN ${from}::date AND ${to}::date`,
     );
     return rows.map(toUnit);
   },
@@ -116,9 +172,12 @@ export const BillingLedgerRepository = {
    * every billed session is billed at its current share and a place is never billed more than its price.
    * Never a session of another quarter that was never billed: its own quarter's run bills it.
    */
-  async sessionUnits(sql: Sql, range: { from: string; to: string }): Promise<BillingUnit[]> {
-    const rows: UnitRow[] = await sql.query(
-      `WITH billed AS (
+  async sessionUnits(sql: Queryable, range: { from: string; to: string }): Promise<BillingUnit[]> {
+    const from = bind(range.from);
+    const to = bind(range.to);
+    const rows = await rowsOf<UnitRow>(
+      sql,
+      statement`WITH billed AS (
          SELECT l.registration_id, l.unit, l.session_id, min(l.session_date) AS session_date, ${BILLED_COLUMNS}
            FROM billing_ledger l
           WHERE l.session_id IS NOT NULL
@@ -126,7 +185,7 @@ export const BillingLedgerRepository = {
        places AS (
          SELECT r.* FROM registrations r
           WHERE r.billing = 'sessions' AND r.registered_on IS NOT NULL
-            AND (r.term_id IN (SELECT id FROM terms WHERE starts_on <= $2::date AND ends_on >= $1::date)
+            AND (r.term_id IN (SELECT id FROM terms WHERE starts_on <= ${to}::date AND ends_on >= ${from}::date)
                  OR r.id IN (SELECT registration_id FROM billed))),
        should AS (
          SELECT p.id AS registration_id, sh.session_id, sh.session_date,
@@ -137,20 +196,19 @@ export const BillingLedgerRepository = {
                 coalesce(s.session_date, bl.session_date) AS session_date, coalesce(s.should_pence, 0) AS should_pence,
                 bl.billed_version, bl.billed_net, bl.billed_vat, bl.last_invoice_id
            FROM should s FULL JOIN billed bl ON bl.registration_id = s.registration_id AND bl.session_id = s.session_id
-          WHERE coalesce(s.session_date, bl.session_date) BETWEEN $1::date AND $2::date
+          WHERE coalesce(s.session_date, bl.session_date) BETWEEN ${from}::date AND ${to}::date
              OR (bl.registration_id IS NOT NULL AND coalesce(s.should_pence, 0) <> bl.billed_net))
        SELECT u.registration_id, u.session_id::text AS unit, 'sessions' AS kind, u.session_id, u.session_date::text AS session_date,
               ${PAYER_COLUMNS}, u.should_pence, u.billed_version, u.billed_net, u.billed_vat, u.last_invoice_id, NULL AS last_invoice_po
          FROM units u JOIN registrations r ON r.id = u.registration_id
          ${PAYER_JOINS}`,
-      [range.from, range.to],
     );
     return rows.map(toUnit);
   },
 
   /** The ledger entries of issued documents, in three arrays' worth of one INSERT. */
   async insertEntries(
-    sql: Sql,
+    sql: Queryable,
     entries: Array<{
       registrationId: string;
       unit: string;
@@ -171,31 +229,18 @@ export const BillingLedgerRepository = {
   ): Promise<void> {
     if (entries.length === 0) return;
     const column = <K extends keyof (typeof entries)[number]>(key: K) => entries.map((e) => e[key]);
-    await sql.query(
-      `WITH written AS (
+    await execute(
+      sql,
+      statement`WITH written AS (
          INSERT INTO billing_ledger (registration_id, unit, version, change, programme_id, term_id, document_id, line,
                                      budget_reference, council_id, session_id, session_date, amount_pence, vat_pence, reverses_document_id)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::smallint[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int[],
-                              $9::text[], $10::text[], $11::uuid[], $12::date[], $13::int[], $14::int[], $15::uuid[])
+         SELECT * FROM unnest(${column('registrationId')}::uuid[], ${column('unit')}::text[], ${column('version')}::int[],
+                              ${column('change')}::smallint[], ${column('programmeId')}::uuid[], ${column('termId')}::uuid[],
+                              ${column('documentId')}::uuid[], ${column('line')}::int[], ${column('budgetReference')}::text[],
+                              ${column('councilId')}::text[], ${column('sessionId')}::uuid[], ${column('sessionDate')}::date[],
+                              ${column('amountPence')}::int[], ${column('vatPence')}::int[], ${column('reversesDocumentId')}::uuid[])
          RETURNING 1)
        SELECT count(*) AS written FROM written`,
-      [
-        column('registrationId'),
-        column('unit'),
-        column('version'),
-        column('change'),
-        column('programmeId'),
-        column('termId'),
-        column('documentId'),
-        column('line'),
-        column('budgetReference'),
-        column('councilId'),
-        column('sessionId'),
-        column('sessionDate'),
-        column('amountPence'),
-        column('vatPence'),
-        column('reversesDocumentId'),
-      ],
     );
   },
 };

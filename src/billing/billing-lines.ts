@@ -365,85 +365,111 @@ export function lineDescription(kind: UnitKind, change: 1 | -1, programme: strin
   }
 }
 
+/** The facts' reference data by id (each lookup throws on an id the facts lack). */
+interface FactIndex {
+  term: (id: string) => BillingTerm;
+  programme: (id: string) => BillingProgramme;
+  contract: (id: string) => BillingContract;
+  commissioner: (id: string) => BillingCommissioner;
+}
+
 /** The documents a run issues for the facts it loaded, in numbering order (numbers are given when written). */
 export function planBilling(facts: BillingFacts): PlannedDocument[] {
-  const term = indexBy(facts.terms, 'term');
-  const programme = indexBy(facts.programmes, 'programme');
-  const contract = indexBy(facts.contracts, 'contract');
-  const commissioner = indexBy(facts.commissioners, 'commissioner');
+  const index: FactIndex = {
+    term: indexBy(facts.terms, 'term'),
+    programme: indexBy(facts.programmes, 'programme'),
+    contract: indexBy(facts.contracts, 'contract'),
+    commissioner: indexBy(facts.commissioners, 'commissioner'),
+  };
   const drafts = new Map<string, DocumentDraft>();
-
   for (const c of billingChanges(facts.units, facts.contracts)) {
-    const u = c.unit;
-    const t = term(u.termId);
-    const p = programme(u.programmeId);
-    const k = contract(u.contractId);
-    const payer = commissioner(u.commissionerId);
-    const kind: DocumentKind = c.change === 1 ? 'invoice' : 'credit_note';
-    const recipient = recipientOf(u, payer);
-    const poNumber = recipient.type === 'budget_holder' && u.kind === 'sessions' ? null : c.change === 1 ? u.poNumber : (u.billed?.poNumber ?? u.poNumber);
+    const doc = documentDraftFor(drafts, c, index);
+    lineDraftFor(doc, c, index).entries.push(ledgerEntryOf(c));
+  }
+  return [...drafts.values()].map((d) => finishDocument(d, facts.runOn)).sort(documentOrder);
+}
 
-    const documentKey = [kind, recipient.type, recipient.type === 'commissioner' ? recipient.commissionerId : recipient.budgetId, poNumber ?? ''].join('|');
-    let doc = drafts.get(documentKey);
-    if (!doc) {
-      doc = { kind, recipient, poNumber, paymentTermsDays: payer.paymentTermsDays, lines: new Map() };
-      drafts.set(documentKey, doc);
-    }
-    const perPlace = u.kind !== 'sessions';
-    const lineKey = [u.programmeId, u.termId, u.contractId, u.kind, ...(perPlace ? [c.amountPence, c.vatPence] : [])].join('|');
-    let line = doc.lines.get(lineKey);
-    if (!line) {
-      line = {
-        line: {
-          kind: u.kind,
-          description: lineDescription(u.kind, c.change, p.name, t),
-          programmeId: u.programmeId,
-          termId: u.termId,
-          contractId: u.contractId,
-          ...(perPlace ? { periodStart: t.startsOn, periodEnd: t.endsOn, unitPence: c.amountPence, vatUnitPence: c.vatPence } : {}),
-          vatTreatment: k.vatTreatment ?? (k.vatRateBasisPoints > 0 ? 'standard' : 'exempt'),
-          vatRateBasisPoints: vatRateOf(k),
-          nominalCode: k.nominalCode ?? null,
-          departmentCode: k.departmentCode ?? null,
-        },
-        sortKey: [t.startsOn, t.id, p.name, p.id, KIND_ORDER[u.kind], perPlace ? String(c.amountPence).padStart(12, '0') : '', u.contractId].join('|'),
-        entries: [],
-      };
-      doc.lines.set(lineKey, line);
-    }
-    line.entries.push({
-      registrationId: u.registrationId,
-      unit: u.unit,
-      sessionId: u.sessionId,
-      sessionDate: u.sessionDate,
+/** The document a change goes on: one per kind, recipient and purchase order. */
+function documentDraftFor(drafts: Map<string, DocumentDraft>, c: BillingChange, index: FactIndex): DocumentDraft {
+  const u = c.unit;
+  const payer = index.commissioner(u.commissionerId);
+  const kind: DocumentKind = c.change === 1 ? 'invoice' : 'credit_note';
+  const recipient = recipientOf(u, payer);
+  const poNumber = recipient.type === 'budget_holder' && u.kind === 'sessions' ? null : c.change === 1 ? u.poNumber : (u.billed?.poNumber ?? u.poNumber);
+  const documentKey = [kind, recipient.type, recipient.type === 'commissioner' ? recipient.commissionerId : recipient.budgetId, poNumber ?? ''].join('|');
+  let doc = drafts.get(documentKey);
+  if (!doc) {
+    doc = { kind, recipient, poNumber, paymentTermsDays: payer.paymentTermsDays, lines: new Map() };
+    drafts.set(documentKey, doc);
+  }
+  return doc;
+}
+
+/** The line of `doc` a change goes on: one per programme, term, contract and kind (and, per place, price). */
+function lineDraftFor(doc: DocumentDraft, c: BillingChange, index: FactIndex): LineDraft {
+  const u = c.unit;
+  const perPlace = u.kind !== 'sessions';
+  const lineKey = [u.programmeId, u.termId, u.contractId, u.kind, ...(perPlace ? [c.amountPence, c.vatPence] : [])].join('|');
+  let line = doc.lines.get(lineKey);
+  if (line) return line;
+  const t = index.term(u.termId);
+  const p = index.programme(u.programmeId);
+  const k = index.contract(u.contractId);
+  line = {
+    line: {
+      kind: u.kind,
+      description: lineDescription(u.kind, c.change, p.name, t),
       programmeId: u.programmeId,
       termId: u.termId,
-      version: c.version,
-      change: c.change,
-      budgetReference: u.budgetReference,
-      councilId: u.councilId,
-      amountPence: c.amountPence,
-      vatPence: c.vatPence,
-      reversesDocumentId: c.change === 1 ? null : u.billed!.lastInvoiceId,
-    });
-  }
+      contractId: u.contractId,
+      ...(perPlace ? { periodStart: t.startsOn, periodEnd: t.endsOn, unitPence: c.amountPence, vatUnitPence: c.vatPence } : {}),
+      vatTreatment: k.vatTreatment ?? (k.vatRateBasisPoints > 0 ? 'standard' : 'exempt'),
+      vatRateBasisPoints: vatRateOf(k),
+      nominalCode: k.nominalCode ?? null,
+      departmentCode: k.departmentCode ?? null,
+    },
+    sortKey: [t.startsOn, t.id, p.name, p.id, KIND_ORDER[u.kind], perPlace ? String(c.amountPence).padStart(12, '0') : '', u.contractId].join('|'),
+    entries: [],
+  };
+  doc.lines.set(lineKey, line);
+  return line;
+}
 
-  const documents = [...drafts.values()].map((d): PlannedDocument => {
-    const lines = [...d.lines.values()].sort((a, b) => compare(a.sortKey, b.sortKey)).map(finishLine);
-    const reversed = new Set(lines.flatMap((l) => l.entries.map((e) => e.reversesDocumentId)).filter((id): id is string => id !== null));
-    return {
-      kind: d.kind,
-      recipient: d.recipient,
-      issueDate: facts.runOn,
-      dueDate: d.kind === 'invoice' ? addDays(facts.runOn, d.paymentTermsDays) : facts.runOn,
-      poNumber: d.poNumber,
-      creditedDocumentId: d.kind === 'credit_note' && reversed.size === 1 ? [...reversed][0] : null,
-      reason: d.kind === 'credit_note' ? (lines.every((l) => l.kind === 'sessions') ? SESSIONS_CREDIT_REASON : BACKDATED_WITHDRAWAL_REASON) : null,
-      lines,
-      ...documentTotals(lines),
-    };
-  });
-  return documents.sort(documentOrder);
+/** The ledger entry a change writes. */
+function ledgerEntryOf(c: BillingChange): PlannedLedgerEntry {
+  const u = c.unit;
+  return {
+    registrationId: u.registrationId,
+    unit: u.unit,
+    sessionId: u.sessionId,
+    sessionDate: u.sessionDate,
+    programmeId: u.programmeId,
+    termId: u.termId,
+    version: c.version,
+    change: c.change,
+    budgetReference: u.budgetReference,
+    councilId: u.councilId,
+    amountPence: c.amountPence,
+    vatPence: c.vatPence,
+    reversesDocumentId: c.change === 1 ? null : u.billed!.lastInvoiceId,
+  };
+}
+
+/** A drafted document with its lines in order, its dates, what it credits and why, and its totals. */
+function finishDocument(d: DocumentDraft, runOn: string): PlannedDocument {
+  const lines = [...d.lines.values()].sort((a, b) => compare(a.sortKey, b.sortKey)).map(finishLine);
+  const reversed = new Set(lines.flatMap((l) => l.entries.map((e) => e.reversesDocumentId)).filter((id): id is string => id !== null));
+  return {
+    kind: d.kind,
+    recipient: d.recipient,
+    issueDate: runOn,
+    dueDate: d.kind === 'invoice' ? addDays(runOn, d.paymentTermsDays) : runOn,
+    poNumber: d.poNumber,
+    creditedDocumentId: d.kind === 'credit_note' && reversed.size === 1 ? [...reversed][0] : null,
+    reason: d.kind === 'credit_note' ? (lines.every((l) => l.kind === 'sessions') ? SESSIONS_CREDIT_REASON : BACKDATED_WITHDRAWAL_REASON) : null,
+    lines,
+    ...documentTotals(lines),
+  };
 }
 
 /** An issued invoice line and the ledger entries (invoiced) still open on it, for a full credit. */

@@ -4,6 +4,7 @@ import type { JobOptions, Queue } from 'bull';
 import { LONDON } from '../common/london-calendar.js';
 import { withTimeout } from '../common/with-timeout.js';
 import { AppConfig } from '../config/app-config.js';
+import { addJob } from '../queue/jobs.js';
 
 export const BILLING_QUEUE = 'billing';
 
@@ -17,7 +18,6 @@ export interface BillingJobs {
   /** The quarterly schedule: create and enqueue the previous quarter's run. */
   'schedule-quarter': Record<string, never>;
 }
-export type BillingJobName = keyof BillingJobs;
 
 /** 02:00 Europe/London on the first day of January, April, July and October. */
 export const QUARTERLY_SCHEDULE = { cron: '0 2 1 1,4,7,10 *', tz: LONDON } as const;
@@ -50,7 +50,6 @@ export class BillingQueue {
       removeOnComplete: 1000,
       removeOnFail: false,
     };
-    const payload: BillingJobs['run'] = { runId, generation };
-    await withTimeout(this.queue.add('run', payload, options), this.config.billing.enqueueTimeoutMs, 'Redis');
+    await withTimeout(addJob(this.queue, BILLING_QUEUE, 'run', { runId, generation }, options), this.config.billing.enqueueTimeoutMs, 'Redis');
   }
 }

@@ -1,6 +1,7 @@
-import { OnQueueFailed, OnQueueStalled, Process, Processor } from '@nestjs/bull';
+import { OnQueueFailed, OnQueueStalled, Processor } from '@nestjs/bull';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bull';
+import { OnJob } from '../queue/jobs.js';
 import { OutboxSweeper } from '../queue/outbox.js';
 import { BILLING_QUEUE, type BillingJobs } from './billing-queue.js';
 import { BillingRunsOutbox } from './billing-runs.outbox.js';
@@ -17,12 +18,12 @@ export class BillingRunProcessor {
     private readonly sweeper: OutboxSweeper,
   ) {}
 
-  @Process({ name: 'run', concurrency: 1 })
+  @OnJob(BILLING_QUEUE, 'run', { concurrency: 1 })
   async run(job: Job<BillingJobs['run']>): Promise<void> {
     await this.runs.execute(job.data.runId, job.data.generation);
   }
 
-  @Process({ name: 'schedule-quarter', concurrency: 1 })
+  @OnJob(BILLING_QUEUE, 'schedule-quarter', { concurrency: 1 })
   async schedule(): Promise<void> {
     const run = await this.runs.scheduleQuarter();
     this.logger.log({ runId: run.id, quarter: run.quarter }, 'Scheduled quarterly billing run requested');
@@ -46,6 +47,6 @@ export class BillingRunProcessor {
       { jobId: job.id, name: job.name, data: job.data, attemptsMade: job.attemptsMade, attempts, err: error?.message },
       forGood ? 'Billing job failed for good' : 'Billing job failed; Bull retries it with backoff',
     );
-    if (forGood && job.name === 'run') await this.sweeper.reconcile(this.outbox, (job.data as BillingJobs['run']).runId);
+    if (forGood && job.name === ('run' satisfies keyof BillingJobs)) await this.sweeper.reconcile(this.outbox, (job.data as BillingJobs['run']).runId);
   }
 }

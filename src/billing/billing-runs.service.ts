@@ -5,48 +5,21 @@ import { todayInLondon } from '../common/london-calendar.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page } from '../common/pagination.js';
 import { conflict, notFound, ProblemError } from '../common/problem.js';
 import { withTimeout } from '../common/with-timeout.js';
+import { setTransactionReadOnly } from '../database/database.repository.js';
+import { AppConfig } from '../config/app-config.js';
+import { isUniqueViolation } from '../database/pg-errors.js';
 import { inTransaction } from '../database/transaction.js';
 import { jobLiveness } from '../queue/job-liveness.js';
 import { OutboxSweeper } from '../queue/outbox.js';
 import type { PlannedDocument } from './billing-lines.js';
-import { BillingRunRepository, type InFlightRun } from './billing-run.repository.js';
+import { type BillingRunRecord, BillingRunRepository, type InFlightRun } from './billing-run.repository.js';
 import { BillingRunsOutbox } from './billing-runs.outbox.js';
 import { executeBillingRun, previewBilling } from './billing-transactions.js';
-import type { BillingPreviewResponse, BillingRunQuery, BillingRunResponse, BillingRunStatus } from './dto/billing-run.dto.js';
+import type { BillingPreviewResponse, BillingRunQuery, BillingRunResponse } from './dto/billing-run.dto.js';
 import type { PlannedDocumentResponse } from './dto/invoice.dto.js';
 import { toPlannedLineResponse, toRecipientResponse } from './document-responses.js';
 import { previousQuarter } from './quarter.js';
-
-const UNIQUE_VIOLATION = '23505';
-const isUniqueViolation = (error: unknown) =>
-  ((error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code) === UNIQUE_VIOLATION;
-
-/** How long POST /billing-runs/:id/retry waits for Redis to tell whether a running run's job is alive. */
-const LIVENESS_TIMEOUT_MS = 2000;
-
-interface RunRow {
-  id: string;
-  quarter: string;
-  status: BillingRunStatus;
-  trigger: string;
-  run_on: string | null;
-  attempts: number;
-  error: string | null;
-  invoice_count: number;
-  credit_note_count: number;
-  total_pence: number;
-  dispatch_generation: number;
-  invoice_ids: string[];
-  credit_note_ids: string[];
-  created_at: Date;
-  started_at: Date | null;
-  completed_at: Date | null;
-}
-
-const RUN_COLUMNS = `r.id, r.quarter, r.status, r.trigger, r.run_on, r.attempts, r.error, r.invoice_count, r.credit_note_count,
-  r.total_pence, r.dispatch_generation, r.created_at, r.started_at, r.completed_at,
-  ARRAY(SELECT d.id FROM documents d WHERE d.billing_run_id = r.id AND d.kind = 'invoice' ORDER BY d.seq) AS invoice_ids,
-  ARRAY(SELECT d.id FROM documents d WHERE d.billing_run_id = r.id AND d.kind = 'credit_note' ORDER BY d.seq) AS credit_note_ids`;
+import { ProblemCode } from '../common/problem-codes.js';
 
 export function toPlannedDocumentResponse(d: PlannedDocument): PlannedDocumentResponse {
   return {
@@ -80,6 +53,7 @@ export class BillingRunsService {
     private readonly repository: BillingRunRepository,
     private readonly outbox: BillingRunsOutbox,
     private readonly sweeper: OutboxSweeper,
+    private readonly config: AppConfig,
   ) {}
 
   /** POST /billing-runs: the active run of the quarter (created: false) or a new queued one. */
@@ -95,7 +69,7 @@ export class BillingRunsService {
   async preview(quarter: string): Promise<BillingPreviewResponse> {
     const runOn = todayInLondon();
     const documents = await this.dataSource.transaction('REPEATABLE READ', async (em) => {
-      await em.query('SET TRANSACTION READ ONLY');
+      await setTransactionReadOnly(em);
       return previewBilling(em, quarter, runOn);
     });
     return {
@@ -110,20 +84,20 @@ export class BillingRunsService {
   }
 
   async get(id: string): Promise<BillingRunResponse> {
-    const [row]: RunRow[] = await this.dataSource.query(`SELECT ${RUN_COLUMNS} FROM billing_runs r WHERE r.id = $1`, [id]);
-    if (!row) throw notFound('billing run', id);
-    return toRunResponse(row);
+    const run = await this.repository.find(id);
+    if (!run) throw notFound('billing run', id);
+    return toRunResponse(run);
   }
 
   async list(query: BillingRunQuery): Promise<Page<BillingRunResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows: RunRow[] = await this.dataSource.query(
-      `SELECT ${RUN_COLUMNS} FROM billing_runs r
-        WHERE ($1::uuid IS NULL OR r.id > $1) AND ($2::text IS NULL OR r.quarter = $2) AND ($3::text IS NULL OR r.status = $3)
-        ORDER BY r.id LIMIT $4`,
-      [query.cursor ? decodeCursor(query.cursor) : null, query.quarter ?? null, query.status ?? null, limit + 1],
-    );
-    return keysetPage(rows, limit, toRunResponse);
+    const runs = await this.repository.list({
+      after: query.cursor ? decodeCursor(query.cursor) : null,
+      quarter: query.quarter ?? null,
+      status: query.status ?? null,
+      limit: limit + 1,
+    });
+    return keysetPage(runs, limit, toRunResponse);
   }
 
   /**
@@ -138,11 +112,11 @@ export class BillingRunsService {
       if (current.status === 'failed') requeued = await this.repository.requeueFailed(id);
       else if (current.status === 'running') ({ requeued, refusal } = await this.requeueStuck(id));
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('billing-run-active', 'Another run of this quarter is queued or running: wait for it instead');
+      if (isUniqueViolation(error)) throw conflict(ProblemCode.BillingRunActive, 'Another run of this quarter is queued or running: wait for it instead');
       throw error;
     }
     if (!requeued) {
-      throw conflict('billing-run-not-failed', `Only a failed run, or a running one whose worker has gone, can be retried; this one is ${refusal}`);
+      throw conflict(ProblemCode.BillingRunNotFailed, `Only a failed run, or a running one whose worker has gone, can be retried; this one is ${refusal}`);
     }
     const run = await this.get(id); // answered as re-queued, whatever a quick worker does next
     await this.dispatch(id);
@@ -155,9 +129,9 @@ export class BillingRunsService {
     if (entry?.status !== 'running') return { refusal: entry?.status ?? 'no longer running' };
     let liveness;
     try {
-      liveness = await withTimeout(jobLiveness(this.outbox.queue, entry.jobId), LIVENESS_TIMEOUT_MS, 'Redis');
+      liveness = await withTimeout(jobLiveness(this.outbox.queue, entry.jobId), this.config.redisCommandTimeoutMs, 'Redis');
     } catch {
-      throw new ProblemError(503, 'unavailable', 'Service unavailable', 'Redis is not answering, so whether this run’s worker is alive cannot be told: try again shortly', undefined, {
+      throw new ProblemError(503, ProblemCode.Unavailable, 'Service unavailable', 'Redis is not answering, so whether this run’s worker is alive cannot be told: try again shortly', undefined, {
         'Retry-After': '10',
       });
     }
@@ -174,28 +148,22 @@ export class BillingRunsService {
    * (in its own transaction) and the error is rethrown for Bull to retry with backoff.
    */
   async execute(runId: string, generation?: number): Promise<void> {
-    let claimed: Array<{ quarter: string }>;
+    let quarter: string | undefined;
     try {
-      claimed = await this.dataSource.query(
-        `WITH claimed AS (
-           UPDATE billing_runs SET status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now()
-            WHERE id = $1 AND status <> 'completed' AND ($2::integer IS NULL OR dispatch_generation = $2) RETURNING quarter)
-         SELECT quarter FROM claimed`,
-        [runId, generation ?? null],
-      );
+      quarter = await this.repository.claim(runId, generation ?? null);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // A failed run came back from Bull's backoff while a newer run of its quarter is active: that one bills.
       await this.markFailed(runId, 'Superseded: another run of this quarter was queued meanwhile and bills the quarter', generation);
       return;
     }
-    if (claimed.length === 0) return; // completed already, or a job of an older generation (the run has a newer one)
+    if (quarter === undefined) return; // completed already, or a job of an older generation (the run has a newer one)
     const started = Date.now();
     try {
       const outcome = await inTransaction(this.dataSource, (em) => executeBillingRun(em, runId, todayInLondon()));
       if (outcome.executed) {
         this.logger.log(
-          { runId, quarter: claimed[0].quarter, documents: outcome.issued.length, ms: Date.now() - started },
+          { runId, quarter, documents: outcome.issued.length, ms: Date.now() - started },
           'Billing run completed',
         );
       }
@@ -220,50 +188,37 @@ export class BillingRunsService {
 
   private async createOrFindActive(quarter: string, trigger: 'api' | 'schedule', requestedBy: string | null): Promise<{ created: boolean; id: string }> {
     for (let attempt = 1; ; attempt++) {
-      const inserted: Array<{ id: string }> = await this.dataSource.query(
-        `INSERT INTO billing_runs (quarter, trigger, requested_by) VALUES ($1, $2, $3)
-         ON CONFLICT (quarter) WHERE status IN ('queued', 'running') DO NOTHING
-         RETURNING id`,
-        [quarter, trigger, requestedBy],
-      );
-      if (inserted.length) return { created: true, id: inserted[0].id };
-      const [active] = await this.dataSource.query(
-        `SELECT id FROM billing_runs WHERE quarter = $1 AND status IN ('queued', 'running')`,
-        [quarter],
-      );
-      if (active) return { created: false, id: active.id };
-      if (attempt >= 5) throw conflict('billing-run-busy', `Runs of ${quarter} keep finishing as this request arrives: try again`);
+      const inserted = await this.repository.insertQueued(quarter, trigger, requestedBy);
+      if (inserted) return { created: true, id: inserted };
+      const active = await this.repository.findActive(quarter);
+      if (active) return { created: false, id: active };
+      if (attempt >= 5) throw conflict(ProblemCode.BillingRunBusy, `Runs of ${quarter} keep finishing as this request arrives: try again`);
     }
   }
 
   /** Marks the run failed with `message`, unless it completed or moved on to a newer job generation. */
-  private async markFailed(runId: string, message: string, generation?: number): Promise<void> {
-    await this.dataSource.query(
-      `WITH failed AS (
-         UPDATE billing_runs SET status = 'failed', error = left($2, 2000), updated_at = now()
-          WHERE id = $1 AND status <> 'completed' AND ($3::integer IS NULL OR dispatch_generation = $3) RETURNING id)
-       SELECT id FROM failed`,
-      [runId, message, generation ?? null],
-    );
+  private markFailed(runId: string, message: string, generation?: number): Promise<void> {
+    return this.repository.markFailed(runId, message, generation ?? null);
   }
+
 }
 
-function toRunResponse(r: RunRow): BillingRunResponse {
+function toRunResponse(r: BillingRunRecord): BillingRunResponse {
   return {
     id: r.id,
     quarter: r.quarter,
     status: r.status,
-    invoiceIds: r.invoice_ids,
-    creditNoteIds: r.credit_note_ids,
-    totalPence: Number(r.total_pence),
+    invoiceIds: r.invoiceIds,
+    creditNoteIds: r.creditNoteIds,
+    totalPence: r.totalPence,
     error: r.error,
-    runOn: r.run_on,
+    runOn: r.runOn,
     attempts: r.attempts,
     trigger: r.trigger,
-    invoiceCount: r.invoice_count,
-    creditNoteCount: r.credit_note_count,
-    createdAt: r.created_at.toISOString(),
-    startedAt: r.started_at?.toISOString() ?? null,
-    completedAt: r.completed_at?.toISOString() ?? null,
+    invoiceCount: r.invoiceCount,
+    creditNoteCount: r.creditNoteCount,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    completedAt: r.completedAt?.toISOString() ?? null,
   };
 }

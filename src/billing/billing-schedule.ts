@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { RepeatableJobs } from '../queue/repeatable.js';
-import { BillingQueue, QUARTERLY_SCHEDULE, SCHEDULE_JOB_ID } from './billing-queue.js';
+import { BillingQueue, type BillingJobs, QUARTERLY_SCHEDULE, SCHEDULE_JOB_ID } from './billing-queue.js';
 
 /**
  * Registers the quarterly repeatable job (02:00 Europe/London on 1 January, April, July and October: the
@@ -20,7 +20,7 @@ export class BillingSchedule implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.schedules.register(this.billingQueue.queue, [
       {
-        name: 'schedule-quarter',
+        name: 'schedule-quarter' satisfies keyof BillingJobs,
         jobId: SCHEDULE_JOB_ID,
         schedule: this.config.billing.schedule ? { ...QUARTERLY_SCHEDULE } : null,
         options: { removeOnComplete: 100, removeOnFail: false },

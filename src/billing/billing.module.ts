@@ -1,15 +1,22 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { BillingDocument } from './billing-document.entity.js';
+import { BillingLedgerEntry } from './billing-ledger-entry.entity.js';
 import { BILLING_QUEUE, BillingQueue } from './billing-queue.js';
+import { BillingRun } from './billing-run.entity.js';
 import { BillingRunRepository } from './billing-run.repository.js';
 import { BillingRunsOutbox } from './billing-runs.outbox.js';
 import { BillingRunsController } from './billing-runs.controller.js';
 import { BillingRunsService } from './billing-runs.service.js';
 import { CommitmentSettlementService } from './commitment-settlement.service.js';
 import { COMMITMENTS_QUEUE } from './commitments-queue.js';
+import { DocumentCounter } from './document-counter.entity.js';
+import { DocumentLine } from './document-line.entity.js';
 import { InvoicesController } from './invoices.controller.js';
 import { InvoicesService } from './invoices.service.js';
+import { Payment } from './payment.entity.js';
 import { PaymentsController } from './payments.controller.js';
 import { PaymentsService } from './payments.service.js';
 import { ReportsController } from './reports.controller.js';
@@ -17,6 +24,7 @@ import { ReportsController } from './reports.controller.js';
 /** Billing runs, invoices, credit notes, payments and their receipts, aged debt; the billing queue's producer and the runs' outbox. */
 @Module({
   imports: [
+    TypeOrmModule.forFeature([BillingRun, BillingDocument, DocumentLine, DocumentCounter, BillingLedgerEntry, Payment]),
     BullModule.registerQueueAsync({
       name: BILLING_QUEUE,
       inject: [AppConfig],

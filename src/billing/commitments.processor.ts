@@ -1,6 +1,7 @@
-import { InjectQueue, OnQueueFailed, Process, Processor } from '@nestjs/bull';
+import { InjectQueue, OnQueueFailed, Processor } from '@nestjs/bull';
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
+import { OnJob } from '../queue/jobs.js';
 import { RepeatableJobs } from '../queue/repeatable.js';
 import { CommitmentSettlementService } from './commitment-settlement.service.js';
 import { COMMITMENTS_QUEUE, type CommitmentsJobs, SETTLEMENT_SCHEDULE } from './commitments-queue.js';
@@ -29,7 +30,7 @@ export class CommitmentsProcessor implements OnApplicationBootstrap {
     ]);
   }
 
-  @Process({ name: 'settle-ended-terms', concurrency: 1 })
+  @OnJob(COMMITMENTS_QUEUE, 'settle-ended-terms', { concurrency: 1 })
   async settle(): Promise<number> {
     return (await this.settlement.settle()).registrations;
   }

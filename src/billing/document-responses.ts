@@ -51,17 +51,6 @@ export interface LineRow {
   department_code: string | null;
 }
 
-/**
- * The documents' columns, with what has been paid and credited against each and what is outstanding,
- * as the database function invoice_balances() defines them (nothing for a credit note: 0).
- */
-export const DOCUMENT_COLUMNS = `d.id, d.number, d.kind, d.billing_run_id, d.recipient_type, d.commissioner_id, d.budget_id,
-  d.recipient_name, d.recipient_email, d.recipient_address, d.customer_code, d.issue_date, d.due_date, d.po_number,
-  d.net_pence, d.vat_pence, d.total_pence, d.credited_document_id, d.reason, d.created_at,
-  coalesce((SELECT b.paid_pence FROM invoice_balances() b WHERE b.document_id = d.id), 0) AS paid_pence,
-  coalesce((SELECT b.credited_pence FROM invoice_balances() b WHERE b.document_id = d.id), 0) AS credited_pence,
-  coalesce((SELECT b.outstanding_pence FROM invoice_balances() b WHERE b.document_id = d.id), 0) AS outstanding_pence`;
-
 export function toRecipientResponse(r: Recipient): RecipientResponse {
   return {
     type: r.type,

@@ -60,13 +60,20 @@ export function vatStatements(document: Pick<InvoiceResponse, 'lines'>): string[
  */
 export function renderInvoicePdf(document: InvoiceResponse, context: PdfContext): Promise<Buffer> {
   const { pdf, done } = startPdf(document.number, context.provider.name);
+  drawSupplier(pdf, context.provider);
+  drawReferences(pdf, document);
+  drawCustomer(pdf, document, context);
+  drawLines(pdf, document, context);
+  drawTotals(pdf, document);
+  if (document.kind !== 'credit_note') drawPaymentRequest(pdf, document, context.provider);
+  drawParticipantSchedule(pdf, document);
+  pdf.end();
+  return done;
+}
+
+/** The title and the document's references, top right. */
+function drawReferences(pdf: PDFKit.PDFDocument, document: InvoiceResponse): void {
   const isCredit = document.kind === 'credit_note';
-  const { provider } = context;
-
-  // Supplier
-  drawSupplier(pdf, provider);
-
-  // Title and references
   pdf.font('Helvetica-Bold').fontSize(20).text(isCredit ? 'CREDIT NOTE' : 'INVOICE', MARGIN, MARGIN, { width: WIDTH, align: 'right' });
   pdf.font('Helvetica').fontSize(10);
   const references: Array<[string, string]> = [
@@ -77,11 +84,13 @@ export function renderInvoicePdf(document: InvoiceResponse, context: PdfContext)
     ['Customer code', document.recipient.customerCode],
   ];
   for (const [label, value] of references) pdf.text(`${label}: ${value}`, { width: WIDTH, align: 'right' });
+}
 
-  // Customer
+/** Who is billed (or credited), and why a credit note was issued. */
+function drawCustomer(pdf: PDFKit.PDFDocument, document: InvoiceResponse, context: PdfContext): void {
   pdf.moveDown(2);
   const top = Math.max(pdf.y, 170);
-  pdf.font('Helvetica-Bold').fontSize(10).text(isCredit ? 'Credit to' : 'Bill to', MARGIN, top);
+  pdf.font('Helvetica-Bold').fontSize(10).text(document.kind === 'credit_note' ? 'Credit to' : 'Bill to', MARGIN, top);
   pdf.font('Helvetica').text(document.recipient.name);
   if (document.recipient.type === 'budget_holder') {
     pdf.text(`Direct payment budget holder${context.commissionerName ? ` (${context.commissionerName})` : ''}`);
@@ -91,30 +100,34 @@ export function renderInvoicePdf(document: InvoiceResponse, context: PdfContext)
   if (document.reason) {
     pdf.moveDown(0.5).font('Helvetica-Oblique').text(`Reason: ${document.reason}`, { width: WIDTH });
   }
+}
 
-  // Lines
+/** One row of the lines table; the next row starts below its tallest cell. */
+function drawRow(pdf: PDFKit.PDFDocument, y: number, cells: Record<keyof typeof COLUMNS, string>): void {
+  pdf.text(cells.description, MARGIN + COLUMNS.description, y, { width: 172 });
+  let bottom = pdf.y;
+  pdf.text(cells.period, MARGIN + COLUMNS.period, y, { width: 100 });
+  bottom = Math.max(bottom, pdf.y);
+  pdf.text(cells.quantity, MARGIN + COLUMNS.quantity, y, { width: 25, align: 'right' });
+  pdf.text(cells.unit, MARGIN + COLUMNS.unit, y, { width: 60, align: 'right' });
+  pdf.text(cells.net, MARGIN + COLUMNS.net, y, { width: 55, align: 'right' });
+  pdf.text(cells.vat, MARGIN + COLUMNS.vat, y, { width: WIDTH - COLUMNS.vat, align: 'right' });
+  pdf.y = Math.max(bottom, pdf.y) + 4;
+}
+
+/** The lines table: description, period, quantity, unit price, net and VAT. */
+function drawLines(pdf: PDFKit.PDFDocument, document: InvoiceResponse, context: PdfContext): void {
   pdf.moveDown(1.5);
   const header = pdf.y;
   pdf.font('Helvetica-Bold').fontSize(9);
-  const row = (y: number, cells: Record<keyof typeof COLUMNS, string>) => {
-    pdf.text(cells.description, MARGIN + COLUMNS.description, y, { width: 172 });
-    let bottom = pdf.y;
-    pdf.text(cells.period, MARGIN + COLUMNS.period, y, { width: 100 });
-    bottom = Math.max(bottom, pdf.y);
-    pdf.text(cells.quantity, MARGIN + COLUMNS.quantity, y, { width: 25, align: 'right' });
-    pdf.text(cells.unit, MARGIN + COLUMNS.unit, y, { width: 60, align: 'right' });
-    pdf.text(cells.net, MARGIN + COLUMNS.net, y, { width: 55, align: 'right' });
-    pdf.text(cells.vat, MARGIN + COLUMNS.vat, y, { width: WIDTH - COLUMNS.vat, align: 'right' });
-    pdf.y = Math.max(bottom, pdf.y) + 4;
-  };
-  row(header, { description: 'Description', period: 'Period', quantity: 'Qty', unit: 'Unit price', net: 'Net', vat: 'VAT' });
+  drawRow(pdf, header, { description: 'Description', period: 'Period', quantity: 'Qty', unit: 'Unit price', net: 'Net', vat: 'VAT' });
   pdf.moveTo(MARGIN, pdf.y).lineTo(MARGIN + WIDTH, pdf.y).stroke();
   pdf.y += 4;
   pdf.font('Helvetica').fontSize(9);
   for (const line of document.lines) {
     if (pdf.y > 720) pdf.addPage();
     const term = context.termNames.get(line.termId);
-    row(pdf.y, {
+    drawRow(pdf, pdf.y, {
       description: line.description,
       period: `${term ? `${term}: ` : ''}${line.periodStart} to ${line.periodEnd}`,
       quantity: String(line.quantity),
@@ -125,6 +138,10 @@ export function renderInvoicePdf(document: InvoiceResponse, context: PdfContext)
   }
   pdf.moveTo(MARGIN, pdf.y).lineTo(MARGIN + WIDTH, pdf.y).stroke();
   pdf.y += 6;
+}
+
+/** Net, VAT and total, then what the document says about VAT. */
+function drawTotals(pdf: PDFKit.PDFDocument, document: InvoiceResponse): void {
   pdf.font('Helvetica').fontSize(10);
   const total = (label: string, pence: number, bold = false) => {
     pdf.font(bold ? 'Helvetica-Bold' : 'Helvetica');
@@ -134,22 +151,25 @@ export function renderInvoicePdf(document: InvoiceResponse, context: PdfContext)
   };
   total('Net', document.netPence);
   total('VAT', document.vatPence);
-  total(isCredit ? 'Total credited' : 'Total due', document.totalPence, true);
+  total(document.kind === 'credit_note' ? 'Total credited' : 'Total due', document.totalPence, true);
   const statements = vatStatements(document);
   if (statements.length) {
     pdf.moveDown(0.8).font('Helvetica').fontSize(9);
     for (const statement of statements) pdf.text(statement, MARGIN, pdf.y, { width: WIDTH });
   }
+}
 
-  if (!isCredit) {
-    pdf.moveDown(1.5).font('Helvetica').fontSize(9);
-    pdf.text(`Please pay by ${longDate(document.dueDate)}, quoting ${document.number}${document.poNumber ? ` and purchase order ${document.poNumber}` : ''}.`, MARGIN, pdf.y, {
-      width: WIDTH,
-    });
-    if (provider.paymentDetails) pdf.text(provider.paymentDetails, { width: WIDTH });
-  }
+/** An invoice's request for payment: by when, quoting what, and how. */
+function drawPaymentRequest(pdf: PDFKit.PDFDocument, document: InvoiceResponse, provider: AppConfig['provider']): void {
+  pdf.moveDown(1.5).font('Helvetica').fontSize(9);
+  pdf.text(`Please pay by ${longDate(document.dueDate)}, quoting ${document.number}${document.poNumber ? ` and purchase order ${document.poNumber}` : ''}.`, MARGIN, pdf.y, {
+    width: WIDTH,
+  });
+  if (provider.paymentDetails) pdf.text(provider.paymentDetails, { width: WIDTH });
+}
 
-  // Schedule of participants
+/** Each line's personal-budget references (with the council's client id, when recorded), in a grid. */
+function drawParticipantSchedule(pdf: PDFKit.PDFDocument, document: InvoiceResponse): void {
   pdf.moveDown(1.5);
   if (pdf.y > 680) pdf.addPage();
   pdf.font('Helvetica-Bold').fontSize(11).text('Schedule of participants (personal budget reference / council client id)', MARGIN, pdf.y, { width: WIDTH });
@@ -158,7 +178,7 @@ export function renderInvoicePdf(document: InvoiceResponse, context: PdfContext)
     if (pdf.y > 740) pdf.addPage();
     pdf.moveDown(0.5).font('Helvetica-Bold').text(`Line ${i + 1}: ${line.description} (${line.quantity})`, MARGIN, pdf.y, { width: WIDTH });
     pdf.font('Helvetica');
-    // a grid of references (each with the council's client id, when recorded), never broken across lines
+    // a grid of references, never broken across lines
     const perRow = 3;
     const cell = WIDTH / perRow;
     const references = line.references ?? line.budgetReferences.map((budgetReference) => ({ budgetReference, councilId: null }));
@@ -171,7 +191,4 @@ export function renderInvoicePdf(document: InvoiceResponse, context: PdfContext)
       pdf.y = y + 12;
     }
   });
-
-  pdf.end();
-  return done;
 }

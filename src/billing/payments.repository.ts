@@ -1,4 +1,5 @@
-import type { Sql } from '../database/sql.js';
+import { one, rows as rowsOf } from '../database/database.repository.js';
+import { bind, type Queryable, raw, sql as statement } from '../database/sql.js';
 import type { PaymentMethod } from './payment-method.js';
 
 /*
@@ -97,28 +98,28 @@ export const toPaymentRecord = (r: PaymentRow): PaymentRecord => ({
   createdAt: r.created_at,
 });
 
-const BALANCE_SELECT = `
+const BALANCE_SELECT = raw(`
   SELECT d.id, d.number, d.kind, d.recipient_type, d.commissioner_id, d.budget_id, d.issue_date, d.due_date, d.total_pence,
          b.credited_pence, b.paid_pence, b.outstanding_pence
-    FROM documents d LEFT JOIN invoice_balances() b ON b.document_id = d.id`;
+    FROM documents d LEFT JOIN invoice_balances() b ON b.document_id = d.id`);
 
-const PAYMENT_COLUMNS = `p.id, p.document_id, p.amount_pence, p.received_on, p.reference, p.method, p.remittance_id, p.created_at`;
+const PAYMENT_COLUMNS = raw(`p.id, p.document_id, p.amount_pence, p.received_on, p.reference, p.method, p.remittance_id, p.created_at`);
 
 /**
  * Locks the documents FOR NO KEY UPDATE, in id order (the lock order: after a remittance row, invoices
  * by id), so payments of one invoice queue up. Answers the ids that exist.
  */
-export async function lockDocuments(sql: Sql, ids: string[]): Promise<string[]> {
-  const rows: Array<{ id: string }> = await sql.query(
-    `SELECT id FROM documents WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
-    [[...new Set(ids)]],
+export async function lockDocuments(sql: Queryable, ids: string[]): Promise<string[]> {
+  const rows = await rowsOf<{ id: string }>(
+    sql,
+    statement`SELECT id FROM documents WHERE id = ANY(${[...new Set(ids)]}::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
   );
   return rows.map((r) => r.id);
 }
 
 /** The documents with what is outstanding on them, read fresh (call after locking them). */
-export async function balancesOf(sql: Sql, ids: string[]): Promise<Map<string, InvoiceBalance>> {
-  const rows: BalanceRow[] = await sql.query(`${BALANCE_SELECT} WHERE d.id = ANY($1::uuid[])`, [[...new Set(ids)]]);
+export async function balancesOf(sql: Queryable, ids: string[]): Promise<Map<string, InvoiceBalance>> {
+  const rows = await rowsOf<BalanceRow>(sql, statement`${BALANCE_SELECT} WHERE d.id = ANY(${[...new Set(ids)]}::uuid[])`);
   return new Map(rows.map((r) => [r.id, toBalance(r)]));
 }
 
@@ -126,22 +127,34 @@ export async function balancesOf(sql: Sql, ids: string[]): Promise<Map<string, I
  * The commissioner's own invoices (addressed to it, not to its budget holders) with money outstanding,
  * oldest first: by due date, then issue date, then number.
  */
-export async function outstandingInvoicesOf(sql: Sql, commissionerId: string): Promise<InvoiceBalance[]> {
-  const rows: BalanceRow[] = await sql.query(
-    `${BALANCE_SELECT}
-      WHERE d.commissioner_id = $1 AND d.kind = 'invoice' AND d.recipient_type = 'commissioner' AND b.outstanding_pence > 0
-      ORDER BY d.due_date, d.issue_date, d.number`,
-    [commissionerId],
+export async function outstandingInvoicesOf(sql: Queryable, commissionerId: string): Promise<InvoiceBalance[]> {
+  const rows = await rowsOf<BalanceRow>(
+    sql,
+    statement`${BALANCE_SELECT}
+               WHERE d.commissioner_id = ${commissionerId} AND d.kind = 'invoice' AND d.recipient_type = 'commissioner' AND b.outstanding_pence > 0
+               ORDER BY d.due_date, d.issue_date, d.number`,
   );
   return rows.map(toBalance);
 }
 
 /** Inserts payments in the order given (the trigger locks each invoice: give them in id order). */
-export async function insertPayments(sql: Sql, payments: NewPayment[]): Promise<PaymentRecord[]> {
+export async function insertPayments(sql: Queryable, payments: NewPayment[]): Promise<PaymentRecord[]> {
   if (payments.length === 0) return [];
-  const rows: PaymentRow[] = await sql.query(
-    `WITH given AS (
-       SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (
+  const records = JSON.stringify(
+    payments.map((p) => ({
+      document_id: p.invoiceId,
+      amount_pence: p.amountPence,
+      received_on: p.receivedOn,
+      reference: p.reference,
+      method: p.method,
+      remittance_id: p.remittanceId,
+      recorded_by: p.recordedBy,
+    })),
+  );
+  const rows = await rowsOf<PaymentRow>(
+    sql,
+    statement`WITH given AS (
+       SELECT * FROM ROWS FROM (jsonb_to_recordset(${records}::jsonb) AS (
                 document_id uuid, amount_pence int, received_on date, reference text, method text, remittance_id uuid, recorded_by uuid))
               WITH ORDINALITY AS x(document_id, amount_pence, received_on, reference, method, remittance_id, recorded_by, n)),
      inserted AS (
@@ -149,29 +162,16 @@ export async function insertPayments(sql: Sql, payments: NewPayment[]): Promise<
        SELECT document_id, amount_pence, received_on, reference, method, remittance_id, recorded_by FROM given ORDER BY n
        RETURNING *)
      SELECT ${PAYMENT_COLUMNS} FROM inserted p ORDER BY p.id`,
-    [
-      JSON.stringify(
-        payments.map((p) => ({
-          document_id: p.invoiceId,
-          amount_pence: p.amountPence,
-          received_on: p.receivedOn,
-          reference: p.reference,
-          method: p.method,
-          remittance_id: p.remittanceId,
-          recorded_by: p.recordedBy,
-        })),
-      ),
-    ],
   );
   return rows.map(toPaymentRecord);
 }
 
 /** A document's payments in the order they were recorded, each with what was paid up to and including it. */
-export async function paymentsOfInvoice(sql: Sql, invoiceId: string): Promise<Array<PaymentRecord & { paidSoFarPence: number }>> {
-  const rows: Array<PaymentRow & { paid_so_far: string }> = await sql.query(
-    `SELECT ${PAYMENT_COLUMNS}, sum(p.amount_pence) OVER (ORDER BY p.id) AS paid_so_far
-       FROM payments p WHERE p.document_id = $1 ORDER BY p.id`,
-    [invoiceId],
+export async function paymentsOfInvoice(sql: Queryable, invoiceId: string): Promise<Array<PaymentRecord & { paidSoFarPence: number }>> {
+  const rows = await rowsOf<PaymentRow & { paid_so_far: string }>(
+    sql,
+    statement`SELECT ${PAYMENT_COLUMNS}, sum(p.amount_pence) OVER (ORDER BY p.id) AS paid_so_far
+                FROM payments p WHERE p.document_id = ${invoiceId} ORDER BY p.id`,
   );
   return rows.map((r) => ({ ...toPaymentRecord(r), paidSoFarPence: Number(r.paid_so_far) }));
 }
@@ -180,11 +180,11 @@ export async function paymentsOfInvoice(sql: Sql, invoiceId: string): Promise<Ar
  * The allocations (payments) of remittances in the order they were made: by the transaction that made
  * them, then oldest invoice first (the order oldest-first allocation fills them).
  */
-export async function paymentsOfRemittances(sql: Sql, remittanceIds: string[]): Promise<Array<PaymentRecord & { invoiceNumber: string }>> {
-  const rows: Array<PaymentRow & { number: string }> = await sql.query(
-    `SELECT ${PAYMENT_COLUMNS}, d.number FROM payments p JOIN documents d ON d.id = p.document_id
-      WHERE p.remittance_id = ANY($1::uuid[]) ORDER BY p.created_at, d.due_date, d.issue_date, d.number`,
-    [remittanceIds],
+export async function paymentsOfRemittances(sql: Queryable, remittanceIds: string[]): Promise<Array<PaymentRecord & { invoiceNumber: string }>> {
+  const rows = await rowsOf<PaymentRow & { number: string }>(
+    sql,
+    statement`SELECT ${PAYMENT_COLUMNS}, d.number FROM payments p JOIN documents d ON d.id = p.document_id
+               WHERE p.remittance_id = ANY(${remittanceIds}::uuid[]) ORDER BY p.created_at, d.due_date, d.issue_date, d.number`,
   );
   return rows.map((r) => ({ ...toPaymentRecord(r), invoiceNumber: r.number }));
 }
@@ -212,51 +212,25 @@ export interface ReceiptFacts {
 }
 
 /** What a receipt prints about one payment; null when there is no such payment. */
-export async function receiptFacts(sql: Sql, paymentId: string): Promise<ReceiptFacts | null> {
-  const [payment]: Array<PaymentRow & { paid_so_far: string; remittance_reference: string | null }> = await sql.query(
-    `SELECT ${PAYMENT_COLUMNS},
-            (SELECT sum(o.amount_pence) FROM payments o WHERE o.document_id = p.document_id AND o.id <= p.id) AS paid_so_far,
-            r.reference AS remittance_reference
-       FROM payments p LEFT JOIN remittances r ON r.id = p.remittance_id
-      WHERE p.id = $1`,
-    [paymentId],
+export async function receiptFacts(sql: Queryable, paymentId: string): Promise<ReceiptFacts | null> {
+  const payment = await one<PaymentRow & { paid_so_far: string; remittance_reference: string | null }>(
+    sql,
+    statement`SELECT ${PAYMENT_COLUMNS},
+                     (SELECT sum(o.amount_pence) FROM payments o WHERE o.document_id = p.document_id AND o.id <= p.id) AS paid_so_far,
+                     r.reference AS remittance_reference
+                FROM payments p LEFT JOIN remittances r ON r.id = p.remittance_id
+               WHERE p.id = ${paymentId}`,
   );
   if (!payment) return null;
-  const [invoice]: Array<BalanceRow & { recipient_name: string; recipient_address: string | null; customer_code: string; po_number: string | null; commissioner_name: string }> =
-    await sql.query(
-      `SELECT x.*, d.recipient_name, d.recipient_address, d.customer_code, d.po_number, c.name AS commissioner_name
-         FROM (${BALANCE_SELECT} WHERE d.id = $1) x
-         JOIN documents d ON d.id = x.id JOIN commissioners c ON c.id = d.commissioner_id`,
-      [payment.document_id],
-    );
-  // Sessions: "not cancelled" is read through to_jsonb so this works before and after sessions gain a status.
-  const lines: Array<{
-    line: number;
-    description: string;
-    programme_name: string;
-    term_name: string;
-    period_start: string;
-    period_end: string;
-    quantity: number;
-    amount_pence: string;
-    vat_pence: string;
-    children: string[] | null;
-    sessions: Array<{ date: string; startTime: string; endTime: string }> | null;
-  }> = await sql.query(
-    `SELECT l.line, l.description, pr.name AS programme_name, t.name AS term_name, l.period_start, l.period_end, l.quantity,
-            l.amount_pence, l.vat_pence,
-            (SELECT array_agg(DISTINCT pa.first_name || ' ' || pa.last_name)
-               FROM billing_ledger e JOIN registrations r ON r.id = e.registration_id JOIN participants pa ON pa.id = r.participant_id
-              WHERE e.document_id = l.document_id AND e.line = l.line) AS children,
-            (SELECT jsonb_agg(jsonb_build_object('date', s.date, 'startTime', to_char(s.start_time, 'HH24:MI'),
-                                                 'endTime', to_char(s.end_time, 'HH24:MI')) ORDER BY s.date, s.start_time)
-               FROM sessions s
-              WHERE s.programme_id = l.programme_id AND s.term_id = l.term_id AND s.date BETWEEN l.period_start AND l.period_end
-                AND coalesce(to_jsonb(s) ->> 'status', 'scheduled') <> 'cancelled') AS sessions
-       FROM document_lines l JOIN programmes pr ON pr.id = l.programme_id JOIN terms t ON t.id = l.term_id
-      WHERE l.document_id = $1 ORDER BY l.line`,
-    [payment.document_id],
-  );
+  const invoice = (await one<
+    BalanceRow & { recipient_name: string; recipient_address: string | null; customer_code: string; po_number: string | null; commissioner_name: string }
+  >(
+    sql,
+    statement`SELECT x.*, d.recipient_name, d.recipient_address, d.customer_code, d.po_number, c.name AS commissioner_name
+                FROM (${BALANCE_SELECT} WHERE d.id = ${payment.document_id}) x
+                JOIN documents d ON d.id = x.id JOIN commissioners c ON c.id = d.commissioner_id`,
+  ))!;
+  const lines = await receiptLines(sql, payment.document_id);
   return {
     payment: { ...toPaymentRecord(payment), paidSoFarPence: Number(payment.paid_so_far) },
     remittanceReference: payment.remittance_reference,
@@ -268,20 +242,57 @@ export async function receiptFacts(sql: Sql, paymentId: string): Promise<Receipt
       poNumber: invoice.po_number,
     },
     commissionerName: invoice.commissioner_name,
-    lines: lines.map((l) => ({
-      line: l.line,
-      description: l.description,
-      programmeName: l.programme_name,
-      termName: l.term_name,
-      periodStart: l.period_start,
-      periodEnd: l.period_end,
-      quantity: l.quantity,
-      amountPence: Number(l.amount_pence),
-      vatPence: Number(l.vat_pence),
-      children: [...(l.children ?? [])].sort(),
-      sessions: l.sessions ?? [],
-    })),
+    lines,
   };
+}
+
+interface ReceiptLineRow {
+  line: number;
+  description: string;
+  programme_name: string;
+  term_name: string;
+  period_start: string;
+  period_end: string;
+  quantity: number;
+  amount_pence: string;
+  vat_pence: string;
+  children: string[] | null;
+  sessions: Array<{ date: string; startTime: string; endTime: string }> | null;
+}
+
+const toReceiptLine = (l: ReceiptLineRow): ReceiptFacts['lines'][number] => ({
+  line: l.line,
+  description: l.description,
+  programmeName: l.programme_name,
+  termName: l.term_name,
+  periodStart: l.period_start,
+  periodEnd: l.period_end,
+  quantity: l.quantity,
+  amountPence: Number(l.amount_pence),
+  vatPence: Number(l.vat_pence),
+  children: [...(l.children ?? [])].sort(),
+  sessions: l.sessions ?? [],
+});
+
+/** An invoice's lines as a receipt prints them: the children each bills and the sessions it covers. */
+async function receiptLines(sql: Queryable, documentId: string): Promise<ReceiptFacts['lines']> {
+  // Sessions: "not cancelled" is read through to_jsonb so this works before and after sessions gain a status.
+  const lines = await rowsOf<ReceiptLineRow>(
+    sql,
+    statement`SELECT l.line, l.description, pr.name AS programme_name, t.name AS term_name, l.period_start, l.period_end, l.quantity,
+            l.amount_pence, l.vat_pence,
+            (SELECT array_agg(DISTINCT pa.first_name || ' ' || pa.last_name)
+               FROM billing_ledger e JOIN registrations r ON r.id = e.registration_id JOIN participants pa ON pa.id = r.participant_id
+              WHERE e.document_id = l.document_id AND e.line = l.line) AS children,
+            (SELECT jsonb_agg(jsonb_build_object('date', s.date, 'startTime', to_char(s.start_time, 'HH24:MI'),
+                                                 'endTime', to_char(s.end_time, 'HH24:MI')) ORDER BY s.date, s.start_time)
+               FROM sessions s
+              WHERE s.programme_id = l.programme_id AND s.term_id = l.term_id AND s.date BETWEEN l.period_start AND l.period_end
+                AND coalesce(to_jsonb(s) ->> 'status', 'scheduled') <> 'cancelled') AS sessions
+       FROM document_lines l JOIN programmes pr ON pr.id = l.programme_id JOIN terms t ON t.id = l.term_id
+      WHERE l.document_id = ${documentId} ORDER BY l.line`,
+  );
+  return lines.map(toReceiptLine);
 }
 
 export interface AgedDebtRecord {
@@ -298,8 +309,9 @@ export interface AgedDebtRecord {
 }
 
 /** The aged-debt report's rows: what is outstanding as at `asOf`, by commissioner and payer, aged from the issue date. */
-export async function agedDebtRows(sql: Sql, asOf: string): Promise<AgedDebtRecord[]> {
-  const rows: Array<{
+export async function agedDebtRows(sql: Queryable, asOf: string): Promise<AgedDebtRecord[]> {
+  const day = bind(asOf);
+  const rows = await rowsOf<{
     commissioner_id: string;
     name: string;
     code: string;
@@ -310,10 +322,11 @@ export async function agedDebtRows(sql: Sql, asOf: string): Promise<AgedDebtReco
     b61: string;
     b91: string;
     outstanding: string;
-  }> = await sql.query(
-    `WITH owed AS (
-       SELECT d.commissioner_id, d.recipient_type, $1::date - d.issue_date AS age, b.outstanding_pence AS outstanding
-         FROM invoice_balances($1::date) b JOIN documents d ON d.id = b.document_id)
+  }>(
+    sql,
+    statement`WITH owed AS (
+       SELECT d.commissioner_id, d.recipient_type, ${day}::date - d.issue_date AS age, b.outstanding_pence AS outstanding
+         FROM invoice_balances(${day}::date) b JOIN documents d ON d.id = b.document_id)
      SELECT o.commissioner_id, c.name, c.code,
             CASE o.recipient_type WHEN 'commissioner' THEN 'commissioner' ELSE 'budget_holders' END AS payer,
             count(*)::int AS invoice_count,
@@ -326,7 +339,6 @@ export async function agedDebtRows(sql: Sql, asOf: string): Promise<AgedDebtReco
       WHERE o.outstanding > 0
       GROUP BY o.commissioner_id, c.name, c.code, o.recipient_type
       ORDER BY c.name, o.commissioner_id, o.recipient_type = 'budget_holder'`,
-    [asOf],
   );
   return rows.map((r) => ({
     commissionerId: r.commissioner_id,

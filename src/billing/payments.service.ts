@@ -11,12 +11,13 @@ import type { CreatePaymentDto, PaymentResponse } from './dto/invoice.dto.js';
 import { DEFAULT_PAYMENT_METHOD } from './payment-method.js';
 import { balancesOf, type InvoiceBalance, insertPayments, lockDocuments, type PaymentRecord, paymentsOfInvoice, receiptFacts } from './payments.repository.js';
 import { renderReceiptPdf } from './receipt-pdf.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 export const PaymentRule = {
-  NotAnInvoice: 'not-an-invoice',
-  Overpayment: 'overpayment',
-  PaymentInFuture: 'payment-in-future',
-  PaymentBeforeIssue: 'payment-before-issue',
+  NotAnInvoice: ProblemCode.NotAnInvoice,
+  Overpayment: ProblemCode.Overpayment,
+  PaymentInFuture: ProblemCode.PaymentInFuture,
+  PaymentBeforeIssue: ProblemCode.PaymentBeforeIssue,
 } as const;
 
 /**

@@ -4,8 +4,11 @@ import { DataSource, Repository } from 'typeorm';
 import { withConstraints } from '../common/constraints.js';
 import { type Page, PageQuery, paginate } from '../common/pagination.js';
 import { conflict, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
+import { commissionerExists } from '../commissioners/commissioner.repository.js';
+import { keyShareLockParticipant, participantExists } from '../participants/participant.repository.js';
 import { BudgetResponse, CreateBudgetDto } from './dto/budget.dto.js';
 import { PersonalBudget } from './personal-budget.entity.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 @Injectable()
 export class BudgetsService {
@@ -20,16 +23,15 @@ export class BudgetsService {
    * direct-payment holder) is written for an erased participant.
    */
   async create(participantId: string, dto: CreateBudgetDto): Promise<BudgetResponse> {
-    if (dto.validTo < dto.validFrom) throw ruleBrokenOn('budget-dates', 'validTo', 'must not be before validFrom');
+    if (dto.validTo < dto.validFrom) throw ruleBrokenOn(ProblemCode.BudgetDates, 'validTo', 'must not be before validFrom');
     if (dto.holderAddress && dto.type !== 'direct_payment') {
-      throw ruleBrokenOn('holder-address-not-direct-payment', 'holderAddress', 'only a direct payment has a holder to address');
+      throw ruleBrokenOn(ProblemCode.HolderAddressNotDirectPayment, 'holderAddress', 'only a direct payment has a holder to address');
     }
     const id = await this.dataSource.transaction(async (em) => {
-      const [participant] = await em.query('SELECT erased_at FROM participants WHERE id = $1 FOR KEY SHARE', [participantId]);
+      const participant = await keyShareLockParticipant(em, participantId);
       if (!participant) throw notFound('participant', participantId);
-      if (participant.erased_at) throw ruleBroken('participant-erased', 'The participant record has been erased');
-      const [commissioner] = await em.query('SELECT 1 FROM commissioners WHERE id = $1', [dto.commissionerId]);
-      if (!commissioner) throw ruleBrokenOn('unknown-commissioner', 'commissionerId', `no commissioner with id ${dto.commissionerId}`);
+      if (participant.erased) throw ruleBroken(ProblemCode.ParticipantErased, 'The participant record has been erased');
+      if (!(await commissionerExists(em, dto.commissionerId))) throw ruleBrokenOn(ProblemCode.UnknownCommissioner, 'commissionerId', `no commissioner with id ${dto.commissionerId}`);
       const saved = await withConstraints(
         () =>
           em.save(
@@ -44,7 +46,7 @@ export class BudgetsService {
           ),
         {
           personal_budgets_reference_key: () =>
-            conflict('duplicate-budget-reference', `The commissioner already has a budget with reference ${dto.reference}`),
+            conflict(ProblemCode.DuplicateBudgetReference, `The commissioner already has a budget with reference ${dto.reference}`),
         },
       );
       return saved.id;
@@ -68,7 +70,6 @@ export class BudgetsService {
   }
 
   private async requireParticipant(id: string): Promise<void> {
-    const [participant] = await this.dataSource.query('SELECT 1 FROM participants WHERE id = $1', [id]);
-    if (!participant) throw notFound('participant', id);
+    if (!(await participantExists(this.dataSource.manager, id))) throw notFound('participant', id);
   }
 }

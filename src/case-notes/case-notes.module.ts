@@ -6,9 +6,10 @@ import { CaseNote } from './case-note.entity.js';
 import { CaseNoteVersion } from './case-note-version.entity.js';
 import { CaseNotesController } from './case-notes.controller.js';
 import { CaseNotesService } from './case-notes.service.js';
+import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CaseNote, CaseNoteVersion]), AuditModule, SafeguardingAlertsModule],
+  imports: [TypeOrmModule.forFeature([CaseNote, CaseNoteVersion, IdempotencyKeyEntity]), AuditModule, SafeguardingAlertsModule],
   controllers: [CaseNotesController],
   providers: [CaseNotesService],
 })

@@ -6,7 +6,8 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { type Page, PageQuery, paginate } from '../common/pagination.js';
 import { uuidv7 } from '../common/uuid-v7.js';
-import { conflict, forbidden, invalidField, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
+import { forbidden, invalidField, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
+import { keyShareLockParticipant, participantExists } from '../participants/participant.repository.js';
 import { SafeguardingAlertsService } from '../safeguarding-alerts/safeguarding-alerts.service.js';
 import { mayAmend, mayRead, type NoteAccessFacts, readableCategories } from './case-note-access.js';
 import { CaseNote } from './case-note.entity.js';
@@ -18,15 +19,12 @@ import {
   CaseNoteVersionResponse,
   CreateCaseNoteDto,
 } from './dto/case-note.dto.js';
-import { claimIdempotencyKey, completeIdempotentRequest, findStoredResponse, type IdempotentRequest } from './idempotency.js';
-import { writeNoteStatement } from './write-note.js';
+import { addVersion, lockNote, participantOfNote, writeNote } from './case-note.repository.js';
+import { claimIdempotencyKey, completeIdempotentRequest, findStoredResponse, type IdempotentRequest, keyInProgress } from './idempotency.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 /** A phone's clock may run a little ahead of ours: this much of "future" is tolerated in occurredAt. */
 export const CLOCK_SKEW_MS = 30_000;
-
-const NOTE_COLUMNS = `id, participant_id AS "participantId", category, occurred_at AS "occurredAt", session_id AS "sessionId",
-  author_kind AS "authorKind", author_id AS "authorId", author_name AS "authorName",
-  reported_author_name AS "reportedAuthorName", version, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 type Outcome = { replayed: true; stored: CaseNoteResponse } | { replayed: false; note: CaseNoteResponse };
 
@@ -47,7 +45,7 @@ export class CaseNotesService {
 
   /**
    * Writes the note, its first version, its audit event, its safeguarding alert's outbox row and its
-   * idempotency key in one statement (writeNoteStatement), then queues the alert. A statement that wrote
+   * idempotency key in one statement (writeNoteStatement, case-note.repository.ts), then queues the alert. A statement that wrote
    * nothing met a taken key (replay, or 409 for another request) or a refusal (404, 422).
    */
   async create(participantId: string, dto: CreateCaseNoteDto, actor: Actor, idempotency?: IdempotentRequest): Promise<CaseNoteResponse> {
@@ -69,16 +67,15 @@ export class CaseNotesService {
       updatedAt: createdAt,
     };
     const response = CaseNoteResponse.of(note, { body: dto.body, createdAt });
-    const statement = writeNoteStatement({
+    const result = await writeNote(this.dataSource.manager, {
       note,
       body: dto.body,
       actor,
       idempotency: idempotency && { request: idempotency, response: { status: 201, body: response } },
       alert: this.alerts.alertsFor(note.category),
     });
-    const [row] = await this.dataSource.query(statement.sql, statement.params);
-    if (row?.written === 1) {
-      if (row.alert_id) await this.alerts.enqueue(row.alert_id);
+    if (result.written) {
+      if (result.alertId) await this.alerts.enqueue(result.alertId);
       return response;
     }
     if (idempotency) {
@@ -88,15 +85,16 @@ export class CaseNotesService {
         return stored.body as CaseNoteResponse;
       }
     }
-    this.requireWritable(participantId, row);
-    if (note.sessionId !== null && row.session_registered === null) {
-      throw ruleBrokenOn('unknown-session', 'sessionId', `no session with id ${note.sessionId}`);
+    const participant = result.participant;
+    this.requireWritable(participantId, participant);
+    if (note.sessionId !== null && participant.sessionRegistered === null) {
+      throw ruleBrokenOn(ProblemCode.UnknownSession, 'sessionId', `no session with id ${note.sessionId}`);
     }
-    if (note.sessionId !== null && !row.session_registered) {
-      throw ruleBrokenOn('session-not-registered', 'sessionId', "the participant has no place on this session's programme and term");
+    if (note.sessionId !== null && !participant.sessionRegistered) {
+      throw ruleBrokenOn(ProblemCode.SessionNotRegistered, 'sessionId', "the participant has no place on this session's programme and term");
     }
     // The key was taken, then pruned before we could read it: rare enough to ask for a retry.
-    throw conflict('idempotency-key-in-progress', 'A request with this Idempotency-Key is still being processed; retry shortly');
+    throw keyInProgress();
   }
 
   /** A new version with a reason; the note's `version` moves on by one. Concurrent amendments queue on the note's row. */
@@ -108,22 +106,19 @@ export class CaseNotesService {
         if (!claim.claimed) return { replayed: true, stored: claim.stored.body as CaseNoteResponse };
       }
       // The participant is locked before the note, in the order erasure takes them.
-      const [owner] = await em.query('SELECT participant_id FROM case_notes WHERE id = $1', [id]);
-      if (!owner) throw notFound('case note', id);
-      await this.lockParticipantForWriting(em, owner.participant_id);
-      const [current]: CaseNote[] = await em.query(`SELECT ${NOTE_COLUMNS} FROM case_notes WHERE id = $1 FOR UPDATE`, [id]);
-      this.requireAccess(principal, current, 'amend');
-      const [note]: CaseNote[] = await em.query(
-        `WITH amendment AS (
-           INSERT INTO case_note_versions (case_note_id, version, body, reason, author_kind, author_id, author_name, reported_author_name)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-           RETURNING created_at
-         )
-         UPDATE case_notes SET version = $2, updated_at = (SELECT created_at FROM amendment)
-          WHERE id = $1
-         RETURNING ${NOTE_COLUMNS}`,
-        [id, current.version + 1, dto.body, dto.reason, principal.kind, principal.id, principal.name, dto.authorName ?? null],
-      ).then(([rows]) => rows);
+      const ownerId = await participantOfNote(em, id);
+      if (!ownerId) throw notFound('case note', id);
+      await this.lockParticipantForWriting(em, ownerId);
+      const current = await lockNote(em, id);
+      this.requireAccess(principal, current!, 'amend');
+      const note = await addVersion(em, {
+        noteId: id,
+        version: current!.version + 1,
+        body: dto.body,
+        reason: dto.reason,
+        author: principal,
+        reportedAuthorName: dto.authorName ?? null,
+      });
       await this.audit.record(em, actor, [
         { action: 'amend', subjectType: 'case_note', subjectId: id, participantId: note.participantId, detail: `version ${note.version}` },
       ]);
@@ -203,19 +198,17 @@ export class CaseNotesService {
 
   /** Takes the same key-share lock as writeNoteStatement() and makes the same participant checks (for amendments). */
   private async lockParticipantForWriting(em: EntityManager, participantId: string): Promise<void> {
-    const [row] = await em.query('SELECT erased_at FROM participants WHERE id = $1 FOR KEY SHARE', [participantId]);
-    this.requireWritable(participantId, row);
+    this.requireWritable(participantId, await keyShareLockParticipant(em, participantId));
   }
 
   /** Notes are written only about a participant who exists (404) and has not been erased (422). */
-  private requireWritable(participantId: string, row: { erased_at: Date | null } | undefined): asserts row {
-    if (!row) throw notFound('participant', participantId);
-    if (row.erased_at) throw ruleBroken('participant-erased', 'The participant has been erased: no notes may be added to the record');
+  private requireWritable<P extends { erased: boolean }>(participantId: string, participant: P | undefined): asserts participant is P {
+    if (!participant) throw notFound('participant', participantId);
+    if (participant.erased) throw ruleBroken(ProblemCode.ParticipantErased, 'The participant has been erased: no notes may be added to the record');
   }
 
   private async requireParticipant(participantId: string): Promise<void> {
-    const [participant] = await this.dataSource.query('SELECT 1 FROM participants WHERE id = $1', [participantId]);
-    if (!participant) throw notFound('participant', participantId);
+    if (!(await participantExists(this.dataSource.manager, participantId))) throw notFound('participant', participantId);
   }
 
   private checkOccurredAt(occurredAt: string): void {

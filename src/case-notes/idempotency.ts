@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { conflict } from '../common/problem.js';
+import { findKey, insertKey, storeResponse, deleteKeysOlderThan } from './idempotency-key.repository.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 /**
  * Rule 8: a case note sent twice with the same idempotency key is stored once (modelled on Stripe's
@@ -63,51 +65,26 @@ export function matchesStored(storedFingerprint: string, fingerprint: string): b
   return storedFingerprint.trim() === fingerprint;
 }
 
+/** 409: the key's request is still running (or its response was pruned meanwhile). */
+export const keyInProgress = () =>
+  conflict(ProblemCode.IdempotencyKeyInProgress, 'A request with this Idempotency-Key is still being processed; retry shortly');
+
 const keyReused = () =>
   conflict(
-    'idempotency-key-reused',
+    ProblemCode.IdempotencyKeyReused,
     'This Idempotency-Key was already used with a different request (method, path or body); use a new key for a new request',
   );
-
-/**
- * Taking a key as a clause of a caller's statement: inserts the key row (with its response) for each row
- * of `source`, or nothing when the key is taken — after waiting for the transaction that holds it. With
- * no request it inserts nothing. Placeholders start at `$firstParam`.
- */
-export function claimClause(
-  principal: Pick<Principal, 'kind' | 'id'>,
-  request: Pick<IdempotentRequest, 'key' | 'fingerprint'> | undefined,
-  response: StoredResponse | undefined,
-  source: string,
-  firstParam: number,
-): { sql: string; params: unknown[] } {
-  if (!request) return { sql: 'SELECT 1 WHERE false', params: [] };
-  const $ = (i: number) => `$${firstParam + i}`;
-  return {
-    sql: `INSERT INTO idempotency_keys (principal_kind, principal_id, key, request_hash, response_status, response_body)
-          SELECT ${$(0)}, ${$(1)}::uuid, ${$(2)}, ${$(3)}, ${$(4)}::int, ${$(5)}::jsonb FROM ${source}
-          ON CONFLICT DO NOTHING
-          RETURNING 1`,
-    params: [principal.kind, principal.id, request.key, request.fingerprint, response?.status ?? null, response ? JSON.stringify(response.body) : null],
-  };
-}
 
 /**
  * The response stored under a key, when the key was taken with the same request; 409 when it was taken
  * with another; undefined when nobody has taken it.
  */
 export async function findStoredResponse(em: EntityManager, principal: Principal, request: IdempotentRequest): Promise<StoredResponse | undefined> {
-  const [row] = await em.query(
-    `SELECT request_hash, response_status, response_body FROM idempotency_keys
-      WHERE principal_kind = $1 AND principal_id = $2 AND key = $3`,
-    [principal.kind, principal.id, request.key],
-  );
-  if (!row) return undefined;
-  if (!matchesStored(row.request_hash, request.fingerprint)) throw keyReused();
-  if (row.response_status === null) {
-    throw conflict('idempotency-key-in-progress', 'A request with this Idempotency-Key is still being processed; retry shortly');
-  }
-  return { status: row.response_status, body: row.response_body };
+  const stored = await findKey(em, principal, request.key);
+  if (!stored) return undefined;
+  if (!matchesStored(stored.requestHash, request.fingerprint)) throw keyReused();
+  if (stored.responseStatus === null) throw keyInProgress();
+  return { status: stored.responseStatus, body: stored.responseBody };
 }
 
 /**
@@ -122,37 +99,27 @@ export async function claimIdempotencyKey(
   request: IdempotentRequest,
   response?: StoredResponse,
 ): Promise<Claim> {
-  const claim = claimClause(principal, request, response, '(SELECT 1) AS one', 1);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const inserted: unknown[] = await em.query(claim.sql, claim.params);
-    if (inserted.length === 1) return { claimed: true };
+    if (await insertKey(em, principal, request, response)) return { claimed: true };
     // Another request holds (held) the key: its transaction has committed by now (the insert waited for it).
     const stored = await findStoredResponse(em, principal, request);
     if (stored) return { claimed: false, stored };
     // pruned in between: try to take it again
   }
-  throw conflict('idempotency-key-in-progress', 'A request with this Idempotency-Key is still being processed; retry shortly');
+  throw keyInProgress();
 }
 
 /** Stores the response under the key, in the transaction that claimed it. */
-export async function completeIdempotentRequest(
+export function completeIdempotentRequest(
   em: EntityManager,
   principal: Principal,
   request: IdempotentRequest,
   response: StoredResponse,
 ): Promise<void> {
-  await em.query(
-    `UPDATE idempotency_keys SET response_status = $4, response_body = $5
-      WHERE principal_kind = $1 AND principal_id = $2 AND key = $3`,
-    [principal.kind, principal.id, request.key, response.status, JSON.stringify(response.body)],
-  );
+  return storeResponse(em, principal, request.key, response);
 }
 
 /** Forgets keys older than `ttlHours`; returns how many. */
-export async function pruneIdempotencyKeys(em: EntityManager, ttlHours: number): Promise<number> {
-  const [, affected] = await em.query(
-    `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`,
-    [ttlHours],
-  );
-  return Number(affected ?? 0);
+export function pruneIdempotencyKeys(em: EntityManager, ttlHours: number): Promise<number> {
+  return deleteKeysOlderThan(em, ttlHours);
 }

@@ -6,8 +6,9 @@ import { type Page, PageQuery, paginate } from '../common/pagination.js';
 import { conflict, notFound } from '../common/problem.js';
 import { Commissioner } from './commissioner.entity.js';
 import { CommissionerResponse, CreateCommissionerDto, UpdateCommissionerDto } from './dto/commissioner.dto.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
-const duplicateCode = (code?: string) => () => conflict('duplicate-commissioner-code', `A commissioner with code ${code} already exists`);
+const duplicateCode = (code?: string) => () => conflict(ProblemCode.DuplicateCommissionerCode, `A commissioner with code ${code} already exists`);
 
 @Injectable()
 export class CommissionersService {

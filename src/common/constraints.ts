@@ -1,14 +1,10 @@
+import { violatedConstraint } from '../database/pg-errors.js';
 import { ProblemError } from './problem.js';
-
-/** The name of the database constraint an error violated, if any. */
-export function violatedConstraint(error: unknown): string | undefined {
-  const e = error as { constraint?: string; driverError?: { constraint?: string } };
-  return e?.driverError?.constraint ?? e?.constraint;
-}
 
 /**
  * Runs `work`, turning violations of the named constraints into the given problems. The database
- * holds the invariant; this only words the refusal.
+ * holds the invariant; this only words the refusal. The one translation of constraint names into
+ * problems: every service that relies on a unique or exclusion constraint goes through it.
  */
 export async function withConstraints<T>(
   work: () => Promise<T>,

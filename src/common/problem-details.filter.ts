@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DependencyMonitor } from '../health/dependency-monitor.js';
 import { postgresFailure } from './outages.js';
 import { dependencyUnavailable, type FieldError, PROBLEM_TYPE_BASE, ProblemError } from './problem.js';
+import { sqlState } from '../database/pg-errors.js';
 
 interface ProblemBody {
   type: string;
@@ -145,8 +146,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const fastify = FASTIFY_DETAILS[(exception.cause as { code?: string } | undefined)?.code ?? ''];
       return this.fromStatus(status, fastify ?? this.httpDetail(exception));
     }
-    const pg = exception as { code?: string; driverError?: { code?: string }; constraint?: string; detail?: string };
-    const pgCode = pg?.driverError?.code ?? (typeof pg?.code === 'string' && /^[0-9A-Z]{5}$/.test(pg.code) ? pg.code : undefined);
+    const pg = exception as { driverError?: unknown; constraint?: string; detail?: string };
+    const pgCode = sqlState(exception);
     if (pgCode && PG_CLIENT_ERRORS[pgCode]) {
       const known = PG_CLIENT_ERRORS[pgCode];
       const driver = (pg.driverError ?? pg) as { constraint?: string; column?: string };

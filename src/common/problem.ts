@@ -1,3 +1,5 @@
+import { ProblemCode } from './problem-codes.js';
+
 /**
  * Domain and request errors, carried as RFC 9457 problem details by ProblemDetailsFilter.
  * Services throw these; controllers never build HTTP errors themselves.
@@ -27,7 +29,7 @@ export class ProblemError extends Error {
 
 /** 400: the request is malformed or fails validation. */
 export function invalidRequest(detail: string, errors?: FieldError[]): ProblemError {
-  return new ProblemError(400, 'invalid-request', 'Invalid request', detail, errors);
+  return new ProblemError(400, ProblemCode.InvalidRequest, 'Invalid request', detail, errors);
 }
 
 /** 400 naming one field. */
@@ -37,35 +39,35 @@ export function invalidField(field: string, message: string): ProblemError {
 
 /** 404: no such record (or one the caller may not know of). */
 export function notFound(what: string, id?: string): ProblemError {
-  return new ProblemError(404, 'not-found', 'Not found', id ? `No ${what} with id ${id}` : `No such ${what}`);
+  return new ProblemError(404, ProblemCode.NotFound, 'Not found', id ? `No ${what} with id ${id}` : `No such ${what}`);
 }
 
 /** 409: a duplicate or a conflicting repeat. */
-export function conflict(code: string, detail: string): ProblemError {
+export function conflict(code: ProblemCode, detail: string): ProblemError {
   return new ProblemError(409, code, 'Conflict', detail);
 }
 
 /** 422: a business rule refused the request; `code` names the rule. */
-export function ruleBroken(code: string, detail: string): ProblemError {
+export function ruleBroken(code: ProblemCode, detail: string): ProblemError {
   return new ProblemError(422, code, 'Business rule refused the request', detail);
 }
 
 export function forbidden(detail = 'Your role or scopes do not allow this'): ProblemError {
-  return new ProblemError(403, 'forbidden', 'Forbidden', detail);
+  return new ProblemError(403, ProblemCode.Forbidden, 'Forbidden', detail);
 }
 
 export function unauthorized(detail = 'A valid bearer token is required'): ProblemError {
-  return new ProblemError(401, 'unauthorized', 'Unauthorized', detail);
+  return new ProblemError(401, ProblemCode.Unauthorized, 'Unauthorized', detail);
 }
 
 /** 422 naming one field: a rule about the relation between fields, or a reference to an unknown record. */
-export function ruleBrokenOn(code: string, field: string, message: string): ProblemError {
+export function ruleBrokenOn(code: ProblemCode, field: string, message: string): ProblemError {
   return new ProblemError(422, code, 'Business rule refused the request', `${field}: ${message}`, [{ field, message }]);
 }
 
 /** 429: the caller made too many requests; `Retry-After` says how many seconds to wait. */
 export function tooManyRequests(detail: string, retryAfterSeconds: number): ProblemError {
-  return new ProblemError(429, 'too-many-requests', 'Too many requests', detail, undefined, {
+  return new ProblemError(429, ProblemCode.TooManyRequests, 'Too many requests', detail, undefined, {
     'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
   });
 }
@@ -77,7 +79,7 @@ export const RETRY_AFTER_SECONDS = 5;
 export function dependencyUnavailable(what: string, retryAfterSeconds = RETRY_AFTER_SECONDS): ProblemError {
   return new ProblemError(
     503,
-    'dependency-unavailable',
+    ProblemCode.DependencyUnavailable,
     'Service unavailable',
     `${what} is not answering; retry after ${retryAfterSeconds} s`,
     undefined,
@@ -89,7 +91,7 @@ export function dependencyUnavailable(what: string, retryAfterSeconds = RETRY_AF
 export function requestTimedOut(timeoutMs: number, retryAfterSeconds = RETRY_AFTER_SECONDS): ProblemError {
   return new ProblemError(
     503,
-    'request-timeout',
+    ProblemCode.RequestTimeout,
     'Service unavailable',
     `The request was not answered within ${timeoutMs} ms and was abandoned. A change it was making may or may not ` +
       'have been saved: read it back before repeating it (case notes: repeat it with the same Idempotency-Key)',

@@ -31,6 +31,9 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * The process environment, validated once at boot. Nothing outside src/config reads process.env:
  * everything else receives an AppConfig.
  */
+/** REDIS_COMMAND_TIMEOUT_MS when unset (also what a component built without a configuration uses, as in unit specs). */
+export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 2000;
+
 class EnvDto {
   @IsOptional() @IsIn(['development', 'production', 'test'])
   NODE_ENV: string = 'development';
@@ -119,6 +122,9 @@ class EnvDto {
   @Transform(toInt) @IsInt() @Min(100) @Max(120_000)
   SAFEGUARDING_WEBHOOK_TIMEOUT_MS: number = 10_000;
 
+  @Transform(toInt) @IsInt() @Min(50) @Max(60_000)
+  SAFEGUARDING_ENQUEUE_TIMEOUT_MS: number = 2000;
+
   @Transform(toInt) @IsInt() @Min(1) @Max(100)
   RETENTION_YEARS: number = 6;
 
@@ -159,6 +165,12 @@ class EnvDto {
 
   @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
   OUTBOX_SWEEP_INTERVAL_MS: number = 5000;
+
+  @Transform(toInt) @IsInt() @Min(50) @Max(60_000)
+  REDIS_COMMAND_TIMEOUT_MS: number = DEFAULT_REDIS_COMMAND_TIMEOUT_MS;
+
+  @Transform(toInt) @IsInt() @Min(50) @Max(60_000)
+  HEALTH_CHECK_TIMEOUT_MS: number = 2000;
 
   @Transform(toInt) @IsInt() @Min(1) @Max(168)
   QUEUE_BOARD_SESSION_HOURS: number = 8;
@@ -206,6 +218,8 @@ export class AppConfig {
     attempts: number;
     backoffMs: number;
     timeoutMs: number;
+    /** How long a request waits for Redis to take an alert's job before leaving it to the outbox sweeper. */
+    enqueueTimeoutMs: number;
   };
   /** Participants with no activity for this many years are anonymised by the daily retention job. */
   readonly retentionYears: number;
@@ -234,6 +248,13 @@ export class AppConfig {
    * whose job was lost) and registers missing repeatable jobs.
    */
   readonly outboxSweepIntervalMs: number;
+  /**
+   * How long a sweep, a schedule registration or a request waits for one Redis command that is not an
+   * enqueue (is this job alive? which schedules exist?) before giving up for now.
+   */
+  readonly redisCommandTimeoutMs: number;
+  /** How long GET /health/ready and the PostgreSQL probe wait for each dependency. */
+  readonly healthCheckTimeoutMs: number;
   /** The queue board's login: how long a session lasts, and login attempts allowed per address per 15 minutes. */
   readonly queueBoard: { sessionHours: number; loginAttempts: number };
 
@@ -264,6 +285,7 @@ export class AppConfig {
       attempts: env.SAFEGUARDING_WEBHOOK_ATTEMPTS,
       backoffMs: env.SAFEGUARDING_WEBHOOK_BACKOFF_MS,
       timeoutMs: env.SAFEGUARDING_WEBHOOK_TIMEOUT_MS,
+      enqueueTimeoutMs: env.SAFEGUARDING_ENQUEUE_TIMEOUT_MS,
     };
     this.retentionYears = env.RETENTION_YEARS;
     this.integrationRateLimitPerMinute = env.INTEGRATION_RATE_LIMIT_PER_MINUTE;
@@ -284,6 +306,8 @@ export class AppConfig {
     this.bullLockDurationMs = env.BULL_LOCK_DURATION_MS;
     this.bullStalledIntervalMs = env.BULL_STALLED_INTERVAL_MS;
     this.outboxSweepIntervalMs = env.OUTBOX_SWEEP_INTERVAL_MS;
+    this.redisCommandTimeoutMs = env.REDIS_COMMAND_TIMEOUT_MS;
+    this.healthCheckTimeoutMs = env.HEALTH_CHECK_TIMEOUT_MS;
     this.queueBoard = { sessionHours: env.QUEUE_BOARD_SESSION_HOURS, loginAttempts: env.QUEUE_BOARD_LOGIN_ATTEMPTS };
   }
 

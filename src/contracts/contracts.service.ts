@@ -7,8 +7,12 @@ import { type Page, paginate } from '../common/pagination.js';
 import { conflict, notFound, ruleBrokenOn } from '../common/problem.js';
 import { Programme } from '../programmes/programme.entity.js';
 import { Contract, defaultVatTreatment, type VatTreatment } from './contract.entity.js';
+import { lockCommissioner } from '../commissioners/commissioner.repository.js';
+import { unknownProgrammes } from '../programmes/programme.repository.js';
 import { ContractPeriodsRepository } from './contract-periods.repository.js';
+import { overlappingContract } from './contract.repository.js';
 import { ContractQuery, ContractResponse, CreateContractDto, CreateExtensionDto, UpdateContractDto } from './dto/contract.dto.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 interface ContractTerms {
   commissionerId: string;
@@ -18,9 +22,9 @@ interface ContractTerms {
 }
 
 export const ContractRule = {
-  InUse: 'contract-in-use',
-  VatTreatment: 'vat-treatment-rate',
-  Extension: 'contract-extension',
+  InUse: ProblemCode.ContractInUse,
+  VatTreatment: ProblemCode.VatTreatmentRate,
+  Extension: ProblemCode.ContractExtension,
 } as const;
 
 /** Only a standard-rated contract may carry a VAT rate (422 naming vatTreatment). */
@@ -156,8 +160,8 @@ export class ContractsService {
     if (periods.length === 0) return;
     const first = periods[0];
     const last = periods[periods.length - 1];
-    if (startsOn > first.endsOn) throw ruleBrokenOn('contract-dates', 'startsOn', `must not be after the end of the contract's first period (${first.endsOn})`);
-    if (endsOn < last.startsOn) throw ruleBrokenOn('contract-dates', 'endsOn', `must not be before the start of the contract's last period (${last.startsOn})`);
+    if (startsOn > first.endsOn) throw ruleBrokenOn(ProblemCode.ContractDates, 'startsOn', `must not be after the end of the contract's first period (${first.endsOn})`);
+    if (endsOn < last.startsOn) throw ruleBrokenOn(ProblemCode.ContractDates, 'endsOn', `must not be before the start of the contract's last period (${last.startsOn})`);
   }
 
   private save(em: EntityManager, contract: Partial<Contract>, programmeIds: string[]): Promise<Contract> {
@@ -165,7 +169,7 @@ export class ContractsService {
       () => em.save(Contract, { ...contract, programmes: programmeIds.map((id) => ({ id }) as Programme) }),
       {
         contracts_reference_key: () =>
-          conflict('duplicate-contract-reference', `The commissioner already has a contract ${contract.reference}`),
+          conflict(ProblemCode.DuplicateContractReference, `The commissioner already has a contract ${contract.reference}`),
       },
     );
   }
@@ -175,22 +179,14 @@ export class ContractsService {
    * commissioner can never cover the same programme on overlapping dates: registrations need one price.
    */
   private async checkRules(em: EntityManager, c: ContractTerms, excludeId?: string): Promise<void> {
-    const [commissioner] = await em.query('SELECT id FROM commissioners WHERE id = $1 FOR UPDATE', [c.commissionerId]);
-    if (!commissioner) throw ruleBrokenOn('unknown-commissioner', 'commissionerId', `no commissioner with id ${c.commissionerId}`);
-    if (c.endsOn < c.startsOn) throw ruleBrokenOn('contract-dates', 'endsOn', 'must not be before startsOn');
-    const found: Array<{ id: string }> = await em.query('SELECT id FROM programmes WHERE id = ANY($1::uuid[])', [c.programmeIds]);
-    const missing = c.programmeIds.filter((id) => !found.some((p) => p.id === id));
-    if (missing.length) throw ruleBrokenOn('unknown-programme', 'programmeIds', `no programme with id ${missing.join(', ')}`);
-    const [overlap] = await em.query(
-      `SELECT c.reference FROM contracts c JOIN contract_programmes cp ON cp.contract_id = c.id
-        WHERE c.commissioner_id = $1 AND c.id IS DISTINCT FROM $2::uuid AND cp.programme_id = ANY($3::uuid[])
-          AND daterange(c.starts_on, c.ends_on, '[]') && daterange($4::date, $5::date, '[]')
-        LIMIT 1`,
-      [c.commissionerId, excludeId ?? null, c.programmeIds, c.startsOn, c.endsOn],
-    );
+    if (!(await lockCommissioner(em, c.commissionerId))) throw ruleBrokenOn(ProblemCode.UnknownCommissioner, 'commissionerId', `no commissioner with id ${c.commissionerId}`);
+    if (c.endsOn < c.startsOn) throw ruleBrokenOn(ProblemCode.ContractDates, 'endsOn', 'must not be before startsOn');
+    const missing = await unknownProgrammes(em, c.programmeIds);
+    if (missing.length) throw ruleBrokenOn(ProblemCode.UnknownProgramme, 'programmeIds', `no programme with id ${missing.join(', ')}`);
+    const overlap = await overlappingContract(em, c, excludeId);
     if (overlap) {
       throw ruleBrokenOn(
-        'contract-overlap',
+        ProblemCode.ContractOverlap,
         'programmeIds',
         `contract ${overlap.reference} of this commissioner already covers one of these programmes on overlapping dates`,
       );

@@ -1,9 +1,10 @@
-import { InjectQueue, OnQueueFailed, OnQueueStalled, Process, Processor } from '@nestjs/bull';
+import { InjectQueue, OnQueueFailed, OnQueueStalled, Processor } from '@nestjs/bull';
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { AppConfig } from '../config/app-config.js';
+import { OnJob } from '../queue/jobs.js';
 import { RepeatableJobs } from '../queue/repeatable.js';
-import { DATA_PROTECTION_QUEUE } from './data-protection.queue.js';
+import { DATA_PROTECTION_QUEUE, type DataProtectionJobs } from './data-protection.queue.js';
 import { DataProtectionService } from './data-protection.service.js';
 import { RETENTION_SCHEDULE } from './retention.js';
 
@@ -24,17 +25,17 @@ export class DataProtectionProcessor implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.schedules.register(this.queue, [
-      { name: 'prune-idempotency-keys', schedule: { every: this.config.idempotency.pruneIntervalMinutes * 60_000 } },
-      { name: 'erase-inactive-participants', schedule: { ...RETENTION_SCHEDULE } },
+      { name: 'prune-idempotency-keys' satisfies keyof DataProtectionJobs, schedule: { every: this.config.idempotency.pruneIntervalMinutes * 60_000 } },
+      { name: 'erase-inactive-participants' satisfies keyof DataProtectionJobs, schedule: { ...RETENTION_SCHEDULE } },
     ]);
   }
 
-  @Process('prune-idempotency-keys')
+  @OnJob(DATA_PROTECTION_QUEUE, 'prune-idempotency-keys')
   prune(): Promise<number> {
     return this.dataProtection.pruneIdempotencyKeys();
   }
 
-  @Process('erase-inactive-participants')
+  @OnJob(DATA_PROTECTION_QUEUE, 'erase-inactive-participants')
   async eraseInactive(): Promise<number> {
     return (await this.dataProtection.eraseInactive()).length;
   }

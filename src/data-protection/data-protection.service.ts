@@ -19,16 +19,27 @@ import { eraseRegistrationsOf } from '../registrations/registration.repository.j
 import { SafeguardingAlertResponse } from '../safeguarding-alerts/dto/safeguarding-alert.dto.js';
 import { SafeguardingAlert } from '../safeguarding-alerts/safeguarding-alert.entity.js';
 import { ParticipantCouncilIdsRepository } from '../participants/participant-council-ids.repository.js';
-import { ERASED_TEXT, erasureSetClause } from './anonymisation.js';
+import {
+  attendanceForExport,
+  eraseAttendanceNotes,
+  eraseBudgetHolders,
+  eraseCaseNotes,
+  eraseOutcomesOf,
+  eraseParticipantFields,
+  eraseReferralsOf,
+  eraseStoredResponses,
+  inactiveParticipants,
+  lockIfStillInactive,
+  lockParticipantForErasure,
+  registrationsForExport,
+} from './data-protection.repository.js';
 import {
   type AnonymisedCounts,
-  AttendanceExport,
   EraseParticipantDto,
   ErasureResponse,
   ParticipantExport,
-  RegistrationExport,
 } from './dto/data-protection.dto.js';
-import { LAST_ACTIVITY_SQL, retentionCutoff } from './retention.js';
+import { retentionCutoff } from './retention.js';
 
 const RETENTION_ACTOR: SystemActor = { system: 'retention job' };
 const NOTHING: AnonymisedCounts = { budgets: 0, caseNotes: 0, caseNoteVersions: 0, attendanceRecords: 0 };
@@ -75,8 +86,8 @@ export class DataProtectionService {
         exportedAt: new Date().toISOString(),
         participant: ParticipantResponse.of(participant, true, (await ParticipantCouncilIdsRepository.of(em, [participantId])).get(participantId)),
         budgets: (await em.find(PersonalBudget, { where: { participantId }, order: { id: 'ASC' } })).map(BudgetResponse.of),
-        registrations: await this.registrations(em, participantId),
-        attendance: await this.attendance(em, participantId),
+        registrations: await registrationsForExport(em, participantId),
+        attendance: await attendanceForExport(em, participantId),
         caseNotes,
         safeguardingAlerts: (await em.find(SafeguardingAlert, { where: { participantId }, order: { id: 'ASC' } })).map(
           SafeguardingAlertResponse.of,
@@ -89,10 +100,10 @@ export class DataProtectionService {
   /** Anonymises the child's personal data and note bodies, keeping the financial records. Erasing twice changes nothing. */
   async erase(participantId: string, dto: EraseParticipantDto, actor: Actor): Promise<ErasureResponse> {
     return this.dataSource.transaction(async (em) => {
-      const [participant] = await em.query('SELECT erased_at FROM participants WHERE id = $1 FOR UPDATE', [participantId]);
+      const participant = await lockParticipantForErasure(em, participantId);
       if (!participant) throw notFound('participant', participantId);
-      if (participant.erased_at) {
-        return { participantId, erasedAt: participant.erased_at.toISOString(), alreadyErased: true, anonymised: NOTHING };
+      if (participant.erasedAt) {
+        return { participantId, erasedAt: participant.erasedAt.toISOString(), alreadyErased: true, anonymised: NOTHING };
       }
       const { erasedAt, anonymised } = await this.anonymise(em, participantId);
       await this.audit.record(em, actor, [
@@ -106,19 +117,12 @@ export class DataProtectionService {
   async eraseInactive(today = todayInLondon()): Promise<string[]> {
     const years = this.config.retentionYears;
     const cutoff = retentionCutoff(today, years);
-    const candidates: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT p.id FROM participants p WHERE p.erased_at IS NULL AND ${LAST_ACTIVITY_SQL} < $1::date ORDER BY p.id`,
-      [cutoff],
-    );
+    const candidates = await inactiveParticipants(this.dataSource.manager, cutoff);
     const erased: string[] = [];
-    for (const { id } of candidates) {
+    for (const id of candidates) {
       const done = await this.dataSource.transaction(async (em) => {
         // Checked again under the lock: something may have happened since the candidates were listed.
-        const [still] = await em.query(
-          `SELECT p.id FROM participants p WHERE p.id = $1 AND p.erased_at IS NULL AND ${LAST_ACTIVITY_SQL} < $2::date FOR UPDATE`,
-          [id, cutoff],
-        );
-        if (!still) return false;
+        if (!(await lockIfStillInactive(em, id, cutoff))) return false;
         await this.anonymise(em, id);
         await this.audit.record(em, RETENTION_ACTOR, [
           {
@@ -153,80 +157,15 @@ export class DataProtectionService {
    * lock order of migrations/1764320000000-RegistrationLockOrder.ts).
    */
   private async anonymise(em: EntityManager, participantId: string): Promise<{ erasedAt: Date; anonymised: AnonymisedCounts }> {
-    const [[{ erased_at: erasedAt }]] = await em.query(
-      `UPDATE participants SET ${erasureSetClause('participants')}, erased_at = now(), updated_at = now()
-        WHERE id = $1 RETURNING erased_at`,
-      [participantId],
-    );
+    const erasedAt = await eraseParticipantFields(em, participantId);
     await eraseRegistrationsOf(em, participantId, todayInLondon());
-    const [, budgets] = await em.query(
-      `UPDATE personal_budgets SET ${erasureSetClause('personal_budgets')}
-        WHERE participant_id = $1 AND (holder_name IS NOT NULL OR holder_email IS NOT NULL OR holder_address IS NOT NULL)`,
-      [participantId],
-    );
+    const budgets = await eraseBudgetHolders(em, participantId);
     await ParticipantCouncilIdsRepository.eraseOf(em, participantId);
-    await em.query(`UPDATE referrals SET ${erasureSetClause('referrals')} WHERE participant_id = $1`, [participantId]);
-    await em.query(`UPDATE outcomes SET ${erasureSetClause('outcomes')} WHERE participant_id = $1`, [participantId]);
-    const [, caseNotes] = await em.query(
-      `UPDATE case_notes SET ${erasureSetClause('case_notes')} WHERE participant_id = $1`,
-      [participantId],
-    );
-    const [, caseNoteVersions] = await em.query(
-      `UPDATE case_note_versions SET ${erasureSetClause('case_note_versions')}
-        WHERE case_note_id IN (SELECT id FROM case_notes WHERE participant_id = $1)`,
-      [participantId],
-    );
-    const [, attendanceRecords] = await em.query(
-      `UPDATE attendance SET ${erasureSetClause('attendance')} WHERE participant_id = $1 AND note IS NOT NULL`,
-      [participantId],
-    );
-    // Stored idempotent responses repeat note bodies: a replay after erasure answers the erased note.
-    await em.query(
-      `UPDATE idempotency_keys SET response_body = response_body || jsonb_build_object('body', $2::text, 'authorName', NULL)
-        WHERE response_body @> jsonb_build_object('participantId', $1::text)`,
-      [participantId, ERASED_TEXT],
-    );
+    await eraseReferralsOf(em, participantId);
+    await eraseOutcomesOf(em, participantId);
+    const { caseNotes, caseNoteVersions } = await eraseCaseNotes(em, participantId);
+    const attendanceRecords = await eraseAttendanceNotes(em, participantId);
+    await eraseStoredResponses(em, participantId);
     return { erasedAt, anonymised: { budgets, caseNotes, caseNoteVersions, attendanceRecords } };
-  }
-
-  private async registrations(em: EntityManager, participantId: string): Promise<RegistrationExport[]> {
-    const rows = await em.query(
-      `SELECT id, programme_id, term_id, budget_id, contract_id, status, price_pence, registered_on, withdrawn_at,
-              withdrawal_effective_on, withdrawal_reason, created_at
-         FROM registrations WHERE participant_id = $1 ORDER BY created_at, id`,
-      [participantId],
-    );
-    return rows.map((r: Record<string, never>) => ({
-      id: r.id,
-      programmeId: r.programme_id,
-      termId: r.term_id,
-      budgetId: r.budget_id,
-      contractId: r.contract_id,
-      status: r.status,
-      pricePence: r.price_pence,
-      registeredOn: r.registered_on,
-      withdrawnAt: (r.withdrawn_at as Date | null)?.toISOString() ?? null,
-      withdrawalEffectiveOn: r.withdrawal_effective_on,
-      withdrawalReason: r.withdrawal_reason,
-      createdAt: (r.created_at as Date).toISOString(),
-    }));
-  }
-
-  private async attendance(em: EntityManager, participantId: string): Promise<AttendanceExport[]> {
-    const rows = await em.query(
-      `SELECT a.session_id, s.programme_id, s.date, a.status, a.note, a.recorded_at, a.recorded_by
-         FROM attendance a JOIN sessions s ON s.id = a.session_id
-        WHERE a.participant_id = $1 ORDER BY s.date, a.session_id`,
-      [participantId],
-    );
-    return rows.map((r: Record<string, never>) => ({
-      sessionId: r.session_id,
-      programmeId: r.programme_id,
-      date: r.date,
-      status: r.status,
-      note: r.note,
-      recordedAt: (r.recorded_at as Date).toISOString(),
-      recordedBy: r.recorded_by,
-    }));
   }
 }

@@ -5,6 +5,9 @@ import { chownSync, existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSy
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
+import { execute, one, onClient } from './database.repository.js';
+import { SQLSTATE, sqlState } from './pg-errors.js';
+import { raw, sql } from './sql.js';
 
 export interface EmbeddedPostgresOptions {
   /** Where the cluster's data lives; kept between restarts. */
@@ -197,7 +200,7 @@ async function canConnect(url: string): Promise<boolean> {
   client.on('error', () => undefined);
   try {
     await client.connect();
-    await client.query('SELECT 1');
+    await execute(onClient(client), sql`SELECT 1`);
     return true;
   } catch {
     return false;
@@ -210,10 +213,10 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (!rowCount) {
-      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error; // created meanwhile by another process
+    const db = onClient(client);
+    if (!(await one(db, sql`SELECT 1 FROM pg_database WHERE datname = ${database}`))) {
+      await execute(db, sql`CREATE DATABASE ${raw(client.escapeIdentifier(database))}`).catch((error: unknown) => {
+        if (sqlState(error) !== SQLSTATE.DUPLICATE_DATABASE) throw error; // created meanwhile by another process
       });
     }
   } finally {

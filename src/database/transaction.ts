@@ -1,12 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { SQLSTATE, sqlState } from './pg-errors.js';
 
 /** Deadlock and serialization failures: the work did nothing and may simply be run again. */
-const RETRYABLE = new Set(['40P01', '40001']);
-
-function sqlState(error: unknown): string | undefined {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return e?.driverError?.code ?? e?.code;
-}
+const RETRYABLE = new Set<string>([SQLSTATE.DEADLOCK_DETECTED, SQLSTATE.SERIALIZATION_FAILURE]);
 
 /**
  * Runs `work` again (a few times, with jitter) when PostgreSQL aborted it for a deadlock or a

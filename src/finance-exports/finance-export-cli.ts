@@ -12,7 +12,7 @@ import { resolveDatabase } from '../database/database-url.js';
 import { migrateUnderLock } from '../database/migrate.js';
 import { inTransaction } from '../database/transaction.js';
 import { EXPORT_LAYOUTS, type ExportLayout, headerLine } from './finance-export-csv.js';
-import { createFinanceExport, type ExportSummary, financeExportCsv, findFinanceExport } from './finance-export-transactions.js';
+import { createFinanceExport, type ExportSummary, financeExportCsv, findFinanceExport } from './finance-export.repository.js';
 
 const USAGE = `Usage: npm run finance:export -- --out FILE [--id EXPORT_ID] [--layout standard|standard-v2|xero]
 
@@ -23,8 +23,10 @@ the header alone. With --id, writes the CSV of an existing export again (nothing
 database when it is unset).
 Exit status: 0 on success, 1 on failure, 2 on bad arguments.`;
 
-/** The finance team's scheduled export: POST /finance-exports and GET /finance-exports/:id/file in one command. */
-async function main(): Promise<number> {
+type CliArgs = { out: string; id?: string; layout: ExportLayout };
+
+/** The command line, or the exit status when it asks for help or is wrong. */
+function parseCli(): CliArgs | number {
   let args: { out?: string; id?: string; layout?: string; help?: boolean };
   try {
     args = parseArgs({ options: { out: { type: 'string' }, id: { type: 'string' }, layout: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
@@ -45,6 +47,38 @@ async function main(): Promise<number> {
     process.stderr.write(`--out FILE is required\n\n${USAGE}\n`);
     return 2;
   }
+  return { out: args.out, id: args.id, layout };
+}
+
+/** Streams the export's CSV into `path` in one REPEATABLE READ transaction; how many rows (the header not counted). */
+async function writeCsv(dataSource: DataSource, exportId: string, layout: ExportLayout, path: string): Promise<number> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  let rows = -1; // the header
+  try {
+    await runner.startTransaction('REPEATABLE READ');
+    const out = createWriteStream(path);
+    const failed = once(out, 'error').then(([e]) => Promise.reject(e));
+    failed.catch(() => undefined);
+    for await (const chunk of financeExportCsv(runner, exportId, 500, layout)) {
+      rows += chunk.split('\r\n').length - 1;
+      if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
+    }
+    out.end();
+    await Promise.race([finished(out), failed]);
+    await runner.commitTransaction();
+  } finally {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    await runner.release();
+  }
+  return rows;
+}
+
+/** The finance team's scheduled export: POST /finance-exports and GET /finance-exports/:id/file in one command. */
+async function main(): Promise<number> {
+  const args = parseCli();
+  if (typeof args === 'number') return args;
+  const { layout } = args;
 
   const { config, embedded } = await resolveDatabase(loadConfig(), () => undefined);
   const dataSource = new DataSource(dataSourceOptions(config.databaseUrl!, 2));
@@ -66,26 +100,7 @@ async function main(): Promise<number> {
         return 0;
       }
     }
-    const exported = summary;
-    const runner = dataSource.createQueryRunner();
-    await runner.connect();
-    let rows = -1; // the header
-    try {
-      await runner.startTransaction('REPEATABLE READ');
-      const out = createWriteStream(partial);
-      const failed = once(out, 'error').then(([e]) => Promise.reject(e));
-      failed.catch(() => undefined);
-      for await (const chunk of financeExportCsv(runner, exported.id, 500, layout)) {
-        rows += chunk.split('\r\n').length - 1;
-        if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
-      }
-      out.end();
-      await Promise.race([finished(out), failed]);
-      await runner.commitTransaction();
-    } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      await runner.release();
-    }
+    const rows = await writeCsv(dataSource, summary.id, layout, partial);
     await rename(partial, args.out);
     process.stdout.write(
       `Finance export ${summary.id}: ${summary.documentCount} documents, ${rows} rows, total ${formatSterling(summary.totalPence)} → ${args.out}\n`,

@@ -7,7 +7,7 @@ import { notFound } from '../common/problem.js';
 import { inTransaction } from '../database/transaction.js';
 import { type FinanceExportResponse, NOTHING_TO_EXPORT, type NothingToExportResponse } from './dto/finance-export.dto.js';
 import type { ExportLayout } from './finance-export-csv.js';
-import { createFinanceExport, type ExportSummary, financeExportCsv, findFinanceExport } from './finance-export-transactions.js';
+import { createFinanceExport, type ExportSummary, financeExportCsv, findFinanceExport, listFinanceExports } from './finance-export.repository.js';
 
 const toResponse = (s: ExportSummary): FinanceExportResponse => ({
   id: s.id,
@@ -36,14 +36,8 @@ export class FinanceExportsService {
 
   async list(query: PageQuery): Promise<Page<FinanceExportResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.dataSource.query(
-      `SELECT id, document_count, row_count, total_pence, created_at FROM finance_exports
-        WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
-      [query.cursor ? decodeCursor(query.cursor) : null, limit + 1],
-    );
-    return keysetPage(rows, limit, (r: { id: string; document_count: number; row_count: number; total_pence: number; created_at: Date }) =>
-      toResponse({ id: r.id, documentCount: r.document_count, rowCount: r.row_count, totalPence: Number(r.total_pence), createdAt: r.created_at }),
-    );
+    const exports = await listFinanceExports(this.dataSource.manager, query.cursor ? decodeCursor(query.cursor) : null, limit + 1);
+    return keysetPage(exports, limit, toResponse);
   }
 
   /**

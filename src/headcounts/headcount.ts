@@ -1,7 +1,10 @@
 /**
  * The census rule. A participant counts in a programme-term's headcount when their registration was
  * `registered` at the end of the census date (Europe/London): it took a place on or before that date
- * and was not withdrawn with an effective date on or before it. Billing reuses these functions.
+ * and was not withdrawn with an effective date on or before it. The rule has one definition, the SQL
+ * function counts_at_census (migrations/1764210000000-RegistrationStatements.ts), which
+ * withdraw_registration, term corrections and the headcount all use: the headcount's registrations come
+ * with its answer (headcount.repository.ts); test/census-rule.e2e-spec.ts is its test.
  */
 export interface CensusRegistration {
   registrationId: string;
@@ -14,6 +17,8 @@ export interface CensusRegistration {
   /** London date it took a place; null if it never did (waitlisted, or withdrawn while waiting). */
   registeredOn: string | null;
   withdrawalEffectiveOn: string | null;
+  /** Whether it counts at the census date asked for (counts_at_census, in SQL). */
+  countsAtCensus: boolean;
 }
 
 export interface CensusContract {
@@ -37,17 +42,6 @@ export interface Headcount {
   byCommissioner: CommissionerHeadcount[];
   minParticipants: number | null;
   belowMinimum: boolean;
-}
-
-export function countsAtCensus(
-  r: Pick<CensusRegistration, 'registeredOn' | 'withdrawalEffectiveOn'>,
-  censusDate: string,
-): boolean {
-  return (
-    r.registeredOn !== null &&
-    r.registeredOn <= censusDate &&
-    (r.withdrawalEffectiveOn === null || r.withdrawalEffectiveOn > censusDate)
-  );
 }
 
 /**
@@ -76,20 +70,17 @@ export function lateJoinersAtCensus(censusDate: string, registrations: Array<Pic
 }
 
 /**
- * The headcount at a census date, split by commissioner into managed and direct-payment participants,
- * priced with each contract's termly price and compared with the contracts' minimum viable number
- * (the largest minimum among the contracts covering the programme-term).
+ * The headcount of the registrations that count at a census date (as counts_at_census answered for
+ * each), split by commissioner into managed and direct-payment participants, priced with each
+ * contract's termly price and compared with the contracts' minimum viable number (the largest minimum
+ * among the contracts covering the programme-term).
  */
-export function headcountAtCensus(
-  censusDate: string,
-  registrations: CensusRegistration[],
-  contracts: CensusContract[],
-): Headcount {
+export function headcountAtCensus(registrations: CensusRegistration[], contracts: CensusContract[]): Headcount {
   const priceOf = new Map(contracts.map((c) => [c.contractId, c.pricePerTermPence]));
   const byCommissioner = new Map<string, CommissionerHeadcount>();
   let count = 0;
   for (const r of registrations) {
-    if (!countsAtCensus(r, censusDate)) continue;
+    if (!r.countsAtCensus) continue;
     count += 1;
     const price = priceOf.get(r.contractId) ?? 0;
     const entry = byCommissioner.get(r.commissionerId) ?? {

@@ -3,7 +3,17 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { todayInLondon } from '../common/london-calendar.js';
 import { notFound } from '../common/problem.js';
 import type { HeadcountResponse, UptakeResponse } from './dto/headcount.dto.js';
+import { commissionerNames } from '../commissioners/commissioner.repository.js';
 import { type CensusContract, type CensusRegistration, headcountAtCensus, lateJoinersAtCensus } from './headcount.js';
+import {
+  censusContracts,
+  censusInvoiced,
+  censusRegistrations,
+  programmeExists,
+  sessionAvailability,
+  termDates,
+  uptakeCounts,
+} from './headcount.repository.js';
 
 export interface ProgrammeTermCensus {
   censusDate: string;
@@ -17,19 +27,13 @@ export class HeadcountsService {
 
   async headcount(programmeId: string, termId: string): Promise<HeadcountResponse> {
     const census = await this.census(programmeId, termId);
-    const headcount = headcountAtCensus(census.censusDate, census.registrations, census.contracts);
+    const headcount = headcountAtCensus(census.registrations, census.contracts);
     // Frozen once the census has been invoiced: from then on changes reach it only as credit notes and
     // supplementary invoices of later billing runs. (A direct payment's sessions, billed quarter by
     // quarter, and late joiners do not freeze it.)
-    const [billed] = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM billing_ledger l JOIN document_lines d ON d.document_id = l.document_id AND d.line = l.line
-                       WHERE l.programme_id = $1 AND l.term_id = $2 AND d.kind = 'census') AS frozen`,
-      [programmeId, termId],
-    );
-    const names: Array<{ id: string; name: string }> = await this.dataSource.query(`SELECT id, name FROM commissioners WHERE id = ANY($1::uuid[])`, [
-      headcount.byCommissioner.map((c) => c.commissionerId),
-    ]);
-    const nameOf = new Map(names.map((c) => [c.id, c.name])); // every one is there: budgets reference their commissioner
+    const frozen = await censusInvoiced(this.dataSource.manager, programmeId, termId);
+    // every one is there: budgets reference their commissioner
+    const nameOf = await commissionerNames(this.dataSource.manager, headcount.byCommissioner.map((c) => c.commissionerId));
     return {
       programmeId,
       termId,
@@ -37,30 +41,18 @@ export class HeadcountsService {
       ...headcount,
       byCommissioner: headcount.byCommissioner.map((c) => ({ ...c, commissionerName: nameOf.get(c.commissionerId)! })),
       lateJoiners: lateJoinersAtCensus(census.censusDate, census.registrations),
-      frozen: billed.frozen,
+      frozen,
     };
   }
 
   /** What a coordinator watches before the census: places, take-up, the minimum and the income it implies. */
   async uptake(programmeId: string, termId: string): Promise<UptakeResponse> {
-    const census = await this.census(programmeId, termId);
     const today = todayInLondon();
-    const soFar = headcountAtCensus(today < census.censusDate ? today : census.censusDate, census.registrations, census.contracts);
-    const [counts] = await this.dataSource.query(
-      `SELECT programme_term_places(p.id, $2) AS places,
-              (SELECT count(*) FROM registrations r WHERE r.programme_id = p.id AND r.term_id = $2 AND r.status = 'registered') AS registered,
-              (SELECT count(*) FROM registrations r WHERE r.programme_id = p.id AND r.term_id = $2 AND r.status = 'waitlisted') AS waitlisted
-         FROM programmes p WHERE p.id = $1`,
-      [programmeId, termId],
-    );
-    const sessions: Array<{ id: string; date: string; start_time: string; end_time: string; capacity: number; booked: number; available: number }> =
-      await this.dataSource.query(
-        `SELECT s.id, s.date, s.start_time, s.end_time, s.capacity, s.booked,
-                LEAST(s.capacity, COALESCE(pt.places, s.capacity)) - s.booked AS available
-           FROM sessions s LEFT JOIN programme_terms pt ON pt.programme_id = s.programme_id AND pt.term_id = s.term_id
-          WHERE s.programme_id = $1 AND s.term_id = $2 ORDER BY s.date, s.start_time`,
-        [programmeId, termId],
-      );
+    // the headcount so far: as the census would count it were it today (or the census itself, once past)
+    const census = await this.census(programmeId, termId, (censusDate) => (today < censusDate ? today : censusDate));
+    const soFar = headcountAtCensus(census.registrations, census.contracts);
+    const counts = await uptakeCounts(this.dataSource.manager, programmeId, termId);
+    const sessions = await sessionAvailability(this.dataSource.manager, programmeId, termId);
     return {
       programmeId,
       termId,
@@ -75,8 +67,8 @@ export class HeadcountsService {
       sessions: sessions.map((s) => ({
         id: s.id,
         date: s.date,
-        startTime: s.start_time.slice(0, 5),
-        endTime: s.end_time.slice(0, 5),
+        startTime: s.startTime.slice(0, 5),
+        endTime: s.endTime.slice(0, 5),
         capacity: s.capacity,
         booked: s.booked,
         available: Math.max(0, s.available),
@@ -86,33 +78,20 @@ export class HeadcountsService {
 
   /**
    * The facts the census rule needs for one programme-term: every registration that ever took a place,
-   * with its budget, and the contracts that price it or cover the programme for the term.
+   * with its budget and whether it counts (at the term's census date, or at the date `countedOn` picks),
+   * and the contracts that price it or cover the programme for the term.
    */
-  async census(programmeId: string, termId: string, em: EntityManager = this.dataSource.manager): Promise<ProgrammeTermCensus> {
-    const [found] = await em.query(`SELECT EXISTS (SELECT 1 FROM programmes WHERE id = $1) AS programme_exists`, [programmeId]);
-    if (!found.programme_exists) throw notFound('programme', programmeId);
-    const [term] = await em.query(`SELECT census_date, starts_on, ends_on FROM terms WHERE id = $1`, [termId]);
+  async census(
+    programmeId: string,
+    termId: string,
+    countedOn: (censusDate: string) => string = (censusDate) => censusDate,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<ProgrammeTermCensus> {
+    if (!(await programmeExists(em, programmeId))) throw notFound('programme', programmeId);
+    const term = await termDates(em, termId);
     if (!term) throw notFound('term', termId);
-    const registrations: CensusRegistration[] = await em.query(
-      `SELECT r.id AS "registrationId", r.participant_id AS "participantId", r.budget_id AS "budgetId",
-              b.reference AS "budgetReference", b.type AS "budgetType", b.commissioner_id AS "commissionerId",
-              r.contract_id AS "contractId", r.registered_on AS "registeredOn",
-              r.withdrawal_effective_on AS "withdrawalEffectiveOn"
-         FROM registrations r JOIN personal_budgets b ON b.id = r.budget_id
-        WHERE r.programme_id = $1 AND r.term_id = $2 AND r.registered_on IS NOT NULL
-        ORDER BY r.queue_seq`,
-      [programmeId, termId],
-    );
-    const contracts: CensusContract[] = await em.query(
-      `SELECT c.id AS "contractId", c.commissioner_id AS "commissionerId",
-              (SELECT price_per_term_pence FROM contract_period_on(c.id, $3)) AS "pricePerTermPence",
-              c.min_participants AS "minParticipants"
-         FROM contracts c
-        WHERE c.id IN (SELECT contract_id FROM registrations WHERE programme_id = $1 AND term_id = $2)
-           OR (c.starts_on <= $3 AND c.ends_on >= $4
-               AND EXISTS (SELECT 1 FROM contract_programmes cp WHERE cp.contract_id = c.id AND cp.programme_id = $1))`,
-      [programmeId, termId, term.starts_on, term.ends_on],
-    );
-    return { censusDate: term.census_date, registrations, contracts };
+    const registrations = await censusRegistrations(em, programmeId, termId, countedOn(term.censusDate));
+    const contracts = await censusContracts(em, programmeId, termId, term);
+    return { censusDate: term.censusDate, registrations, contracts };
   }
 }

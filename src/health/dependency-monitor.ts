@@ -4,8 +4,8 @@ import pg from 'pg';
 import { AppConfig } from '../config/app-config.js';
 import { type OutageLine, OutageLog } from '../common/outage-log.js';
 import type { PostgresFailure } from '../common/outages.js';
+import { ping } from './health.repository.js';
 
-const PROBE_TIMEOUT_MS = 2000;
 /** How often PostgreSQL is probed while it is down, to log (and know) when it is back. */
 const PROBE_INTERVAL_MS = 1000;
 
@@ -93,13 +93,13 @@ export class DependencyMonitor implements OnApplicationShutdown {
     this.probing = (async () => {
       const client = new pg.Client({
         connectionString: this.config.databaseUrl,
-        connectionTimeoutMillis: PROBE_TIMEOUT_MS,
+        connectionTimeoutMillis: this.config.healthCheckTimeoutMs,
         application_name: 'short-breaks-probe',
       });
       client.on('error', () => undefined);
       try {
         await client.connect();
-        await client.query('SELECT 1');
+        await ping(client);
         return true;
       } catch {
         return false;

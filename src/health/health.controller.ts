@@ -5,9 +5,10 @@ import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators.js';
 import { ProblemError } from '../common/problem.js';
 import { withTimeout } from '../common/with-timeout.js';
+import { AppConfig } from '../config/app-config.js';
 import { REDIS } from '../redis/redis.module.js';
-
-const CHECK_TIMEOUT_MS = 2000;
+import { ping } from './health.repository.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 @ApiTags('health')
 @Public()
@@ -16,6 +17,7 @@ export class HealthController {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
   ) {}
 
   @Get('live')
@@ -30,14 +32,15 @@ export class HealthController {
   @ApiOkResponse({ description: 'PostgreSQL and Redis both answer' })
   @ApiServiceUnavailableResponse({ description: 'Problem details naming what is down' })
   async ready() {
+    const timeoutMs = this.config.healthCheckTimeoutMs;
     const [database, redis] = await Promise.all([
-      withTimeout(this.dataSource.query('SELECT 1'), CHECK_TIMEOUT_MS, 'PostgreSQL').then(() => 'up', () => 'down'),
-      withTimeout(this.redis.ping(), CHECK_TIMEOUT_MS, 'Redis').then(() => 'up', () => 'down'),
+      withTimeout(ping(this.dataSource), timeoutMs, 'PostgreSQL').then(() => 'up', () => 'down'),
+      withTimeout(this.redis.ping(), timeoutMs, 'Redis').then(() => 'up', () => 'down'),
     ]);
     const checks = { database, redis };
     if (database === 'down' || redis === 'down') {
       const down = Object.entries(checks).filter(([, v]) => v === 'down').map(([k]) => k);
-      throw new ProblemError(503, 'unavailable', 'Service unavailable', `Not ready: ${down.join(' and ')} not answering`);
+      throw new ProblemError(503, ProblemCode.Unavailable, 'Service unavailable', `Not ready: ${down.join(' and ')} not answering`);
     }
     return { status: 'ok', checks };
   }

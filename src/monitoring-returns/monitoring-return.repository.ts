@@ -1,7 +1,21 @@
-import type { Sql } from '../database/sql.js';
+import { one, rows } from '../database/database.repository.js';
+import { bind, type Queryable, sql } from '../database/sql.js';
 import type { CensusContract, CensusRegistration } from '../headcounts/headcount.js';
 
+/*
+ * The SQL of monitoring returns: counts only, never names or notes. The census rule is applied by its one
+ * definition, counts_at_census (as headcount.repository.ts does), to the commissioner's places.
+ */
+
 export interface ReturnTerm {
+  id: string;
+  name: string;
+  startsOn: string;
+  endsOn: string;
+  censusDate: string;
+}
+
+interface ReturnTermRow {
   id: string;
   name: string;
   starts_on: string;
@@ -9,12 +23,23 @@ export interface ReturnTerm {
   census_date: string;
 }
 
+const toReturnTerm = (r: ReturnTermRow): ReturnTerm => ({ id: r.id, name: r.name, startsOn: r.starts_on, endsOn: r.ends_on, censusDate: r.census_date });
+
 export interface ProgrammeRef {
   id: string;
   name: string;
 }
 
+/** A young person counted in a return: their equality monitoring only (no name). */
 export interface CountedParticipant {
+  id: string;
+  gender: string | null;
+  ethnicity: string | null;
+  disabilityCategories: string[] | null;
+  postcodeDistrict: string | null;
+}
+
+interface CountedParticipantRow {
   id: string;
   gender: string | null;
   ethnicity: string | null;
@@ -22,90 +47,157 @@ export interface CountedParticipant {
   postcode_district: string | null;
 }
 
+const toCountedParticipant = (r: CountedParticipantRow): CountedParticipant => ({
+  id: r.id,
+  gender: r.gender,
+  ethnicity: r.ethnicity,
+  disabilityCategories: r.disability_categories,
+  postcodeDistrict: r.postcode_district,
+});
+
+interface CensusRegistrationRow {
+  registration_id: string;
+  participant_id: string;
+  budget_id: string;
+  budget_reference: string;
+  budget_type: CensusRegistration['budgetType'];
+  commissioner_id: string;
+  contract_id: string;
+  registered_on: string | null;
+  withdrawal_effective_on: string | null;
+  counts_at_census: boolean;
+}
+
+const toCensusRegistration = (r: CensusRegistrationRow): CensusRegistration => ({
+  registrationId: r.registration_id,
+  participantId: r.participant_id,
+  budgetId: r.budget_id,
+  budgetReference: r.budget_reference,
+  budgetType: r.budget_type,
+  commissionerId: r.commissioner_id,
+  contractId: r.contract_id,
+  registeredOn: r.registered_on,
+  withdrawalEffectiveOn: r.withdrawal_effective_on,
+  countsAtCensus: r.counts_at_census,
+});
+
+interface CensusContractRow {
+  contract_id: string;
+  commissioner_id: string;
+  price_per_term_pence: number;
+  min_participants: number | null;
+}
+
+const toCensusContract = (r: CensusContractRow): CensusContract => ({
+  contractId: r.contract_id,
+  commissionerId: r.commissioner_id,
+  pricePerTermPence: r.price_per_term_pence,
+  minParticipants: r.min_participants,
+});
+
+export interface SessionCounts {
+  planned: number;
+  held: number;
+  cancelled: number;
+}
+
 /** SQL of monitoring returns: counts only, never names or notes. */
 export const MonitoringReturnRepository = {
-  async commissioner(sql: Sql, id: string): Promise<{ id: string; name: string; code: string } | null> {
-    const [row] = await sql.query(`SELECT id, name, code FROM commissioners WHERE id = $1`, [id]);
-    return row ?? null;
+  async commissioner(db: Queryable, id: string): Promise<{ id: string; name: string; code: string } | undefined> {
+    return one<{ id: string; name: string; code: string }>(db, sql`SELECT id, name, code FROM commissioners WHERE id = ${id}`);
   },
 
-  async term(sql: Sql, id: string): Promise<ReturnTerm | null> {
-    const [row] = await sql.query(`SELECT id, name, starts_on, ends_on, census_date FROM terms WHERE id = $1`, [id]);
-    return row ?? null;
+  async term(db: Queryable, id: string): Promise<ReturnTerm | undefined> {
+    const row = await one<ReturnTermRow>(db, sql`SELECT id, name, starts_on, ends_on, census_date FROM terms WHERE id = ${id}`);
+    return row && toReturnTerm(row);
   },
 
   /** The programmes the commissioner contracts for the term, or funds a place on in it, or was referred to in it. */
-  async programmes(sql: Sql, commissionerId: string, term: ReturnTerm): Promise<ProgrammeRef[]> {
-    return sql.query(
-      `SELECT p.id, p.name FROM programmes p
-        WHERE EXISTS (SELECT 1 FROM contracts c JOIN contract_programmes cp ON cp.contract_id = c.id
-                       WHERE cp.programme_id = p.id AND c.commissioner_id = $1 AND c.starts_on <= $4 AND c.ends_on >= $3)
-           OR EXISTS (SELECT 1 FROM registrations r JOIN personal_budgets b ON b.id = r.budget_id
-                       WHERE r.programme_id = p.id AND r.term_id = $2 AND b.commissioner_id = $1 AND r.registered_on IS NOT NULL)
-           OR EXISTS (SELECT 1 FROM referrals f WHERE f.programme_id = p.id AND f.commissioner_id = $1 AND f.referred_on BETWEEN $3 AND $4)
-        ORDER BY p.name, p.id`,
-      [commissionerId, term.id, term.starts_on, term.ends_on],
+  async programmes(db: Queryable, commissionerId: string, term: ReturnTerm): Promise<ProgrammeRef[]> {
+    const commissioner = bind(commissionerId);
+    const [startsOn, endsOn] = [bind(term.startsOn), bind(term.endsOn)];
+    return rows<ProgrammeRef>(
+      db,
+      sql`SELECT p.id, p.name FROM programmes p
+           WHERE EXISTS (SELECT 1 FROM contracts c JOIN contract_programmes cp ON cp.contract_id = c.id
+                          WHERE cp.programme_id = p.id AND c.commissioner_id = ${commissioner} AND c.starts_on <= ${endsOn} AND c.ends_on >= ${startsOn})
+              OR EXISTS (SELECT 1 FROM registrations r JOIN personal_budgets b ON b.id = r.budget_id
+                          WHERE r.programme_id = p.id AND r.term_id = ${term.id} AND b.commissioner_id = ${commissioner} AND r.registered_on IS NOT NULL)
+              OR EXISTS (SELECT 1 FROM referrals f WHERE f.programme_id = p.id AND f.commissioner_id = ${commissioner}
+                                                      AND f.referred_on BETWEEN ${startsOn} AND ${endsOn})
+           ORDER BY p.name, p.id`,
     );
   },
 
-  async referrals(sql: Sql, commissionerId: string, programmeId: string, term: ReturnTerm): Promise<{ received: number; accepted: number }> {
-    const [row] = await sql.query(
-      `SELECT count(*)::int AS received, count(*) FILTER (WHERE status = 'accepted')::int AS accepted
-         FROM referrals WHERE commissioner_id = $1 AND programme_id = $2 AND referred_on BETWEEN $3 AND $4`,
-      [commissionerId, programmeId, term.starts_on, term.ends_on],
+  async referrals(db: Queryable, commissionerId: string, programmeId: string, term: ReturnTerm): Promise<{ received: number; accepted: number }> {
+    const row = await one<{ received: number; accepted: number }>(
+      db,
+      sql`SELECT count(*)::int AS received, count(*) FILTER (WHERE status = 'accepted')::int AS accepted
+            FROM referrals
+           WHERE commissioner_id = ${commissionerId} AND programme_id = ${programmeId} AND referred_on BETWEEN ${term.startsOn} AND ${term.endsOn}`,
     );
-    return row;
+    return row!;
   },
 
-  /** The commissioner's places on the programme-term (as the census rule reads them) and its contracts' minimums. */
-  async census(sql: Sql, commissionerId: string, programmeId: string, term: ReturnTerm): Promise<{ registrations: CensusRegistration[]; contracts: CensusContract[] }> {
-    const registrations: CensusRegistration[] = await sql.query(
-      `SELECT r.id AS "registrationId", r.participant_id AS "participantId", r.budget_id AS "budgetId", b.reference AS "budgetReference",
-              b.type AS "budgetType", b.commissioner_id AS "commissionerId", r.contract_id AS "contractId", r.registered_on AS "registeredOn",
-              r.withdrawal_effective_on AS "withdrawalEffectiveOn"
-         FROM registrations r JOIN personal_budgets b ON b.id = r.budget_id
-        WHERE r.programme_id = $2 AND r.term_id = $3 AND b.commissioner_id = $1 AND r.registered_on IS NOT NULL
-        ORDER BY r.queue_seq`,
-      [commissionerId, programmeId, term.id],
+  /**
+   * The commissioner's places on the programme-term that ever took one, in queue order, with whether each
+   * counts at the census date (counts_at_census), and its contracts covering the term with their minimums.
+   */
+  async census(
+    db: Queryable,
+    commissionerId: string,
+    programmeId: string,
+    term: ReturnTerm,
+  ): Promise<{ registrations: CensusRegistration[]; contracts: CensusContract[] }> {
+    const registrations = await rows<CensusRegistrationRow>(
+      db,
+      sql`SELECT r.id AS registration_id, r.participant_id, r.budget_id, b.reference AS budget_reference, b.type AS budget_type,
+                 b.commissioner_id, r.contract_id, r.registered_on, r.withdrawal_effective_on,
+                 counts_at_census(r.registered_on, r.withdrawal_effective_on, ${term.censusDate}::date) AS counts_at_census
+            FROM registrations r JOIN personal_budgets b ON b.id = r.budget_id
+           WHERE r.programme_id = ${programmeId} AND r.term_id = ${term.id} AND b.commissioner_id = ${commissionerId} AND r.registered_on IS NOT NULL
+           ORDER BY r.queue_seq`,
     );
-    const contracts: CensusContract[] = await sql.query(
-      `SELECT c.id AS "contractId", c.commissioner_id AS "commissionerId",
-              coalesce((SELECT price_per_term_pence FROM contract_period_on(c.id, $3)), 0) AS "pricePerTermPence", c.min_participants AS "minParticipants"
-         FROM contracts c JOIN contract_programmes cp ON cp.contract_id = c.id
-        WHERE c.commissioner_id = $1 AND cp.programme_id = $2 AND c.starts_on <= $4 AND c.ends_on >= $3`,
-      [commissionerId, programmeId, term.starts_on, term.ends_on],
+    const startsOn = bind(term.startsOn);
+    const contracts = await rows<CensusContractRow>(
+      db,
+      sql`SELECT c.id AS contract_id, c.commissioner_id,
+                 coalesce((SELECT price_per_term_pence FROM contract_period_on(c.id, ${startsOn})), 0) AS price_per_term_pence, c.min_participants
+            FROM contracts c JOIN contract_programmes cp ON cp.contract_id = c.id
+           WHERE c.commissioner_id = ${commissionerId} AND cp.programme_id = ${programmeId} AND c.starts_on <= ${term.endsOn} AND c.ends_on >= ${startsOn}`,
     );
-    return { registrations, contracts };
+    return { registrations: registrations.map(toCensusRegistration), contracts: contracts.map(toCensusContract) };
   },
 
   /**
    * Sessions of the programme-term: planned (all), held (dated up to `today`). TODO(i13-sessions): sessions
    * have no status on this branch yet; once they do, cancelled sessions are counted apart and not held.
    */
-  async sessions(sql: Sql, programmeId: string, termId: string, today: string): Promise<{ planned: number; held: number; cancelled: number }> {
-    const [row] = await sql.query(
-      `SELECT count(*)::int AS planned, count(*) FILTER (WHERE date <= $3)::int AS held, 0 AS cancelled
-         FROM sessions WHERE programme_id = $1 AND term_id = $2`,
-      [programmeId, termId, today],
+  async sessions(db: Queryable, programmeId: string, termId: string, today: string): Promise<SessionCounts> {
+    const row = await one<SessionCounts>(
+      db,
+      sql`SELECT count(*)::int AS planned, count(*) FILTER (WHERE date <= ${today})::int AS held, 0 AS cancelled
+            FROM sessions WHERE programme_id = ${programmeId} AND term_id = ${termId}`,
     );
-    return row;
+    return row!;
   },
 
   /** Attendance marks of the given participants on the programme-term's sessions held up to `today`. */
-  async attendance(sql: Sql, programmeId: string, termId: string, participantIds: string[], today: string): Promise<{ attended: number; marked: number }> {
-    const [row] = await sql.query(
-      `SELECT count(*) FILTER (WHERE a.status IN ('present', 'late'))::int AS attended, count(*)::int AS marked
-         FROM attendance a JOIN sessions s ON s.id = a.session_id
-        WHERE s.programme_id = $1 AND s.term_id = $2 AND s.date <= $4 AND a.participant_id = ANY($3::uuid[])`,
-      [programmeId, termId, participantIds, today],
+  async attendance(db: Queryable, programmeId: string, termId: string, participantIds: string[], today: string): Promise<{ attended: number; marked: number }> {
+    const row = await one<{ attended: number; marked: number }>(
+      db,
+      sql`SELECT count(*) FILTER (WHERE a.status IN ('present', 'late'))::int AS attended, count(*)::int AS marked
+            FROM attendance a JOIN sessions s ON s.id = a.session_id
+           WHERE s.programme_id = ${programmeId} AND s.term_id = ${termId} AND s.date <= ${today} AND a.participant_id = ANY(${participantIds}::uuid[])`,
     );
-    return row;
+    return row!;
   },
 
-  async equality(sql: Sql, participantIds: string[]): Promise<CountedParticipant[]> {
-    return sql.query(
-      `SELECT id, gender, ethnicity, disability_categories, postcode_district FROM participants WHERE id = ANY($1::uuid[]) ORDER BY id`,
-      [participantIds],
+  async equality(db: Queryable, participantIds: string[]): Promise<CountedParticipant[]> {
+    const found = await rows<CountedParticipantRow>(
+      db,
+      sql`SELECT id, gender, ethnicity, disability_categories, postcode_district FROM participants WHERE id = ANY(${participantIds}::uuid[]) ORDER BY id`,
     );
+    return found.map(toCountedParticipant);
   },
 };

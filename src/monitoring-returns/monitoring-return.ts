@@ -31,20 +31,20 @@ export function equalityBreakdown(people: CountedParticipant[]): EqualityBreakdo
     { category: NOT_RECORDED, label: NOT_RECORDED_LABEL, count: count((p) => p.ethnicity === null) },
   ];
   const disability = [
-    ...Object.entries(SEND_CATEGORY_LABELS).map(([d, label]) => ({ category: d, label, count: count((p) => (p.disability_categories ?? []).includes(d)) })),
-    { category: PREFER_NOT_TO_SAY, label: PREFER_LABEL, count: count((p) => (p.disability_categories ?? []).includes(PREFER_NOT_TO_SAY)) },
-    { category: NOT_RECORDED, label: NOT_RECORDED_LABEL, count: count((p) => !p.disability_categories?.length) },
+    ...Object.entries(SEND_CATEGORY_LABELS).map(([d, label]) => ({ category: d, label, count: count((p) => (p.disabilityCategories ?? []).includes(d)) })),
+    { category: PREFER_NOT_TO_SAY, label: PREFER_LABEL, count: count((p) => (p.disabilityCategories ?? []).includes(PREFER_NOT_TO_SAY)) },
+    { category: NOT_RECORDED, label: NOT_RECORDED_LABEL, count: count((p) => !p.disabilityCategories?.length) },
   ];
   // a district is listed on its own only with 5 or more (listing it would tell that it has at least one)
   const districts = new Map<string, number>();
-  for (const p of people) if (p.postcode_district && p.postcode_district !== PREFER_NOT_TO_SAY) districts.set(p.postcode_district, (districts.get(p.postcode_district) ?? 0) + 1);
+  for (const p of people) if (p.postcodeDistrict && p.postcodeDistrict !== PREFER_NOT_TO_SAY) districts.set(p.postcodeDistrict, (districts.get(p.postcodeDistrict) ?? 0) + 1);
   const big = [...districts.entries()].filter(([, n]) => n >= 5).sort(([a], [b]) => a.localeCompare(b));
   const small = [...districts.values()].filter((n) => n < 5).reduce((s, n) => s + n, 0);
   const postcode = [
     ...big.map(([d, n]) => ({ category: d, label: d, count: n })),
     { category: 'other_districts', label: 'Other districts (fewer than 5 each)', count: small },
-    { category: PREFER_NOT_TO_SAY, label: PREFER_LABEL, count: count((p) => p.postcode_district === PREFER_NOT_TO_SAY) },
-    { category: NOT_RECORDED, label: NOT_RECORDED_LABEL, count: count((p) => p.postcode_district === null) },
+    { category: PREFER_NOT_TO_SAY, label: PREFER_LABEL, count: count((p) => p.postcodeDistrict === PREFER_NOT_TO_SAY) },
+    { category: NOT_RECORDED, label: NOT_RECORDED_LABEL, count: count((p) => p.postcodeDistrict === null) },
   ];
   return { gender: equalityTable(gender), ethnicity: equalityTable(ethnicity), disabilityCategories: equalityTable(disability), postcodeDistrict: equalityTable(postcode) };
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { todayInLondon } from '../common/london-calendar.js';
 import { notFound } from '../common/problem.js';
 import { AppConfig } from '../config/app-config.js';
-import { countsAtCensus, headcountAtCensus, lateJoinersAtCensus } from '../headcounts/headcount.js';
+import { headcountAtCensus, lateJoinersAtCensus } from '../headcounts/headcount.js';
 import { OutcomeRepository } from '../outcomes/outcome.repository.js';
 import type { MonitoringReturnResponse, ReturnProgrammeResponse } from './dto/monitoring-return.dto.js';
 import { monitoringReturnCsv, renderMonitoringReturnPdf } from './monitoring-return-documents.js';
@@ -21,15 +21,15 @@ export class MonitoringReturnsService {
 
   async build(commissionerId: string, termId: string): Promise<MonitoringReturnResponse> {
     // one snapshot: every figure of the return as at the same moment
-    return this.dataSource.transaction('REPEATABLE READ', async (sql) => {
-      const commissioner = await MonitoringReturnRepository.commissioner(sql, commissionerId);
+    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+      const commissioner = await MonitoringReturnRepository.commissioner(em, commissionerId);
       if (!commissioner) throw notFound('commissioner', commissionerId);
-      const term = await MonitoringReturnRepository.term(sql, termId);
+      const term = await MonitoringReturnRepository.term(em, termId);
       if (!term) throw notFound('term', termId);
       const today = todayInLondon();
       const programmes: ReturnProgrammeResponse[] = [];
-      for (const p of await MonitoringReturnRepository.programmes(sql, commissionerId, term)) {
-        programmes.push(await this.programme(sql, commissionerId, p, term, today));
+      for (const p of await MonitoringReturnRepository.programmes(em, commissionerId, term)) {
+        programmes.push(await this.programme(em, commissionerId, p, term, today));
       }
       return {
         provider: this.config.provider.name,
@@ -37,9 +37,9 @@ export class MonitoringReturnsService {
         commissionerName: commissioner.name,
         termId,
         termName: term.name,
-        periodStart: term.starts_on,
-        periodEnd: term.ends_on,
-        censusDate: term.census_date,
+        periodStart: term.startsOn,
+        periodEnd: term.endsOn,
+        censusDate: term.censusDate,
         producedOn: today,
         programmes,
         suppressionNote: SUPPRESSION_NOTE,
@@ -52,20 +52,20 @@ export class MonitoringReturnsService {
   }
 
   private async programme(
-    sql: Parameters<typeof MonitoringReturnRepository.referrals>[0],
+    em: EntityManager,
     commissionerId: string,
     programme: { id: string; name: string },
     term: ReturnTerm,
     today: string,
   ): Promise<ReturnProgrammeResponse> {
-    const referrals = await MonitoringReturnRepository.referrals(sql, commissionerId, programme.id, term);
-    const census = await MonitoringReturnRepository.census(sql, commissionerId, programme.id, term);
-    const headcount = headcountAtCensus(term.census_date, census.registrations, census.contracts);
-    const counted = [...new Set(census.registrations.filter((r) => countsAtCensus(r, term.census_date)).map((r) => r.participantId))];
-    const sessions = await MonitoringReturnRepository.sessions(sql, programme.id, term.id, today);
-    const marks = await MonitoringReturnRepository.attendance(sql, programme.id, term.id, counted, today);
-    const outcomes = outcomeTable(await OutcomeRepository.countsFor(sql, programme.id, term.id, counted));
-    const people = await MonitoringReturnRepository.equality(sql, counted);
+    const referrals = await MonitoringReturnRepository.referrals(em, commissionerId, programme.id, term);
+    const census = await MonitoringReturnRepository.census(em, commissionerId, programme.id, term);
+    const headcount = headcountAtCensus(census.registrations, census.contracts);
+    const counted = [...new Set(census.registrations.filter((r) => r.countsAtCensus).map((r) => r.participantId))];
+    const sessions = await MonitoringReturnRepository.sessions(em, programme.id, term.id, today);
+    const marks = await MonitoringReturnRepository.attendance(em, programme.id, term.id, counted, today);
+    const outcomes = outcomeTable(await OutcomeRepository.countsFor(em, programme.id, term.id, counted));
+    const people = await MonitoringReturnRepository.equality(em, counted);
     const censusShown = suppressCount(headcount.count);
     return {
       programmeId: programme.id,
@@ -75,7 +75,7 @@ export class MonitoringReturnsService {
         census: censusShown,
         minimum: headcount.minParticipants,
         belowMinimum: typeof censusShown === 'number' ? headcount.belowMinimum : null,
-        lateJoiners: suppressCount(lateJoinersAtCensus(term.census_date, census.registrations)),
+        lateJoiners: suppressCount(lateJoinersAtCensus(term.censusDate, census.registrations)),
       },
       sessions,
       attendanceRate: attendanceRate(marks.attended, marks.marked),

@@ -12,14 +12,3 @@ export const OUTCOME_KIND_LABELS: Record<OutcomeKind, string> = {
   volunteering: 'Volunteering',
   other: 'Other',
 };
-
-/** Problem codes (422) of the outcome rules. */
-export const OutcomeRule = {
-  ArtsAwardNeedsLevel: 'arts-award-needs-level',
-  LevelOnlyForArtsAward: 'level-only-for-arts-award',
-  AchievedOnOnlyWhenAchieved: 'achieved-on-only-when-achieved',
-  EvidenceNotOfParticipant: 'evidence-not-of-participant',
-  UnknownProgramme: 'unknown-programme',
-  UnknownTerm: 'unknown-term',
-  ParticipantErased: 'participant-erased',
-} as const;

@@ -5,24 +5,25 @@ import { todayInLondon } from '../common/london-calendar.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, keysetPage, type Page } from '../common/pagination.js';
 import { invalidField, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import type { CreateOutcomeDto, OutcomeQuery, OutcomeResponse } from './dto/outcome.dto.js';
-import { OutcomeRule } from './outcome-rules.js';
-import { OutcomeRepository, type OutcomeRow } from './outcome.repository.js';
+import { ProblemCode } from '../common/problem-codes.js';
+import type { Outcome } from './outcome.entity.js';
+import { OutcomeRepository } from './outcome.repository.js';
 
-export function toOutcomeResponse(o: OutcomeRow): OutcomeResponse {
+function toOutcomeResponse(o: Outcome): OutcomeResponse {
   return {
     id: o.id,
-    participantId: o.participant_id,
+    participantId: o.participantId,
     kind: o.kind,
     level: o.level,
     status: o.status,
-    achievedOn: o.achieved_on,
+    achievedOn: o.achievedOn,
     description: o.description,
-    programmeId: o.programme_id,
-    termId: o.term_id,
-    evidenceNoteIds: o.evidence_note_ids,
-    recordedOn: o.recorded_on,
-    recordedBy: o.recorded_by_name,
-    createdAt: o.created_at.toISOString(),
+    programmeId: o.programmeId,
+    termId: o.termId,
+    evidenceNoteIds: o.evidenceNoteIds,
+    recordedOn: o.recordedOn,
+    recordedBy: o.recordedByName,
+    createdAt: o.createdAt.toISOString(),
   };
 }
 
@@ -33,25 +34,25 @@ export class OutcomesService {
 
   async create(participantId: string, dto: CreateOutcomeDto, actor: Actor): Promise<OutcomeResponse> {
     const today = todayInLondon();
-    if (dto.kind === 'arts_award' && !dto.level) throw ruleBrokenOn(OutcomeRule.ArtsAwardNeedsLevel, 'level', 'an Arts Award names its level: discover, explore, bronze, silver or gold');
-    if (dto.kind !== 'arts_award' && dto.level) throw ruleBrokenOn(OutcomeRule.LevelOnlyForArtsAward, 'level', 'only an Arts Award has a level');
+    if (dto.kind === 'arts_award' && !dto.level) throw ruleBrokenOn(ProblemCode.ArtsAwardNeedsLevel, 'level', 'an Arts Award names its level: discover, explore, bronze, silver or gold');
+    if (dto.kind !== 'arts_award' && dto.level) throw ruleBrokenOn(ProblemCode.LevelOnlyForArtsAward, 'level', 'only an Arts Award has a level');
     if (dto.status !== 'achieved' && dto.achievedOn) {
-      throw ruleBrokenOn(OutcomeRule.AchievedOnOnlyWhenAchieved, 'achievedOn', 'an outcome worked towards has no achievement date');
+      throw ruleBrokenOn(ProblemCode.AchievedOnOnlyWhenAchieved, 'achievedOn', 'an outcome worked towards has no achievement date');
     }
     if (dto.achievedOn && dto.achievedOn > today) throw invalidField('achievedOn', 'must not be in the future');
-    const sql = this.dataSource.manager;
-    const participant = await OutcomeRepository.participant(sql, participantId);
+    const db = this.dataSource.manager;
+    const participant = await OutcomeRepository.participant(db, participantId);
     if (!participant) throw notFound('participant', participantId);
-    if (participant.erased) throw ruleBroken(OutcomeRule.ParticipantErased, 'The participant has been erased: nothing new is recorded about them');
-    if (dto.programmeId && !(await OutcomeRepository.exists(sql, 'programmes', dto.programmeId))) {
-      throw ruleBrokenOn(OutcomeRule.UnknownProgramme, 'programmeId', `no programme with id ${dto.programmeId}`);
+    if (participant.erased) throw ruleBroken(ProblemCode.ParticipantErased, 'The participant has been erased: nothing new is recorded about them');
+    if (dto.programmeId && !(await OutcomeRepository.programmeExists(db, dto.programmeId))) {
+      throw ruleBrokenOn(ProblemCode.UnknownProgramme, 'programmeId', `no programme with id ${dto.programmeId}`);
     }
-    if (dto.termId && !(await OutcomeRepository.exists(sql, 'terms', dto.termId))) throw ruleBrokenOn(OutcomeRule.UnknownTerm, 'termId', `no term with id ${dto.termId}`);
-    const foreign = await OutcomeRepository.notesNotOf(sql, participantId, dto.evidenceNoteIds ?? []);
+    if (dto.termId && !(await OutcomeRepository.termExists(db, dto.termId))) throw ruleBrokenOn(ProblemCode.UnknownTerm, 'termId', `no term with id ${dto.termId}`);
+    const foreign = await OutcomeRepository.notesNotOf(db, participantId, dto.evidenceNoteIds ?? []);
     if (foreign.length) {
-      throw ruleBrokenOn(OutcomeRule.EvidenceNotOfParticipant, 'evidenceNoteIds', `not case notes of this participant: ${foreign.join(', ')}`);
+      throw ruleBrokenOn(ProblemCode.EvidenceNotOfParticipant, 'evidenceNoteIds', `not case notes of this participant: ${foreign.join(', ')}`);
     }
-    const row = await OutcomeRepository.insert(sql, {
+    const row = await OutcomeRepository.insert(db, {
       participantId,
       kind: dto.kind,
       level: dto.level ?? null,

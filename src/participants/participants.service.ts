@@ -1,18 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, Repository, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
 import type { Actor } from '../audit/actor.js';
 import { type AuditAction } from '../audit/audit-event.entity.js';
 import { type AuditEntry, AuditService } from '../audit/audit.service.js';
 import { todayInLondon } from '../common/london-calendar.js';
 import { type Page, paginate } from '../common/pagination.js';
-import { likePrefix } from '../common/query-params.js';
 import { invalidField, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { type CouncilId, ParticipantCouncilIdsRepository } from './participant-council-ids.repository.js';
+import { filterParticipants } from './participant.repository.js';
 import { CreateParticipantDto, ParticipantQuery, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
 import { mayReadMedicalNotes } from './medical-notes.js';
 import { EQUALITY_FIELDS, hasEqualityData } from './equality-monitoring.js';
 import { Participant } from './participant.entity.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 /** Rule 9: showing or changing medical notes leaves an audit event about the participant. */
 const medicalNotesEvent = (action: AuditAction, participantId: string): AuditEntry => ({
@@ -27,34 +28,6 @@ const medicalNotesEvent = (action: AuditAction, participantId: string): AuditEnt
 const equalityEvent = (action: AuditAction, participantId: string): AuditEntry => ({ ...medicalNotesEvent(action, participantId), detail: 'equality-monitoring' });
 const equalityShown = (r: ParticipantResponse) => hasEqualityData(r);
 const equalityChanged = (dto: object) => EQUALITY_FIELDS.some((k) => (dto as Record<string, unknown>)[k] !== undefined);
-
-/**
- * The filters of GET /participants. `q` is a case-insensitive prefix of "first last" (so of the first
- * name too) or of the last name, served by the indexes participants_full_name_prefix and
- * participants_last_name_prefix (migration 1764430000000: the expressions must stay the same). The
- * registration filters ask for one registration matching all of those given.
- */
-export function filterParticipants(qb: SelectQueryBuilder<Participant>, query: ParticipantQuery): SelectQueryBuilder<Participant> {
-  if (query.q) {
-    qb.andWhere(
-      `(lower(participant.first_name || ' ' || participant.last_name) LIKE lower(:namePrefix) OR lower(participant.last_name) LIKE lower(:namePrefix))`,
-      { namePrefix: likePrefix(query.q) },
-    );
-  }
-  const registration = [
-    query.programmeId && 'r.programme_id = :programmeId',
-    query.termId && 'r.term_id = :termId',
-    query.registrationStatus && 'r.status = :registrationStatus',
-  ].filter(Boolean);
-  if (registration.length) {
-    qb.andWhere(`EXISTS (SELECT 1 FROM registrations r WHERE r.participant_id = participant.id AND ${registration.join(' AND ')})`, {
-      programmeId: query.programmeId,
-      termId: query.termId,
-      registrationStatus: query.registrationStatus,
-    });
-  }
-  return qb;
-}
 
 @Injectable()
 export class ParticipantsService {
@@ -105,7 +78,7 @@ export class ParticipantsService {
       // Locked like erasure locks it: an update never writes back personal data an erasure has just removed.
       const participant = await em.findOne(Participant, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!participant) throw notFound('participant', id);
-      if (participant.erasedAt) throw ruleBroken('participant-erased', 'The participant has been erased: the record cannot be changed');
+      if (participant.erasedAt) throw ruleBroken(ProblemCode.ParticipantErased, 'The participant has been erased: the record cannot be changed');
       await em.save(Participant, { ...participant, ...fields });
       if (councilIds) await this.saveCouncilIds(em, id, councilIds);
       const response = await this.respond(em, await this.find(id, em), mayReadMedicalNotes(actor.principal));
@@ -139,7 +112,7 @@ export class ParticipantsService {
 
   private async saveCouncilIds(em: EntityManager, participantId: string, ids: CouncilId[]): Promise<void> {
     const unknown = await ParticipantCouncilIdsRepository.unknownCommissioners(em, ids.map((c) => c.commissionerId));
-    if (unknown.length) throw ruleBrokenOn('unknown-commissioner', 'councilIds', `no commissioner with id ${unknown.join(', ')}`);
+    if (unknown.length) throw ruleBrokenOn(ProblemCode.UnknownCommissioner, 'councilIds', `no commissioner with id ${unknown.join(', ')}`);
     await ParticipantCouncilIdsRepository.replace(em, participantId, ids);
   }
 

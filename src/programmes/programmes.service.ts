@@ -1,24 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { type Page, paginate } from '../common/pagination.js';
-import { likePrefix } from '../common/query-params.js';
 import { notFound, ruleBrokenOn } from '../common/problem.js';
 import { assertWithinCapacityLimit, changeProgrammeCapacity } from '../registrations/capacity.js';
-import { promoteFromWaitlist } from '../registrations/waitlist.js';
+import { promoteFromWaitlist } from '../registrations/registration.repository.js';
 import { CreateProgrammeDto, ProgrammeQuery, ProgrammeResponse, UpdateProgrammeDto } from './dto/programme.dto.js';
 import { Programme } from './programme.entity.js';
+import { filterProgrammes } from './programme.repository.js';
 import { inTransaction } from '../database/transaction.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 /** The realistic maximum for a session (the seed: twelve young people). */
 export const DEFAULT_CAPACITY = 12;
-
-/** `q`: a case-insensitive name prefix, served by the index programmes_name_prefix (migration 1764430000000). */
-export function filterProgrammes(qb: SelectQueryBuilder<Programme>, query: ProgrammeQuery): SelectQueryBuilder<Programme> {
-  if (query.q) qb.andWhere('lower(programme.name) LIKE lower(:namePrefix)', { namePrefix: likePrefix(query.q) });
-  return qb;
-}
 
 @Injectable()
 export class ProgrammesService {
@@ -71,6 +66,6 @@ export class ProgrammesService {
 
   private checkRules(p: { minAge: number; maxAge: number; capacity: number }): void {
     assertWithinCapacityLimit(p.capacity, this.config.sessionCapacityLimit);
-    if (p.minAge > p.maxAge) throw ruleBrokenOn('age-range', 'maxAge', 'must not be below minAge');
+    if (p.minAge > p.maxAge) throw ruleBrokenOn(ProblemCode.AgeRange, 'maxAge', 'must not be below minAge');
   }
 }

@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { withTimeout } from '../common/with-timeout.js';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig, DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../config/app-config.js';
 import { RedisHealth } from '../redis/redis-health.js';
 import { type JobLiveness, jobLiveness } from './job-liveness.js';
 import { RepeatableJobs } from './repeatable.js';
@@ -45,8 +45,6 @@ export interface Outbox<E extends OutboxEntry = OutboxEntry> {
 
 /** Rows read per query (a pass reads every in-flight row, page by page). */
 const BATCH = 200;
-/** How long one look at a job waits for Redis. */
-const REDIS_TIMEOUT_MS = 2000;
 
 type Outcome = 'live' | 'enqueued' | 'renewed' | 'left';
 
@@ -151,7 +149,7 @@ export class OutboxSweeper implements OnApplicationBootstrap, BeforeApplicationS
       await outbox.enqueue(entry); // same job id as any earlier attempt: at most one job
       return 'enqueued';
     }
-    const liveness = await withTimeout(jobLiveness(outbox.queue, entry.jobId), REDIS_TIMEOUT_MS, 'Redis');
+    const liveness = await withTimeout(jobLiveness(outbox.queue, entry.jobId), this.config.redisCommandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS, 'Redis');
     if (liveness === 'live') return 'live';
     const renewed = await outbox.renew(entry, liveness);
     if (!renewed) return 'left';

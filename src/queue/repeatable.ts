@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { CronRepeatOptions, EveryRepeatOptions, JobOptions, Queue } from 'bull';
 import { withTimeout } from '../common/with-timeout.js';
+import { AppConfig, DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../config/app-config.js';
 import { RedisHealth } from '../redis/redis-health.js';
 
 /** When a repeatable job runs: a cron line in a time zone, or every so many milliseconds. */
@@ -16,8 +17,6 @@ export interface RepeatableJob {
   options?: Omit<JobOptions, 'repeat' | 'jobId'>;
 }
 
-/** How long one registration waits for Redis. */
-const REDIS_TIMEOUT_MS = 5000;
 
 interface Registered {
   queue: Queue;
@@ -36,7 +35,14 @@ export class RepeatableJobs {
   private readonly logger = new Logger('Schedules');
   private readonly registered = new Map<string, Registered>();
 
-  constructor(private readonly redis: RedisHealth) {}
+  constructor(
+    private readonly redis: RedisHealth,
+    @Optional() private readonly config?: AppConfig,
+  ) {}
+
+  private get timeoutMs(): number {
+    return this.config?.redisCommandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS;
+  }
 
   /**
    * Declares `queue`'s repeatable jobs and registers them now. Never throws: when Redis does not take
@@ -69,17 +75,17 @@ export class RepeatableJobs {
 
   /** Adds the missing schedules, removes those switched off or changed; answers what it added. */
   private async ensure(queue: Queue, jobs: RepeatableJob[]): Promise<RepeatableJob[]> {
-    const existing = await withTimeout(queue.getRepeatableJobs(), REDIS_TIMEOUT_MS, 'Redis');
+    const existing = await withTimeout(queue.getRepeatableJobs(), this.timeoutMs, 'Redis');
     const added: RepeatableJob[] = [];
     for (const job of jobs) {
       const jobId = job.jobId ?? job.name;
       const same = (e: (typeof existing)[number]) => job.schedule !== null && e.id === jobId && sameSchedule(e, job.schedule);
       for (const stale of existing.filter((e) => e.name === job.name && !same(e))) {
-        await withTimeout(queue.removeRepeatableByKey(stale.key), REDIS_TIMEOUT_MS, 'Redis');
+        await withTimeout(queue.removeRepeatableByKey(stale.key), this.timeoutMs, 'Redis');
       }
       if (job.schedule && !existing.some((e) => e.name === job.name && same(e))) {
         const repeat: CronRepeatOptions | EveryRepeatOptions = job.schedule;
-        await withTimeout(queue.add(job.name, {}, { ...job.options, repeat, jobId }), REDIS_TIMEOUT_MS, 'Redis');
+        await withTimeout(queue.add(job.name, {}, { ...job.options, repeat, jobId }), this.timeoutMs, 'Redis');
         added.push(job);
       }
     }

@@ -8,17 +8,3 @@ export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 /** A decision moves a `received` referral to one of these; a decided referral is never decided again. */
 export const REFERRAL_DECISIONS = ['accepted', 'declined', 'withdrawn'] as const;
 export type ReferralDecision = (typeof REFERRAL_DECISIONS)[number];
-
-/** Problem codes of the referral rules. */
-export const ReferralRule = {
-  /** 422: `accepted` needs a participant (in the decision or already on the referral). */
-  NeedsParticipant: 'referral-needs-participant',
-  /** 409: the referral has been decided already (decisions are made only from `received`). */
-  AlreadyDecided: 'referral-already-decided',
-  /** 422: the decision names another participant than the referral already does. */
-  ParticipantMismatch: 'referral-participant-mismatch',
-  /** 422: a commissioner, programme or participant named does not exist. */
-  UnknownCommissioner: 'unknown-commissioner',
-  UnknownProgramme: 'unknown-programme',
-  UnknownParticipant: 'unknown-participant',
-} as const;

@@ -5,25 +5,26 @@ import { todayInLondon } from '../common/london-calendar.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, keysetPage, type Page } from '../common/pagination.js';
 import { conflict, invalidField, notFound, ruleBrokenOn } from '../common/problem.js';
 import type { CreateReferralDto, ReferralDecisionDto, ReferralQuery, ReferralResponse } from './dto/referral.dto.js';
-import { ReferralRule } from './referral-rules.js';
-import { ReferralRepository, type ReferralRow } from './referral.repository.js';
+import type { Referral } from './referral.entity.js';
+import { ReferralRepository } from './referral.repository.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
-export function toReferralResponse(r: ReferralRow): ReferralResponse {
+function toReferralResponse(r: Referral): ReferralResponse {
   return {
     id: r.id,
     source: r.source,
-    commissionerId: r.commissioner_id,
-    referredOn: r.referred_on,
-    programmeId: r.programme_id,
-    participantId: r.participant_id,
-    childFirstName: r.child_first_name,
-    childLastName: r.child_last_name,
+    commissionerId: r.commissionerId,
+    referredOn: r.referredOn,
+    programmeId: r.programmeId,
+    participantId: r.participantId,
+    childFirstName: r.childFirstName,
+    childLastName: r.childLastName,
     notes: r.notes,
     status: r.status,
     reason: r.reason,
-    decidedAt: r.decided_at?.toISOString() ?? null,
-    decidedBy: r.decided_by_name,
-    createdAt: r.created_at.toISOString(),
+    decidedAt: r.decidedAt?.toISOString() ?? null,
+    decidedBy: r.decidedByName,
+    createdAt: r.createdAt.toISOString(),
   };
 }
 
@@ -59,11 +60,11 @@ export class ReferralsService {
     const current = await ReferralRepository.find(this.dataSource.manager, id);
     if (!current) throw notFound('referral', id);
     if (current.status !== 'received') throw this.alreadyDecided(current);
-    if (dto.participantId && current.participant_id && dto.participantId !== current.participant_id) {
-      throw ruleBrokenOn(ReferralRule.ParticipantMismatch, 'participantId', `the referral already names participant ${current.participant_id}`);
+    if (dto.participantId && current.participantId && dto.participantId !== current.participantId) {
+      throw ruleBrokenOn(ProblemCode.ReferralParticipantMismatch, 'participantId', `the referral already names participant ${current.participantId}`);
     }
-    if (dto.status === 'accepted' && !dto.participantId && !current.participant_id) {
-      throw ruleBrokenOn(ReferralRule.NeedsParticipant, 'participantId', 'an accepted referral needs a participant: create the participant and name it');
+    if (dto.status === 'accepted' && !dto.participantId && !current.participantId) {
+      throw ruleBrokenOn(ProblemCode.ReferralNeedsParticipant, 'participantId', 'an accepted referral needs a participant: create the participant and name it');
     }
     if (dto.participantId) await this.checkExisting({ participantId: dto.participantId });
     const { kind, id: byId, name } = actor.principal;
@@ -88,14 +89,14 @@ export class ReferralsService {
     return keysetPage(rows, limit, toReferralResponse);
   }
 
-  private alreadyDecided(r: ReferralRow) {
-    return conflict(ReferralRule.AlreadyDecided, `Referral ${r.id} has been decided already (${r.status}): a decision is made only once, from received`);
+  private alreadyDecided(r: Referral) {
+    return conflict(ProblemCode.ReferralAlreadyDecided, `Referral ${r.id} has been decided already (${r.status}): a decision is made only once, from received`);
   }
 
   private async checkExisting(ids: { commissionerId?: string; programmeId?: string; participantId?: string }): Promise<void> {
     const found = await ReferralRepository.existing(this.dataSource.manager, ids);
-    if (!found.commissioner) throw ruleBrokenOn(ReferralRule.UnknownCommissioner, 'commissionerId', `no commissioner with id ${ids.commissionerId}`);
-    if (!found.programme) throw ruleBrokenOn(ReferralRule.UnknownProgramme, 'programmeId', `no programme with id ${ids.programmeId}`);
-    if (!found.participant) throw ruleBrokenOn(ReferralRule.UnknownParticipant, 'participantId', `no participant with id ${ids.participantId}`);
+    if (!found.commissioner) throw ruleBrokenOn(ProblemCode.UnknownCommissioner, 'commissionerId', `no commissioner with id ${ids.commissionerId}`);
+    if (!found.programme) throw ruleBrokenOn(ProblemCode.UnknownProgramme, 'programmeId', `no programme with id ${ids.programmeId}`);
+    if (!found.participant) throw ruleBrokenOn(ProblemCode.UnknownParticipant, 'participantId', `no participant with id ${ids.participantId}`);
   }
 }

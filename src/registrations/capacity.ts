@@ -1,5 +1,8 @@
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
+import { setProgrammeCapacity } from '../programmes/programme.repository.js';
+import { lockTermsOfProgramme, type ProgrammeTermCount, refreshPlaces } from './programme-term.repository.js';
 import { invalidField, ruleBrokenOn } from '../common/problem.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 /*
  * Rule 1: no session ever holds more registered participants than its capacity.
@@ -13,30 +16,6 @@ import { invalidField, ruleBrokenOn } from '../common/problem.js';
  * CHECK constraints (programme_terms.registered <= places, sessions.booked <= capacity) are the backstop.
  */
 
-export interface ProgrammeTermCount {
-  places: number;
-  registered: number;
-}
-
-/**
- * Locks the programme row (FOR KEY SHARE) and then the programme-term's row (creating it on first use,
- * with places computed after the programme lock) until the transaction ends, in one statement (the
- * database function lock_programme_term), and returns its count.
- */
-export async function lockProgrammeTerm(em: Sql, programmeId: string, termId: string): Promise<ProgrammeTermCount> {
-  const [row] = await em.query(`SELECT places, registered FROM lock_programme_term($1, $2)`, [programmeId, termId]);
-  return row;
-}
-
-/** Recomputes a locked programme-term's places after a session or programme capacity changed. */
-export async function refreshPlaces(em: Sql, programmeId: string, termId: string): Promise<void> {
-  await em.query(
-    `UPDATE programme_terms SET places = programme_term_places(programme_id, term_id)
-      WHERE programme_id = $1 AND term_id = $2`,
-    [programmeId, termId],
-  );
-}
-
 /** A programme or session capacity must lie in 1..SESSION_CAPACITY_LIMIT (400 naming the field otherwise). */
 export function assertWithinCapacityLimit(capacity: number, limit: number): void {
   if (capacity < 1 || capacity > limit) throw invalidField('capacity', `must be between 1 and ${limit}`);
@@ -46,7 +25,7 @@ export function assertWithinCapacityLimit(capacity: number, limit: number): void
 export function assertFits(count: ProgrammeTermCount, capacity: number, field = 'capacity'): void {
   if (capacity < count.registered) {
     throw ruleBrokenOn(
-      'capacity-below-registered',
+      ProblemCode.CapacityBelowRegistered,
       field,
       `${count.registered} participants are registered for this term; capacity ${capacity} would not fit them`,
     );
@@ -59,14 +38,11 @@ export function assertFits(count: ProgrammeTermCount, capacity: number, field = 
  * registration, withdrawal or session change of the programme is under way, and none can create a
  * programme-term row until this transaction ends. Returns the terms touched.
  */
-export async function changeProgrammeCapacity(em: Sql, programmeId: string, capacity: number): Promise<string[]> {
-  const terms: Array<{ term_id: string; registered: number; places: number }> = await em.query(
-    `SELECT term_id, registered, places FROM programme_terms WHERE programme_id = $1 ORDER BY term_id FOR UPDATE`,
-    [programmeId],
-  );
+export async function changeProgrammeCapacity(em: Queryable, programmeId: string, capacity: number): Promise<string[]> {
+  const terms = await lockTermsOfProgramme(em, programmeId);
   for (const term of terms) assertFits(term, capacity);
-  await em.query(`UPDATE programmes SET capacity = $2 WHERE id = $1`, [programmeId, capacity]);
-  for (const term of terms) await refreshPlaces(em, programmeId, term.term_id);
-  return terms.map((t) => t.term_id);
+  await setProgrammeCapacity(em, programmeId, capacity);
+  for (const term of terms) await refreshPlaces(em, programmeId, term.termId);
+  return terms.map((t) => t.termId);
 }
 

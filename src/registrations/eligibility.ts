@@ -1,5 +1,7 @@
 import { ageOn } from '../common/london-calendar.js';
 import { ruleBrokenOn, type ProblemError } from '../common/problem.js';
+import { ProblemCode } from '../common/problem-codes.js';
+import type { RegistrationFacts, RegistrationRequest } from './registration.repository.js';
 
 /** What registering a participant depends on (rules 2 and 3 of DOMAIN.md). */
 export interface EligibilityFacts {
@@ -12,12 +14,12 @@ export interface EligibilityFacts {
 }
 
 export const RegistrationRule = {
-  AgeOutOfRange: 'age-out-of-range',
-  BudgetNotParticipants: 'budget-not-participants',
-  BudgetNotValidForTerm: 'budget-not-valid-for-term',
-  NoContract: 'no-contract-covers-programme',
-  InsufficientBudget: 'insufficient-budget',
-  ParticipantErased: 'participant-erased',
+  AgeOutOfRange: ProblemCode.AgeOutOfRange,
+  BudgetNotParticipants: ProblemCode.BudgetNotParticipants,
+  BudgetNotValidForTerm: ProblemCode.BudgetNotValidForTerm,
+  NoContract: ProblemCode.NoContractCoversProgramme,
+  InsufficientBudget: ProblemCode.InsufficientBudget,
+  ParticipantErased: ProblemCode.ParticipantErased,
 } as const;
 
 /** An erased participant cannot register (checked again under the participant's lock by place_registration). */
@@ -67,4 +69,28 @@ export function insufficientBudget(remainingPence: number, pricePence: number): 
     'budgetId',
     `the budget has ${remainingPence} pence uncommitted; the termly price is ${pricePence} pence`,
   );
+}
+
+/**
+ * Why the facts refuse a registration, if they do: an unknown reference (naming the field), then the
+ * eligibility rules above (naming the rule).
+ */
+export function refusalOf(r: RegistrationRequest, facts: RegistrationFacts): ProblemError | undefined {
+  if (!facts.participantId) return ruleBrokenOn(ProblemCode.UnknownParticipant, 'participantId', `no participant with id ${r.participantId}`);
+  if (!facts.programmeId) return ruleBrokenOn(ProblemCode.UnknownProgramme, 'programmeId', `no programme with id ${r.programmeId}`);
+  if (!facts.termId) return ruleBrokenOn(ProblemCode.UnknownTerm, 'termId', `no term with id ${r.termId}`);
+  if (!facts.budgetId) return ruleBrokenOn(ProblemCode.UnknownBudget, 'budgetId', `no budget with id ${r.budgetId}`);
+  return eligibilityProblem({
+    participant: { id: facts.participantId, dateOfBirth: facts.dateOfBirth, erased: facts.erased },
+    programme: { minAge: facts.minAge, maxAge: facts.maxAge },
+    term: { startsOn: facts.startsOn, endsOn: facts.endsOn },
+    budget: {
+      participantId: facts.budgetParticipantId,
+      validFrom: facts.validFrom,
+      validTo: facts.validTo,
+      amountPence: facts.amountPence,
+      committedPence: facts.committedPence,
+    },
+    contract: facts.contractId ? { pricePerTermPence: facts.pricePence } : undefined,
+  });
 }

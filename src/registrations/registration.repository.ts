@@ -1,10 +1,258 @@
-import type { Sql } from '../database/sql.js';
+import { todayInLondon } from '../common/london-calendar.js';
+import { one } from '../database/database.repository.js';
+import { bind, type Queryable, raw, sql } from '../database/sql.js';
 import { ERASED_TEXT, ERASURE_PLAN, ERASURE_WITHDRAWAL_REASON, erasedSql } from '../data-protection/anonymisation.js';
+import { Registration } from './registration.entity.js';
 
 /*
- * SQL over registrations written outside the database functions of
- * migrations/1764320000000-RegistrationLockOrder.ts (which hold registering, withdrawing and promoting).
+ * The SQL of registrations: the facts eligibility is decided from, the calls into the database
+ * functions that register, withdraw and promote (place_registration, withdraw_registration,
+ * promote_from_waitlist: migrations/1764320000000-RegistrationLockOrder.ts, which hold the lock order),
+ * and erasure's part. Each writes in one statement (atomic on its own). Lists and reads by id go through
+ * the Registration entity (RegistrationsService). This is also the seam the registrations benchmark
+ * measures its baseline through (test/bench/registrations), with a `pg` shim as `db`.
  */
+
+export interface RegistrationRequest {
+  participantId: string;
+  programmeId: string;
+  termId: string;
+  budgetId: string;
+  /** The date the place is taken (a correction's registeredOn; default today): prices a late joiner. */
+  registeredOn?: string | null;
+}
+
+/** What registering depends on, each reference null when it names nothing. */
+export interface RegistrationFacts {
+  participantId: string | null;
+  dateOfBirth: string;
+  erased: boolean;
+  programmeId: string | null;
+  minAge: number;
+  maxAge: number;
+  termId: string | null;
+  startsOn: string;
+  endsOn: string;
+  censusDate: string;
+  budgetId: string | null;
+  budgetParticipantId: string;
+  validFrom: string;
+  validTo: string;
+  amountPence: number;
+  committedPence: number;
+  /** The budget's commissioner's contract covering the programme for the whole term, if any. */
+  contractId: string | null;
+  /** The price the place would take on the requested date (place_price: the contract period's, or a late joiner's pro rata). */
+  pricePence: number;
+}
+
+interface FactsRow {
+  participant_id: string | null;
+  date_of_birth: string;
+  erased: boolean;
+  programme_id: string | null;
+  min_age: number;
+  max_age: number;
+  term_id: string | null;
+  starts_on: string;
+  ends_on: string;
+  census_date: string;
+  budget_id: string | null;
+  budget_participant_id: string;
+  valid_from: string;
+  valid_to: string;
+  amount_pence: number;
+  committed_pence: number;
+  contract_id: string | null;
+  price_pence: number;
+}
+
+const toFacts = (r: FactsRow): RegistrationFacts => ({
+  participantId: r.participant_id,
+  dateOfBirth: r.date_of_birth,
+  erased: r.erased,
+  programmeId: r.programme_id,
+  minAge: r.min_age,
+  maxAge: r.max_age,
+  termId: r.term_id,
+  startsOn: r.starts_on,
+  endsOn: r.ends_on,
+  censusDate: r.census_date,
+  budgetId: r.budget_id,
+  budgetParticipantId: r.budget_participant_id,
+  validFrom: r.valid_from,
+  validTo: r.valid_to,
+  amountPence: r.amount_pence,
+  committedPence: r.committed_pence,
+  contractId: r.contract_id,
+  pricePence: r.price_pence,
+});
+
+/** Everything eligibility depends on, in one query (read before the transaction; the locks re-check what matters). */
+export async function loadRegistrationFacts(db: Queryable, r: RegistrationRequest): Promise<RegistrationFacts> {
+  const row = await one<FactsRow>(
+    db,
+    sql`SELECT p.id AS participant_id, p.date_of_birth, p.erased_at IS NOT NULL AS erased,
+               pr.id AS programme_id, pr.min_age, pr.max_age,
+               t.id AS term_id, t.starts_on, t.ends_on, t.census_date,
+               b.id AS budget_id, b.participant_id AS budget_participant_id, b.valid_from, b.valid_to,
+               b.amount_pence, b.committed_pence,
+               c.id AS contract_id,
+               place_price(c.id, pr.id, t.id, coalesce(${r.registeredOn ?? null}::date, (now() AT TIME ZONE 'Europe/London')::date)) AS price_pence
+          FROM (SELECT 1) AS one
+          LEFT JOIN participants p ON p.id = ${r.participantId}
+          LEFT JOIN programmes pr ON pr.id = ${r.programmeId}
+          LEFT JOIN terms t ON t.id = ${r.termId}
+          LEFT JOIN personal_budgets b ON b.id = ${r.budgetId}
+          LEFT JOIN LATERAL (
+               SELECT c.id
+                 FROM contracts c JOIN contract_programmes cp ON cp.contract_id = c.id AND cp.programme_id = pr.id
+                WHERE c.commissioner_id = b.commissioner_id AND c.starts_on <= t.starts_on AND c.ends_on >= t.ends_on
+                ORDER BY c.starts_on DESC LIMIT 1) c ON true`,
+  );
+  return toFacts(row!);
+}
+
+/** A registration as PostgreSQL's to_jsonb writes its row (snake_case, timestamps as text). */
+interface RegistrationJson {
+  id: string;
+  participant_id: string;
+  programme_id: string;
+  term_id: string;
+  budget_id: string;
+  contract_id: string;
+  status: Registration['status'];
+  price_pence: number;
+  queue_seq: number | string;
+  registered_on: string | null;
+  committed_pence: number;
+  withdrawn_at: string | null;
+  withdrawal_effective_on: string | null;
+  withdrawal_reason: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The one mapper of a registration row that a database function answers (to_jsonb) to the entity. */
+function toRegistration(row: RegistrationJson, waitlistPosition: number | null): Registration {
+  return Object.assign(new Registration(), {
+    id: row.id,
+    participantId: row.participant_id,
+    programmeId: row.programme_id,
+    termId: row.term_id,
+    budgetId: row.budget_id,
+    contractId: row.contract_id,
+    status: row.status,
+    pricePence: row.price_pence,
+    queueSeq: Number(row.queue_seq),
+    registeredOn: row.registered_on ?? null,
+    committedPence: row.committed_pence,
+    withdrawnAt: row.withdrawn_at ? new Date(row.withdrawn_at) : null,
+    withdrawalEffectiveOn: row.withdrawal_effective_on ?? null,
+    withdrawalReason: row.withdrawal_reason ?? null,
+    createdBy: row.created_by ?? null,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    waitlistPosition: waitlistPosition === null ? null : Number(waitlistPosition),
+  });
+}
+
+export interface Placement extends RegistrationRequest {
+  contractId: string;
+  registeredOn: string;
+  createdBy: string;
+}
+
+/** What placing did: a registration (registered or waitlisted), or nothing because the budget could not pay. */
+export type PlacementOutcome =
+  | { placed: true; registration: Registration }
+  | { placed: false; remainingPence: number; pricePence: number };
+
+/**
+ * Places a registration, in one statement (the database function place_registration): with the
+ * programme and programme-term locked, then the participant (the lock order of
+ * migrations/1764320000000-RegistrationLockOrder.ts), an erased participant is refused (an erasure may
+ * have committed since the facts were read: the constraint registrations_participant_not_erased); a
+ * free place goes first to someone already waiting who can now pay (not once the term has ended); then,
+ * if a place is still free, its price (place_price: the contract period's price on the term's first
+ * day, or a late joiner's pro rata) is fixed and committed against the budget (only if the money is
+ * there), the place taken on the programme-term and on each of its sessions, and the registration
+ * inserted as registered; otherwise it joins the waitlist, committing nothing. One active registration
+ * per participant, programme and term: registrations_one_active.
+ */
+export async function placeRegistration(db: Queryable, p: Placement): Promise<PlacementOutcome> {
+  const row = await one<{ registration: RegistrationJson | null; waitlist_position: number | null; remaining: number }>(
+    db,
+    sql`SELECT registration, waitlist_position, remaining
+          FROM place_registration(${p.participantId}, ${p.programmeId}, ${p.termId}, ${p.budgetId}, ${p.contractId},
+                                  ${p.registeredOn}, ${p.createdBy}, ${todayInLondon()})`,
+  );
+  if (row!.registration) return { placed: true, registration: toRegistration(row!.registration, row!.waitlist_position) };
+  const price = await one<{ price: number }>(
+    db,
+    sql`SELECT place_price(${p.contractId}, ${p.programmeId}, ${p.termId}, ${p.registeredOn}) AS price`,
+  );
+  return { placed: false, remainingPence: row!.remaining, pricePence: price!.price };
+}
+
+/** The dates of a registration's term, if there is such a registration. */
+export async function termOfRegistration(db: Queryable, id: string): Promise<{ startsOn: string; endsOn: string } | undefined> {
+  const row = await one<{ starts_on: string; ends_on: string }>(
+    db,
+    sql`SELECT t.starts_on, t.ends_on FROM registrations r JOIN terms t ON t.id = r.term_id WHERE r.id = ${id}`,
+  );
+  return row && { startsOn: row.starts_on, endsOn: row.ends_on };
+}
+
+/** Who the place a withdrawal freed went to, in the same transaction (the earliest one, if it filled more than one). */
+export interface PromotedRegistration {
+  registrationId: string;
+  participantId: string;
+}
+
+export type WithdrawalOutcome =
+  | { outcome: 'not-found' }
+  | { outcome: 'already-withdrawn' }
+  | { outcome: 'withdrawn'; registration: Registration; promoted: PromotedRegistration | null };
+
+/**
+ * Withdraws a registration effective `effectiveOn`, in one statement (the database function
+ * withdraw_registration). A registered one frees its place, which goes at once to the earliest eligible
+ * waitlisted registration (unless the term is over). The reason of an erased participant's withdrawal
+ * is not kept (stored as '[erased]'). What stays committed is what the place will still be billed
+ * (place_billable_pence): a place billed per term keeps its price when it counted at the census (or, a
+ * late joiner, was withdrawn after the day it took its place) and releases it otherwise; a direct
+ * payment's place keeps the price of the sessions it still covers.
+ */
+export async function withdrawRegistration(
+  db: Queryable,
+  w: { id: string; effectiveOn: string; reason: string },
+): Promise<WithdrawalOutcome> {
+  const row = await one<{ outcome: string; registration: RegistrationJson; promoted: PromotedRegistration | null }>(
+    db,
+    sql`SELECT outcome, registration, promoted FROM withdraw_registration(${w.id}, ${w.effectiveOn}, ${w.reason}, ${todayInLondon()})`,
+  );
+  if (row!.outcome === 'not-found') return { outcome: 'not-found' };
+  if (row!.outcome === 'already-withdrawn') return { outcome: 'already-withdrawn' };
+  return { outcome: 'withdrawn', registration: toRegistration(row!.registration, null), promoted: row!.promoted ?? null };
+}
+
+/**
+ * The waitlist is first come, first served: a freed place goes, in the same transaction, to the
+ * earliest waitlisted registration whose budget can still pay; one whose budget no longer suffices is
+ * passed over and stays waitlisted. Positions are derived (1..n by queue order), so they have no gaps.
+ *
+ * The work is the database function promote_from_waitlist: one registration at a time, while places are
+ * free, it picks the earliest one that can pay, locks its participant, the registration and its budget
+ * (in the lock order), commits the price, and takes the place on the programme-term and its sessions. It
+ * never promotes an erased participant, nor into a term that has ended. Call it with the programme-term
+ * row locked (lockProgrammeTerm). Returns how many were promoted.
+ */
+export async function promoteFromWaitlist(db: Queryable, programmeId: string, termId: string): Promise<number> {
+  const row = await one<{ promoted: number }>(db, sql`SELECT promote_from_waitlist(${programmeId}, ${termId}, ${todayInLondon()}) AS promoted`);
+  return row!.promoted;
+}
 
 export interface ErasedRegistrations {
   /** Waitlisted registrations withdrawn because the participant was erased. */
@@ -26,25 +274,27 @@ export interface ErasedRegistrations {
  * One statement on purpose: a row updated twice in one transaction has its foreign keys checked again,
  * which would key-share-lock its programme_terms row while holding the participant — against the order.
  */
-export async function eraseRegistrationsOf(sql: Sql, participantId: string, today: string): Promise<ErasedRegistrations> {
-  const reason = erasedSql('r.withdrawal_reason', ERASURE_PLAN.registrations.withdrawal_reason);
-  const [row] = await sql.query(
-    `WITH changed AS (
-       UPDATE registrations r
-          SET status = CASE WHEN r.status = 'waitlisted' THEN 'withdrawn' ELSE r.status END,
-              withdrawn_at = CASE WHEN r.status = 'waitlisted' THEN now() ELSE r.withdrawn_at END,
-              withdrawal_effective_on = CASE WHEN r.status = 'waitlisted' THEN LEAST(GREATEST($2::date, t.starts_on), t.ends_on)
-                                             ELSE r.withdrawal_effective_on END,
-              withdrawal_reason = CASE WHEN r.status = 'waitlisted' THEN $3 ELSE ${reason} END,
-              updated_at = now()
-         FROM terms t
-        WHERE t.id = r.term_id AND r.participant_id = $1
-          AND (r.status = 'waitlisted' OR r.withdrawal_reason NOT IN ($3, $4))
-       RETURNING r.withdrawal_reason)
-     SELECT count(*) FILTER (WHERE withdrawal_reason = $3)::int AS withdrawn_from_waitlist,
-            count(*) FILTER (WHERE withdrawal_reason = $4)::int AS reasons_erased
-       FROM changed`,
-    [participantId, today, ERASURE_WITHDRAWAL_REASON, ERASED_TEXT],
+export async function eraseRegistrationsOf(db: Queryable, participantId: string, today: string): Promise<ErasedRegistrations> {
+  const reason = raw(erasedSql('r.withdrawal_reason', ERASURE_PLAN.registrations.withdrawal_reason));
+  const byErasure = bind(ERASURE_WITHDRAWAL_REASON);
+  const erased = bind(ERASED_TEXT);
+  const row = await one<{ withdrawn_from_waitlist: number; reasons_erased: number }>(
+    db,
+    sql`WITH changed AS (
+          UPDATE registrations r
+             SET status = CASE WHEN r.status = 'waitlisted' THEN 'withdrawn' ELSE r.status END,
+                 withdrawn_at = CASE WHEN r.status = 'waitlisted' THEN now() ELSE r.withdrawn_at END,
+                 withdrawal_effective_on = CASE WHEN r.status = 'waitlisted' THEN LEAST(GREATEST(${today}::date, t.starts_on), t.ends_on)
+                                                ELSE r.withdrawal_effective_on END,
+                 withdrawal_reason = CASE WHEN r.status = 'waitlisted' THEN ${byErasure} ELSE ${reason} END,
+                 updated_at = now()
+            FROM terms t
+           WHERE t.id = r.term_id AND r.participant_id = ${participantId}
+             AND (r.status = 'waitlisted' OR r.withdrawal_reason NOT IN (${byErasure}, ${erased}))
+          RETURNING r.withdrawal_reason)
+        SELECT count(*) FILTER (WHERE withdrawal_reason = ${byErasure})::int AS withdrawn_from_waitlist,
+               count(*) FILTER (WHERE withdrawal_reason = ${erased})::int AS reasons_erased
+          FROM changed`,
   );
-  return { withdrawnFromWaitlist: row.withdrawn_from_waitlist, reasonsErased: row.reasons_erased };
+  return { withdrawnFromWaitlist: row!.withdrawn_from_waitlist, reasonsErased: row!.reasons_erased };
 }

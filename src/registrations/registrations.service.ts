@@ -4,11 +4,15 @@ import { DataSource, Repository } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { todayInLondon } from '../common/london-calendar.js';
 import { type Page, paginate } from '../common/pagination.js';
-import { notFound, ruleBrokenOn } from '../common/problem.js';
+import { withConstraints } from '../common/constraints.js';
+import { conflict, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { retryingAborts } from '../database/transaction.js';
 import { CreateRegistrationDto, RegistrationQuery, RegistrationResponse, WithdrawalResponse, WithdrawRegistrationDto } from './dto/registration.dto.js';
 import { Registration } from './registration.entity.js';
-import { loadRegistrationFacts, placeRegistration, refusalOf, withdrawRegistration } from './registration-transactions.js';
+import { insufficientBudget, participantErased, refusalOf } from './eligibility.js';
+import { loadRegistrationFacts, placeRegistration, termOfRegistration, withdrawRegistration } from './registration.repository.js';
+import { withdrawalEffectiveOn } from './withdrawal.js';
 
 @Injectable()
 export class RegistrationsService {
@@ -24,24 +28,33 @@ export class RegistrationsService {
    * programme and term is a unique index (409).
    */
   async register(dto: CreateRegistrationDto, principal: Principal): Promise<RegistrationResponse> {
-    const facts = await loadRegistrationFacts(this.dataSource, { ...dto, registeredOn: dto.registeredOn ?? null });
+    const db = this.dataSource.manager;
+    const facts = await loadRegistrationFacts(db, { ...dto, registeredOn: dto.registeredOn ?? null });
     const refusal = refusalOf(dto, facts);
     if (refusal) throw refusal;
     const registeredOn = this.registeredOn(dto.registeredOn, facts);
-    const registration = await retryingAborts(() =>
-      placeRegistration(this.dataSource, {
-        ...dto,
-        contractId: facts.contract_id!,
-        registeredOn,
-        createdBy: principal.id,
+    const placement = { ...dto, contractId: facts.contractId!, registeredOn, createdBy: principal.id };
+    const outcome = await retryingAborts(() =>
+      withConstraints(() => placeRegistration(db, placement), {
+        registrations_one_active: () =>
+          conflict(ProblemCode.AlreadyRegistered, 'The participant already has an active registration for this programme and term'),
+        registrations_participant_not_erased: participantErased,
       }),
     );
-    return RegistrationResponse.of(registration);
+    if (!outcome.placed) throw insufficientBudget(outcome.remainingPence, outcome.pricePence);
+    return RegistrationResponse.of(outcome.registration);
   }
 
   async withdraw(id: string, dto: WithdrawRegistrationDto): Promise<WithdrawalResponse> {
-    const { registration, promoted } = await retryingAborts(() => withdrawRegistration(this.dataSource, { id, ...dto }));
-    return { ...RegistrationResponse.of(registration), promoted };
+    const db = this.dataSource.manager;
+    const outcome = await retryingAborts(async () => {
+      const term = await termOfRegistration(db, id);
+      if (!term) throw notFound('registration', id);
+      return withdrawRegistration(db, { id, reason: dto.reason, effectiveOn: withdrawalEffectiveOn(dto.effectiveOn, term) });
+    });
+    if (outcome.outcome === 'not-found') throw notFound('registration', id);
+    if (outcome.outcome === 'already-withdrawn') throw ruleBroken(ProblemCode.AlreadyWithdrawn, 'The registration is already withdrawn');
+    return { ...RegistrationResponse.of(outcome.registration), promoted: outcome.promoted };
   }
 
   async get(id: string): Promise<RegistrationResponse> {
@@ -64,16 +77,16 @@ export class RegistrationsService {
   }
 
   /** A correction may date the place earlier than today, but never in the future nor after the term. */
-  private registeredOn(given: string | null | undefined, term: { ends_on: string }): string {
+  private registeredOn(given: string | null | undefined, term: { endsOn: string }): string {
     const today = todayInLondon();
     if (given == null) {
-      if (today > term.ends_on) {
-        throw ruleBrokenOn('term-ended', 'termId', `the term ended on ${term.ends_on}; give registeredOn to record a past registration`);
+      if (today > term.endsOn) {
+        throw ruleBrokenOn(ProblemCode.TermEnded, 'termId', `the term ended on ${term.endsOn}; give registeredOn to record a past registration`);
       }
       return today;
     }
-    if (given > today) throw ruleBrokenOn('registered-on-in-future', 'registeredOn', 'must not be in the future');
-    if (given > term.ends_on) throw ruleBrokenOn('registered-on-after-term', 'registeredOn', 'must not be after the term ends');
+    if (given > today) throw ruleBrokenOn(ProblemCode.RegisteredOnInFuture, 'registeredOn', 'must not be in the future');
+    if (given > term.endsOn) throw ruleBrokenOn(ProblemCode.RegisteredOnAfterTerm, 'registeredOn', 'must not be after the term ends');
     return given;
   }
 }

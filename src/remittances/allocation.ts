@@ -1,3 +1,4 @@
+import { ProblemCode } from '../common/problem-codes.js';
 /**
  * Rule 14: a remittance is allocated at most once, never beyond an invoice's outstanding amount; what
  * is left stays on account. These are the calculations; the database holds the invariant (the
@@ -40,12 +41,12 @@ export function allocateOldestFirst(amountPence: number, invoices: Array<Pick<Al
 }
 
 export const AllocationRule = {
-  UnknownInvoice: 'unknown-invoice',
-  NotAnInvoice: 'not-an-invoice',
-  NotTheCommissionersInvoice: 'not-the-commissioners-invoice',
-  DuplicateInvoice: 'duplicate-allocation',
-  ExceedsOutstanding: 'allocation-exceeds-outstanding',
-  ExceedsRemittance: 'allocation-exceeds-remittance',
+  UnknownInvoice: ProblemCode.UnknownInvoice,
+  NotAnInvoice: ProblemCode.NotAnInvoice,
+  NotTheCommissionersInvoice: ProblemCode.NotTheCommissionersInvoice,
+  DuplicateInvoice: ProblemCode.DuplicateAllocation,
+  ExceedsOutstanding: ProblemCode.AllocationExceedsOutstanding,
+  ExceedsRemittance: ProblemCode.AllocationExceedsRemittance,
 } as const;
 
 export interface AllocationProblem {

@@ -1,4 +1,5 @@
-import type { Sql } from '../database/sql.js';
+import { one, rows } from '../database/database.repository.js';
+import { type Queryable, raw, sql as statement } from '../database/sql.js';
 
 /*
  * SQL over remittances. Their allocations are payments (src/billing/payments.repository.ts); the
@@ -36,43 +37,38 @@ const toRemittance = (r: RemittanceRow): Remittance => ({
   createdAt: r.created_at,
 });
 
-const COLUMNS = `id, commissioner_id, received_on, amount_pence, reference, allocated_pence, created_at`;
-
-export async function commissionerExists(sql: Sql, commissionerId: string): Promise<boolean> {
-  const rows = await sql.query(`SELECT 1 FROM commissioners WHERE id = $1`, [commissionerId]);
-  return rows.length > 0;
-}
+const COLUMNS = raw(`id, commissioner_id, received_on, amount_pence, reference, allocated_pence, created_at`);
 
 export async function insertRemittance(
-  sql: Sql,
+  sql: Queryable,
   r: { commissionerId: string; receivedOn: string; amountPence: number; reference: string; recordedBy: string | null },
 ): Promise<Remittance> {
-  const [row]: RemittanceRow[] = await sql.query(
-    `INSERT INTO remittances (commissioner_id, received_on, amount_pence, reference, recorded_by)
-     VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-    [r.commissionerId, r.receivedOn, r.amountPence, r.reference, r.recordedBy],
+  const row = await one<RemittanceRow>(
+    sql,
+    statement`INSERT INTO remittances (commissioner_id, received_on, amount_pence, reference, recorded_by)
+              VALUES (${r.commissionerId}, ${r.receivedOn}, ${r.amountPence}, ${r.reference}, ${r.recordedBy}) RETURNING ${COLUMNS}`,
   );
-  return toRemittance(row);
+  return toRemittance(row!);
 }
 
 /** The remittance, locked FOR UPDATE (first in the lock order, before its invoices); null when there is none. */
-export async function lockRemittance(sql: Sql, id: string): Promise<Remittance | null> {
-  const [row]: RemittanceRow[] = await sql.query(`SELECT ${COLUMNS} FROM remittances WHERE id = $1 FOR UPDATE`, [id]);
+export async function lockRemittance(sql: Queryable, id: string): Promise<Remittance | null> {
+  const row = await one<RemittanceRow>(sql, statement`SELECT ${COLUMNS} FROM remittances WHERE id = ${id} FOR UPDATE`);
   return row ? toRemittance(row) : null;
 }
 
-export async function findRemittance(sql: Sql, id: string): Promise<Remittance | null> {
-  const [row]: RemittanceRow[] = await sql.query(`SELECT ${COLUMNS} FROM remittances WHERE id = $1`, [id]);
+export async function findRemittance(sql: Queryable, id: string): Promise<Remittance | null> {
+  const row = await one<RemittanceRow>(sql, statement`SELECT ${COLUMNS} FROM remittances WHERE id = ${id}`);
   return row ? toRemittance(row) : null;
 }
 
 /** A page of remittances in creation order (keyset on the UUIDv7 id), optionally of one commissioner. */
-export async function listRemittances(sql: Sql, q: { afterId: string | null; commissionerId: string | null; limit: number }): Promise<Remittance[]> {
-  const rows: RemittanceRow[] = await sql.query(
-    `SELECT ${COLUMNS} FROM remittances
-      WHERE ($1::uuid IS NULL OR id > $1) AND ($2::uuid IS NULL OR commissioner_id = $2)
-      ORDER BY id LIMIT $3`,
-    [q.afterId, q.commissionerId, q.limit],
+export async function listRemittances(sql: Queryable, q: { afterId: string | null; commissionerId: string | null; limit: number }): Promise<Remittance[]> {
+  const found = await rows<RemittanceRow>(
+    sql,
+    statement`SELECT ${COLUMNS} FROM remittances
+               WHERE (${q.afterId}::uuid IS NULL OR id > ${q.afterId}) AND (${q.commissionerId}::uuid IS NULL OR commissioner_id = ${q.commissionerId})
+               ORDER BY id LIMIT ${q.limit}`,
   );
-  return rows.map(toRemittance);
+  return found.map(toRemittance);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
-import type { Sql } from '../database/sql.js';
+import type { Queryable } from '../database/sql.js';
 import { withConstraints } from '../common/constraints.js';
 import { todayInLondon } from '../common/london-calendar.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page } from '../common/pagination.js';
@@ -11,13 +11,15 @@ import { PAYMENT_CONSTRAINT_PROBLEMS } from '../billing/payments.service.js';
 import { balancesOf, insertPayments, lockDocuments, outstandingInvoicesOf, paymentsOfRemittances } from '../billing/payments.repository.js';
 import { type Allocation, allocateOldestFirst, AllocationRule, checkAllocations } from './allocation.js';
 import type { AllocateRemittanceDto, AllocationDto, CreateRemittanceDto, RemittancePage, RemittanceQuery, RemittanceResponse } from './dto/remittance.dto.js';
-import { commissionerExists, findRemittance, insertRemittance, listRemittances, lockRemittance, type Remittance } from './remittance.repository.js';
+import { commissionerExists } from '../commissioners/commissioner.repository.js';
+import { findRemittance, insertRemittance, listRemittances, lockRemittance, type Remittance } from './remittance.repository.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 export const RemittanceRule = {
   ...AllocationRule,
-  UnknownCommissioner: 'unknown-commissioner',
-  RemittanceInFuture: 'remittance-in-future',
-  NothingOnAccount: 'nothing-on-account',
+  UnknownCommissioner: ProblemCode.UnknownCommissioner,
+  RemittanceInFuture: ProblemCode.RemittanceInFuture,
+  NothingOnAccount: ProblemCode.NothingOnAccount,
 } as const;
 
 /**
@@ -132,7 +134,7 @@ export class RemittancesService {
     );
   }
 
-  private async respond(sql: Sql, id: string): Promise<RemittanceResponse> {
+  private async respond(sql: Queryable, id: string): Promise<RemittanceResponse> {
     const remittance = await findRemittance(sql, id);
     if (!remittance) throw notFound('remittance', id);
     return toResponse(remittance, await paymentsOfRemittances(sql, [id]));

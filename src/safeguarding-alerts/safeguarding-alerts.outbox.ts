@@ -4,14 +4,11 @@ import type { Queue } from 'bull';
 import { withTimeout } from '../common/with-timeout.js';
 import { AppConfig } from '../config/app-config.js';
 import type { JobLiveness } from '../queue/job-liveness.js';
+import { addJob } from '../queue/jobs.js';
 import { type Outbox, type OutboxEntry, OutboxSweeper } from '../queue/outbox.js';
 import { type InFlightAlert, SafeguardingAlertRepository } from './safeguarding-alert.repository.js';
-import { alertJobId, SAFEGUARDING_ALERTS_QUEUE, type SafeguardingAlertJobs } from './safeguarding-alerts.queue.js';
+import { alertJobId, SAFEGUARDING_ALERTS_QUEUE } from './safeguarding-alerts.queue.js';
 
-/** How long a request waits for Redis to accept an alert before leaving it to the sweeper. */
-const ENQUEUE_TIMEOUT_MS = 2000;
-/** Pending alerts younger than this may still be being queued by the request that wrote them. */
-const DISPATCH_GRACE_SECONDS = ENQUEUE_TIMEOUT_MS / 1000 + 1;
 
 export type AlertEntry = InFlightAlert & OutboxEntry;
 
@@ -40,7 +37,9 @@ export class SafeguardingAlertsOutbox implements Outbox<AlertEntry>, OnModuleIni
   }
 
   async inFlight(limit: number, after?: string): Promise<AlertEntry[]> {
-    return (await this.alerts.inFlight(limit, DISPATCH_GRACE_SECONDS, after ?? null)).map(entryOf);
+    // Pending alerts younger than this may still be being queued by the request that wrote them.
+    const graceSeconds = this.config.safeguardingWebhook.enqueueTimeoutMs / 1000 + 1;
+    return (await this.alerts.inFlight(limit, graceSeconds, after ?? null)).map(entryOf);
   }
 
   async find(id: string): Promise<AlertEntry | undefined> {
@@ -50,16 +49,15 @@ export class SafeguardingAlertsOutbox implements Outbox<AlertEntry>, OnModuleIni
 
   async enqueue(entry: AlertEntry): Promise<void> {
     const { attempts, backoffMs } = this.config.safeguardingWebhook;
-    const data: SafeguardingAlertJobs['deliver'] = { alertId: entry.id, generation: entry.generation };
     await withTimeout(
-      this.queue.add('deliver', data, {
+      addJob(this.queue, SAFEGUARDING_ALERTS_QUEUE, 'deliver', { alertId: entry.id, generation: entry.generation }, {
         jobId: entry.jobId,
         attempts,
         backoff: { type: 'exponential', delay: backoffMs },
         removeOnComplete: 1000,
         removeOnFail: false,
       }),
-      ENQUEUE_TIMEOUT_MS,
+      this.config.safeguardingWebhook.enqueueTimeoutMs,
       'Redis',
     );
     await this.alerts.markEnqueued(entry.id, entry.generation);

@@ -1,6 +1,7 @@
-import { InjectQueue, OnQueueFailed, OnQueueStalled, Process, Processor } from '@nestjs/bull';
+import { InjectQueue, OnQueueFailed, OnQueueStalled, Processor } from '@nestjs/bull';
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
+import { OnJob } from '../queue/jobs.js';
 import { OutboxSweeper } from '../queue/outbox.js';
 import { RepeatableJobs } from '../queue/repeatable.js';
 import { SafeguardingAlertsOutbox } from './safeguarding-alerts.outbox.js';
@@ -28,7 +29,7 @@ export class SafeguardingAlertsProcessor implements OnApplicationBootstrap {
     );
   }
 
-  @Process({ name: 'deliver', concurrency: 4 })
+  @OnJob(SAFEGUARDING_ALERTS_QUEUE, 'deliver', { concurrency: 4 })
   async deliver(job: Job<SafeguardingAlertJobs['deliver']>): Promise<void> {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     await this.alerts.deliver(job.data.alertId, lastAttempt, job.data.generation);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { type Page, paginate } from '../common/pagination.js';
 import { notFound } from '../common/problem.js';
 import { AppConfig } from '../config/app-config.js';
@@ -8,21 +8,9 @@ import { OutboxSweeper } from '../queue/outbox.js';
 import { buildAlertPayload } from './alert-payload.js';
 import { SafeguardingAlertQuery, SafeguardingAlertResponse } from './dto/safeguarding-alert.dto.js';
 import { SafeguardingAlert } from './safeguarding-alert.entity.js';
+import { SafeguardingAlertRepository } from './safeguarding-alert.repository.js';
 import { SafeguardingAlertsOutbox } from './safeguarding-alerts.outbox.js';
 import { signedHeaders } from './webhook-signature.js';
-
-/**
- * Writing an alert's outbox row as a clause of the statement that writes its note (one per row of
- * `source`, a CTE with `id` and `participant_id`), when `raise`. Placeholders start at `$firstParam`.
- */
-export function alertOutboxClause(raise: boolean, source: string, firstParam: number): { sql: string; params: unknown[] } {
-  return {
-    sql: `INSERT INTO safeguarding_alerts (case_note_id, participant_id)
-          SELECT id, participant_id FROM ${source} WHERE $${firstParam}::boolean
-          RETURNING id`,
-    params: [raise],
-  };
-}
 
 /**
  * Safeguarding alerts: an outbox row written in the note's transaction (work that must survive Redis
@@ -36,13 +24,13 @@ export class SafeguardingAlertsService {
     @InjectRepository(SafeguardingAlert) private readonly alerts: Repository<SafeguardingAlert>,
     private readonly outbox: SafeguardingAlertsOutbox,
     private readonly sweeper: OutboxSweeper,
-    private readonly dataSource: DataSource,
+    private readonly repository: SafeguardingAlertRepository,
     private readonly config: AppConfig,
   ) {}
 
   /**
    * Whether a note of this category raises an alert: safeguarding notes, when a webhook is configured.
-   * The alert's outbox row is written by the statement that writes the note (alertOutboxClause).
+   * The alert's outbox row is written by the statement that writes the note (alertOutboxClause, safeguarding-alert.repository.ts).
    */
   alertsFor(category: string): boolean {
     return category === 'safeguarding' && this.config.safeguardingWebhook.url !== undefined;
@@ -60,14 +48,9 @@ export class SafeguardingAlertsService {
    * of an older dispatch generation than the alert's (the sweeper gave the alert a new job) does nothing.
    */
   async deliver(alertId: string, lastAttempt: boolean, generation?: number): Promise<void> {
-    const [alert] = await this.dataSource.query(
-      `SELECT a.id, a.status, a.dispatch_generation, a.case_note_id, a.participant_id, a.created_at, n.occurred_at
-         FROM safeguarding_alerts a JOIN case_notes n ON n.id = a.case_note_id
-        WHERE a.id = $1`,
-      [alertId],
-    );
+    const alert = await this.repository.findToDeliver(alertId);
     if (!alert || alert.status === 'delivered') return; // Bull delivers at least once
-    if (generation !== undefined && generation !== alert.dispatch_generation) return;
+    if (generation !== undefined && generation !== alert.generation) return;
     const { url, secret, timeoutMs } = this.config.safeguardingWebhook;
     if (!url || !secret) {
       await this.recordAttempt(alertId, 'failed', null, 'No SAFEGUARDING_WEBHOOK_URL is configured any more');
@@ -77,10 +60,10 @@ export class SafeguardingAlertsService {
     const payload = buildAlertPayload(
       {
         alertId,
-        caseNoteId: alert.case_note_id,
-        participantId: alert.participant_id,
-        occurredAt: alert.occurred_at,
-        recordedAt: alert.created_at,
+        caseNoteId: alert.caseNoteId,
+        participantId: alert.participantId,
+        occurredAt: alert.occurredAt,
+        recordedAt: alert.createdAt,
       },
       this.config.publicBaseUrl,
       sentAt,
@@ -123,14 +106,8 @@ export class SafeguardingAlertsService {
     return SafeguardingAlertResponse.of(alert);
   }
 
-  private async recordAttempt(alertId: string, status: 'delivered' | 'retrying' | 'failed', httpStatus: number | null, error: string | null) {
-    await this.dataSource.query(
-      `UPDATE safeguarding_alerts
-          SET status = $2, attempts = attempts + 1, last_http_status = $3, last_error = $4, last_attempt_at = now(),
-              delivered_at = CASE WHEN $2 = 'delivered' THEN now() END
-        WHERE id = $1 AND status <> 'delivered'`,
-      [alertId, status, httpStatus, error],
-    );
+  private recordAttempt(alertId: string, status: 'delivered' | 'retrying' | 'failed', httpStatus: number | null, error: string | null) {
+    return this.repository.recordAttempt(alertId, status, httpStatus, error);
   }
 }
 

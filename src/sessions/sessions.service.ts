@@ -6,11 +6,14 @@ import { withConstraints } from '../common/constraints.js';
 import { type Page, paginate } from '../common/pagination.js';
 import { conflict, notFound, ruleBrokenOn } from '../common/problem.js';
 import { Programme } from '../programmes/programme.entity.js';
-import { assertFits, assertWithinCapacityLimit, lockProgrammeTerm, refreshPlaces } from '../registrations/capacity.js';
-import { promoteFromWaitlist } from '../registrations/waitlist.js';
+import { assertFits, assertWithinCapacityLimit } from '../registrations/capacity.js';
+import { lockProgrammeTerm, refreshPlaces } from '../registrations/programme-term.repository.js';
+import { promoteFromWaitlist } from '../registrations/registration.repository.js';
 import { CreateSessionDto, SessionQuery, SessionResponse, UpdateSessionDto } from './dto/session.dto.js';
 import { Session } from './session.entity.js';
 import { inTransaction } from '../database/transaction.js';
+import { ProblemCode } from '../common/problem-codes.js';
+import { termContaining } from './session.repository.js';
 
 @Injectable()
 export class SessionsService {
@@ -53,7 +56,7 @@ export class SessionsService {
           ),
         {
           sessions_programme_date_start_key: () =>
-            conflict('duplicate-session', `The programme already has a session on ${dto.date} at ${dto.startTime}`),
+            conflict(ProblemCode.DuplicateSession, `The programme already has a session on ${dto.date} at ${dto.startTime}`),
         },
       );
       await refreshPlaces(em, programmeId, termId);
@@ -99,12 +102,12 @@ export class SessionsService {
   }
 
   private async termContaining(em: EntityManager, date: string): Promise<string> {
-    const [term] = await em.query('SELECT id FROM terms WHERE $1::date BETWEEN starts_on AND ends_on', [date]);
-    if (!term) throw ruleBrokenOn('no-term-for-date', 'date', `no term contains ${date}`);
-    return term.id;
+    const termId = await termContaining(em, date);
+    if (!termId) throw ruleBrokenOn(ProblemCode.NoTermForDate, 'date', `no term contains ${date}`);
+    return termId;
   }
 
   private checkTimes(startTime: string, endTime: string): void {
-    if (endTime.slice(0, 5) <= startTime.slice(0, 5)) throw ruleBrokenOn('session-times', 'endTime', 'must be after startTime');
+    if (endTime.slice(0, 5) <= startTime.slice(0, 5)) throw ruleBrokenOn(ProblemCode.SessionTimes, 'endTime', 'must be after startTime');
   }
 }

@@ -19,9 +19,10 @@ import {
   type StatementEntryRecord,
   statementEntries,
 } from './statement.repository.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 export const StatementRule = {
-  NotADirectPaymentBudget: 'not-a-direct-payment-budget',
+  NotADirectPaymentBudget: ProblemCode.NotADirectPaymentBudget,
 } as const;
 
 /** Statements of account for councils and for direct-payment budget holders, as JSON or PDF. */

@@ -1,5 +1,6 @@
 import { ruleBrokenOn } from '../common/problem.js';
 import { quarterOf } from '../billing/quarter.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 /** A term's three dates (YYYY-MM-DD). */
 export interface TermDates {
@@ -14,9 +15,9 @@ export interface TermDates {
  * exclusion constraint terms_no_overlap's to decide.
  */
 export function assertTermDates(dates: TermDates): void {
-  if (dates.endsOn < dates.startsOn) throw ruleBrokenOn('term-dates', 'endsOn', 'must not be before startsOn');
+  if (dates.endsOn < dates.startsOn) throw ruleBrokenOn(ProblemCode.TermDates, 'endsOn', 'must not be before startsOn');
   if (dates.censusDate < dates.startsOn || dates.censusDate > dates.endsOn) {
-    throw ruleBrokenOn('census-outside-term', 'censusDate', 'must fall within the term');
+    throw ruleBrokenOn(ProblemCode.CensusOutsideTerm, 'censusDate', 'must fall within the term');
   }
 }
 

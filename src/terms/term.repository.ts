@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Sql } from '../database/sql.js';
+import { execute, one } from '../database/database.repository.js';
+import { bind, type Queryable, raw, sql as statement } from '../database/sql.js';
 import type { TermDates } from './term-dates.js';
 
 /** A term as stored. */
@@ -27,7 +28,7 @@ const toTerm = (r: TermRow): TermRecord => ({
   createdAt: r.created_at,
 });
 
-const COLUMNS = 'id, name, starts_on, ends_on, census_date, created_at';
+const COLUMNS = raw('id, name, starts_on, ends_on, census_date, created_at');
 
 /** Sessions of a term dated outside a range, and the first and last of those dates. */
 export interface SessionsOutside {
@@ -51,8 +52,8 @@ export interface RegistrationsOutside {
  */
 @Injectable()
 export class TermRepository {
-  async find(sql: Sql, id: string): Promise<TermRecord | undefined> {
-    const [row]: TermRow[] = await sql.query(`SELECT ${COLUMNS} FROM terms WHERE id = $1`, [id]);
+  async find(sql: Queryable, id: string): Promise<TermRecord | undefined> {
+    const row = await one<TermRow>(sql, statement`SELECT ${COLUMNS} FROM terms WHERE id = ${id}`);
     return row && toTerm(row);
   }
 
@@ -63,14 +64,14 @@ export class TermRepository {
    * one of these rows while it reads the term's dates in SQL and writes, so it runs wholly before a
    * correction's checks or wholly after the correction commits.
    */
-  async lockProgrammeTerms(sql: Sql, termId: string): Promise<void> {
-    await sql.query(
-      `SELECT p.id FROM programmes p
-        WHERE p.id IN (SELECT programme_id FROM programme_terms WHERE term_id = $1)
-        ORDER BY p.id FOR KEY SHARE`,
-      [termId],
+  async lockProgrammeTerms(sql: Queryable, termId: string): Promise<void> {
+    await execute(
+      sql,
+      statement`SELECT p.id FROM programmes p
+                 WHERE p.id IN (SELECT programme_id FROM programme_terms WHERE term_id = ${termId})
+                 ORDER BY p.id FOR KEY SHARE`,
     );
-    await sql.query(`SELECT programme_id FROM programme_terms WHERE term_id = $1 ORDER BY programme_id FOR NO KEY UPDATE`, [termId]);
+    await execute(sql, statement`SELECT programme_id FROM programme_terms WHERE term_id = ${termId} ORDER BY programme_id FOR NO KEY UPDATE`);
   }
 
   /**
@@ -78,63 +79,67 @@ export class TermRepository {
    * of a new document line, session or programme-term take on it, so none of them is written for the
    * term between a correction's checks and its commit.
    */
-  async lock(sql: Sql, id: string): Promise<TermRecord | undefined> {
-    const [row]: TermRow[] = await sql.query(`SELECT ${COLUMNS} FROM terms WHERE id = $1 FOR UPDATE`, [id]);
+  async lock(sql: Queryable, id: string): Promise<TermRecord | undefined> {
+    const row = await one<TermRow>(sql, statement`SELECT ${COLUMNS} FROM terms WHERE id = ${id} FOR UPDATE`);
     return row && toTerm(row);
   }
 
   /** Billed: a billing-ledger entry or a document line refers to the term. */
-  async isBilled(sql: Sql, id: string): Promise<boolean> {
-    const [row] = await sql.query(
-      `SELECT EXISTS (SELECT 1 FROM billing_ledger WHERE term_id = $1)
-           OR EXISTS (SELECT 1 FROM document_lines WHERE term_id = $1) AS billed`,
-      [id],
+  async isBilled(sql: Queryable, id: string): Promise<boolean> {
+    const term = bind(id);
+    const row = await one<{ billed: boolean }>(
+      sql,
+      statement`SELECT EXISTS (SELECT 1 FROM billing_ledger WHERE term_id = ${term})
+                    OR EXISTS (SELECT 1 FROM document_lines WHERE term_id = ${term}) AS billed`,
     );
-    return row.billed === true;
+    return row!.billed === true;
   }
 
-  async sessionsOutside(sql: Sql, id: string, range: { startsOn: string; endsOn: string }): Promise<SessionsOutside> {
-    const [row] = await sql.query(
-      `SELECT count(*)::int AS count, min(date) AS first, max(date) AS last
-         FROM sessions WHERE term_id = $1 AND date NOT BETWEEN $2 AND $3`,
-      [id, range.startsOn, range.endsOn],
+  async sessionsOutside(sql: Queryable, id: string, range: { startsOn: string; endsOn: string }): Promise<SessionsOutside> {
+    const row = await one<SessionsOutside>(
+      sql,
+      statement`SELECT count(*)::int AS count, min(date) AS first, max(date) AS last
+                  FROM sessions WHERE term_id = ${id} AND date NOT BETWEEN ${range.startsOn} AND ${range.endsOn}`,
     );
-    return { count: row.count, first: row.first, last: row.last };
+    return { count: row!.count, first: row!.first, last: row!.last };
   }
 
-  async registrationsOutside(sql: Sql, id: string, range: { startsOn: string; endsOn: string }): Promise<RegistrationsOutside> {
-    const [row] = await sql.query(
-      `SELECT count(*) FILTER (WHERE registered_on > $3)::int AS placed_after,
-              max(registered_on) FILTER (WHERE registered_on > $3) AS latest_placed_on,
-              count(*) FILTER (WHERE withdrawal_effective_on NOT BETWEEN $2 AND $3)::int AS withdrawn_outside
-         FROM registrations WHERE term_id = $1`,
-      [id, range.startsOn, range.endsOn],
+  async registrationsOutside(sql: Queryable, id: string, range: { startsOn: string; endsOn: string }): Promise<RegistrationsOutside> {
+    const endsOn = bind(range.endsOn);
+    const row = await one<{ placed_after: number; latest_placed_on: string | null; withdrawn_outside: number }>(
+      sql,
+      statement`SELECT count(*) FILTER (WHERE registered_on > ${endsOn})::int AS placed_after,
+                       max(registered_on) FILTER (WHERE registered_on > ${endsOn}) AS latest_placed_on,
+                       count(*) FILTER (WHERE withdrawal_effective_on NOT BETWEEN ${range.startsOn} AND ${endsOn})::int AS withdrawn_outside
+                  FROM registrations WHERE term_id = ${id}`,
     );
-    return { placedAfter: row.placed_after, latestPlacedOn: row.latest_placed_on, withdrawnOutside: row.withdrawn_outside };
+    return { placedAfter: row!.placed_after, latestPlacedOn: row!.latest_placed_on, withdrawnOutside: row!.withdrawn_outside };
   }
 
   /**
    * Withdrawn registrations whose money was settled by the current census (kept when they counted at it,
    * released when not: counts_at_census, the census rule) and would count differently at `nextCensus`.
    */
-  async withdrawalsSettledDifferently(sql: Sql, id: string, currentCensus: string, nextCensus: string): Promise<number> {
-    const [row] = await sql.query(
-      `SELECT count(*)::int AS count FROM registrations
-        WHERE term_id = $1 AND status = 'withdrawn'
-          AND counts_at_census(registered_on, withdrawal_effective_on, $2) <> counts_at_census(registered_on, withdrawal_effective_on, $3)`,
-      [id, currentCensus, nextCensus],
+  async withdrawalsSettledDifferently(sql: Queryable, id: string, currentCensus: string, nextCensus: string): Promise<number> {
+    const row = await one<{ count: number }>(
+      sql,
+      statement`SELECT count(*)::int AS count FROM registrations
+                 WHERE term_id = ${id} AND status = 'withdrawn'
+                   AND counts_at_census(registered_on, withdrawal_effective_on, ${currentCensus})
+                       <> counts_at_census(registered_on, withdrawal_effective_on, ${nextCensus})`,
     );
-    return row.count;
+    return row!.count;
   }
 
-  async update(sql: Sql, id: string, term: { name: string } & TermDates): Promise<TermRecord> {
-    const [row]: TermRow[] = await sql.query(
-      `WITH updated AS (
-         UPDATE terms SET name = $2, starts_on = $3, ends_on = $4, census_date = $5 WHERE id = $1
-         RETURNING ${COLUMNS})
-       SELECT * FROM updated`,
-      [id, term.name, term.startsOn, term.endsOn, term.censusDate],
+  async update(sql: Queryable, id: string, term: { name: string } & TermDates): Promise<TermRecord> {
+    const row = await one<TermRow>(
+      sql,
+      statement`WITH updated AS (
+                  UPDATE terms SET name = ${term.name}, starts_on = ${term.startsOn}, ends_on = ${term.endsOn}, census_date = ${term.censusDate}
+                   WHERE id = ${id}
+                  RETURNING ${COLUMNS})
+                SELECT * FROM updated`,
     );
-    return toTerm(row);
+    return toTerm(row!);
   }
 }

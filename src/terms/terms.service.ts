@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
-import { lockQuarter } from '../billing/billing-transactions.js';
+import { lockQuarter } from '../billing/billing-ledger.repository.js';
 import { withConstraints } from '../common/constraints.js';
 import { type Page, PageQuery, paginate } from '../common/pagination.js';
 import { notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
@@ -10,9 +10,10 @@ import { CreateTermDto, TermResponse, UpdateTermDto } from './dto/term.dto.js';
 import { assertTermDates, censusQuarters } from './term-dates.js';
 import { Term } from './term.entity.js';
 import { type TermRecord, TermRepository } from './term.repository.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 const overlapping = (dates: { startsOn: string; endsOn: string }) => () =>
-  ruleBroken('term-overlap', `The term ${dates.startsOn}..${dates.endsOn} overlaps an existing term`);
+  ruleBroken(ProblemCode.TermOverlap, `The term ${dates.startsOn}..${dates.endsOn} overlaps an existing term`);
 
 /** The term's census moved (by a concurrent correction) between reading it and locking it. */
 class CensusMovedMeanwhile extends Error {}
@@ -78,7 +79,7 @@ export class TermsService {
     if (next.censusDate !== current.censusDate) {
       if (await this.repository.isBilled(em, id)) {
         throw ruleBrokenOn(
-          'term-billed',
+          ProblemCode.TermBilled,
           'censusDate',
           `the term has been billed on its census of ${current.censusDate}, so its census can no longer move: ` +
             'what was invoiced is corrected by credit notes and supplementary invoices, never by moving the census',
@@ -87,7 +88,7 @@ export class TermsService {
       const settled = await this.repository.withdrawalsSettledDifferently(em, id, current.censusDate, next.censusDate);
       if (settled > 0) {
         throw ruleBrokenOn(
-          'census-settles-withdrawals',
+          ProblemCode.CensusSettlesWithdrawals,
           'censusDate',
           `${settled} withdrawn registration(s) of this term had their budget money kept or released by the census of ` +
             `${current.censusDate}; at ${next.censusDate} they would count differently`,
@@ -99,7 +100,7 @@ export class TermsService {
       if (sessions.count > 0) {
         const field = sessions.first! < next.startsOn ? 'startsOn' : 'endsOn';
         throw ruleBrokenOn(
-          'sessions-outside-term',
+          ProblemCode.SessionsOutsideTerm,
           field,
           `${sessions.count} session(s) of this term, dated ${sessions.first} to ${sessions.last}, would fall outside ${next.startsOn}..${next.endsOn}`,
         );
@@ -107,14 +108,14 @@ export class TermsService {
       const registrations = await this.repository.registrationsOutside(em, id, next);
       if (registrations.placedAfter > 0) {
         throw ruleBrokenOn(
-          'registrations-outside-term',
+          ProblemCode.RegistrationsOutsideTerm,
           'endsOn',
           `${registrations.placedAfter} registration(s) of this term took their place after ${next.endsOn} (the latest on ${registrations.latestPlacedOn})`,
         );
       }
       if (registrations.withdrawnOutside > 0) {
         throw ruleBrokenOn(
-          'registrations-outside-term',
+          ProblemCode.RegistrationsOutsideTerm,
           next.startsOn > current.startsOn ? 'startsOn' : 'endsOn',
           `${registrations.withdrawnOutside} registration(s) of this term were withdrawn effective outside ${next.startsOn}..${next.endsOn}`,
         );

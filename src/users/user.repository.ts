@@ -1,4 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { rows } from '../database/database.repository.js';
+import { sql } from '../database/sql.js';
 import type { Role } from '../auth/principal.js';
 
 /** SQL about users that runs outside the Nest application (start-up and the admin CLI). */
@@ -22,8 +24,8 @@ const toUser = (row: UserRow): UserRecord => ({ id: row.id, name: row.name, emai
 
 /** Whether at least one administrator exists (whether or not their token is still valid). */
 export async function administratorExists(db: Db): Promise<boolean> {
-  const rows: Array<{ exists: boolean }> = await db.query(`SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin') AS exists`);
-  return rows[0].exists;
+  const [row] = await rows<{ exists: boolean }>(db, sql`SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin') AS exists`);
+  return row.exists;
 }
 
 /**
@@ -34,12 +36,28 @@ export async function insertUser(
   db: Db,
   user: { name: string; email: string; role: Role; tokenHash: string },
 ): Promise<UserRecord | undefined> {
-  const rows: UserRow[] = await db.query(
-    `INSERT INTO users (name, email, role, token_hash, token_issued_at)
-     VALUES ($1, $2, $3, $4, now())
-     ON CONFLICT DO NOTHING
-     RETURNING id, name, email, role`,
-    [user.name, user.email, user.role, user.tokenHash],
+  const [row] = await rows<UserRow>(
+    db,
+    sql`INSERT INTO users (name, email, role, token_hash, token_issued_at)
+        VALUES (${user.name}, ${user.email}, ${user.role}, ${user.tokenHash}, now())
+        ON CONFLICT DO NOTHING
+        RETURNING id, name, email, role`,
   );
-  return rows.length ? toUser(rows[0]) : undefined;
+  return row ? toUser(row) : undefined;
+}
+
+/**
+ * Inserts the bootstrap administrator holding the token whose hash is given, unless an administrator
+ * exists; whether it was inserted.
+ */
+export async function insertBootstrapAdmin(db: Db, tokenHash: string): Promise<boolean> {
+  const inserted = await rows<{ id: string }>(
+    db,
+    sql`INSERT INTO users (name, email, role, token_hash, token_issued_at)
+        SELECT 'Bootstrap administrator', 'bootstrap-admin@localhost', 'admin', ${tokenHash}, now()
+         WHERE NOT EXISTS (SELECT 1 FROM users WHERE role = 'admin')
+        ON CONFLICT DO NOTHING
+        RETURNING id`,
+  );
+  return inserted.length > 0;
 }

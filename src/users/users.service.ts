@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { type Page, PageQuery, paginate } from '../common/pagination.js';
+import { withConstraints } from '../common/constraints.js';
 import { conflict, notFound } from '../common/problem.js';
 import { USER_TOKEN_PREFIX, hashSecret, newSecret } from '../auth/tokens.js';
 import { CreateUserDto, UserResponse, UserWithTokenResponse } from './dto/user.dto.js';
 import { User } from './user.entity.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 @Injectable()
 export class UsersService {
@@ -46,14 +48,9 @@ export class UsersService {
   }
 
   private async insert(values: Pick<User, 'name' | 'email' | 'role' | 'tokenHash'>): Promise<User> {
-    try {
-      const saved = await this.users.save(this.users.create({ ...values, tokenIssuedAt: new Date() }));
-      return this.find(saved.id);
-    } catch (error) {
-      if ((error as { driverError?: { constraint?: string } }).driverError?.constraint === 'users_email_key') {
-        throw conflict('duplicate-email', `A user with email ${values.email} already exists`);
-      }
-      throw error;
-    }
+    const saved = await withConstraints(() => this.users.save(this.users.create({ ...values, tokenIssuedAt: new Date() })), {
+      users_email_key: () => conflict(ProblemCode.DuplicateEmail, `A user with email ${values.email} already exists`),
+    });
+    return this.find(saved.id);
   }
 }

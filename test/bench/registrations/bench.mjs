@@ -7,12 +7,16 @@
 //      withdrawing over and over (churn: every withdrawal promotes from the waitlist), p50/p99.
 // It prints the figures and the ratios. It asserts nothing: figures, not a timed test.
 import pg from 'pg';
+// The baseline goes through the registrations repository (the module that owns their SQL) and the
+// rules the service applies, with a pg shim as the connection: the very statements the service runs.
 import {
   loadRegistrationFacts,
   placeRegistration,
-  refusalOf,
+  termOfRegistration,
   withdrawRegistration,
-} from '../../../dist/src/registrations/registration-transactions.js';
+} from '../../../dist/src/registrations/registration.repository.js';
+import { insufficientBudget, refusalOf } from '../../../dist/src/registrations/eligibility.js';
+import { withdrawalEffectiveOn } from '../../../dist/src/registrations/withdrawal.js';
 import { todayInLondon } from '../../../dist/src/common/london-calendar.js';
 import { benchServer, call, concurrently, fmt, freshDatabase, percentile, startService } from '../support.mjs';
 
@@ -89,16 +93,19 @@ function viaPg(pool) {
       const facts = await loadRegistrationFacts(sql, r);
       const problem = refusalOf(r, facts);
       if (problem) throw problem;
-      const { id } = await placeRegistration(sql, {
+      const outcome = await placeRegistration(sql, {
         ...r,
-        contractId: facts.contract_id,
+        contractId: facts.contractId,
         registeredOn: todayInLondon(),
         createdBy: '00000000-0000-0000-0000-000000000000',
       });
-      return id;
+      if (!outcome.placed) throw insufficientBudget(outcome.remainingPence, outcome.pricePence);
+      return outcome.registration.id;
     },
     async withdraw(id) {
-      await withdrawRegistration(sql, { id, reason: 'bench' });
+      const term = await termOfRegistration(sql, id);
+      const outcome = await withdrawRegistration(sql, { id, reason: 'bench', effectiveOn: withdrawalEffectiveOn(null, term) });
+      if (outcome.outcome !== 'withdrawn') throw new Error(`withdraw: ${outcome.outcome}`);
     },
   };
 }

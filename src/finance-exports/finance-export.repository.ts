@@ -1,5 +1,12 @@
-import type { Sql } from '../database/sql.js';
+import { execute, one, rows as rowsOf } from '../database/database.repository.js';
+import { bind, type Queryable, raw, sql as statement } from '../database/sql.js';
 import { type ExportLayout, type ExportUnit, headerLine, layoutRow } from './finance-export-csv.js';
+
+/*
+ * The SQL of finance exports (finance_exports, finance_export_documents and the rows an export lists):
+ * creating one in the caller's transaction, finding and listing them, and streaming an export's rows
+ * through a server-side cursor. The CSV layout is finance-export-csv.ts.
+ */
 
 export interface ExportSummary {
   id: string;
@@ -15,26 +22,31 @@ export interface ExportSummary {
  * exports race, the second waits on the first's claims and skips what it took. When nothing is left to
  * claim, no export is kept (a daily job would otherwise leave an empty export a day): null.
  */
-export async function createFinanceExport(sql: Sql, source: 'api' | 'cli', createdBy: string | null): Promise<ExportSummary | null> {
-  const [created] = await sql.query(`INSERT INTO finance_exports (source, created_by) VALUES ($1, $2) RETURNING id`, [source, createdBy]);
-  const [{ claimed }] = await sql.query(
-    `WITH claimed AS (
-       INSERT INTO finance_export_documents (export_id, document_id)
-       SELECT $1, d.id FROM documents d
-        WHERE NOT EXISTS (SELECT 1 FROM finance_export_documents x WHERE x.document_id = d.id)
-        ORDER BY d.id
-       ON CONFLICT (document_id) DO NOTHING
-       RETURNING 1)
-     SELECT count(*)::int AS claimed FROM claimed`,
-    [created.id],
+export async function createFinanceExport(sql: Queryable, source: 'api' | 'cli', createdBy: string | null): Promise<ExportSummary | null> {
+  const created = await one<{ id: string }>(
+    sql,
+    statement`INSERT INTO finance_exports (source, created_by) VALUES (${source}, ${createdBy}) RETURNING id`,
   );
+  const exportId = bind(created!.id);
+  const { claimed } = (await one<{ claimed: number }>(
+    sql,
+    statement`WITH claimed AS (
+                INSERT INTO finance_export_documents (export_id, document_id)
+                SELECT ${exportId}, d.id FROM documents d
+                 WHERE NOT EXISTS (SELECT 1 FROM finance_export_documents x WHERE x.document_id = d.id)
+                 ORDER BY d.id
+                ON CONFLICT (document_id) DO NOTHING
+                RETURNING 1)
+              SELECT count(*)::int AS claimed FROM claimed`,
+  ))!;
   if (claimed === 0) {
     // never committed, so never seen: the export row goes with the transaction's other work
-    await sql.query(`WITH dropped AS (DELETE FROM finance_exports WHERE id = $1 RETURNING id) SELECT count(*) FROM dropped`, [created.id]);
+    await execute(sql, statement`WITH dropped AS (DELETE FROM finance_exports WHERE id = ${exportId} RETURNING id) SELECT count(*) FROM dropped`);
     return null;
   }
-  const [summary] = await sql.query(
-    `WITH totals AS (
+  const summary = await one<SummaryRow>(
+    sql,
+    statement`WITH totals AS (
        SELECT count(*)::int AS documents,
               coalesce(sum((SELECT sum(CASE WHEN l.kind <> 'sessions' THEN cardinality(l.budget_references)
                                             ELSE (SELECT count(*) FROM (SELECT DISTINCT e.registration_id, e.amount_pence, e.vat_pence
@@ -42,23 +54,40 @@ export async function createFinanceExport(sql: Sql, source: 'api' | 'cli', creat
                               FROM document_lines l WHERE l.document_id = d.id)), 0)::int AS rows,
               coalesce(sum(CASE WHEN d.kind = 'invoice' THEN d.total_pence ELSE -d.total_pence END), 0)::bigint AS total
          FROM finance_export_documents x JOIN documents d ON d.id = x.document_id
-        WHERE x.export_id = $1),
+        WHERE x.export_id = ${exportId}),
      summed AS (
        UPDATE finance_exports e SET document_count = t.documents, row_count = t.rows, total_pence = t.total
-         FROM totals t WHERE e.id = $1
+         FROM totals t WHERE e.id = ${exportId}
        RETURNING e.id, e.document_count, e.row_count, e.total_pence, e.created_at)
      SELECT * FROM summed`,
-    [created.id],
   );
-  return toSummary(summary);
+  return toSummary(summary!);
 }
 
-export async function findFinanceExport(sql: Sql, id: string): Promise<ExportSummary | undefined> {
-  const [row] = await sql.query(`SELECT id, document_count, row_count, total_pence, created_at FROM finance_exports WHERE id = $1`, [id]);
+/** Up to `limit` exports after export `after`, by id. */
+export async function listFinanceExports(db: Queryable, after: string | null, limit: number): Promise<ExportSummary[]> {
+  const found = await rowsOf<SummaryRow>(
+    db,
+    statement`SELECT id, document_count, row_count, total_pence, created_at FROM finance_exports
+               WHERE (${after}::uuid IS NULL OR id > ${after}) ORDER BY id LIMIT ${limit}`,
+  );
+  return found.map(toSummary);
+}
+
+export async function findFinanceExport(sql: Queryable, id: string): Promise<ExportSummary | undefined> {
+  const row = await one<SummaryRow>(sql, statement`SELECT id, document_count, row_count, total_pence, created_at FROM finance_exports WHERE id = ${id}`);
   return row ? toSummary(row) : undefined;
 }
 
-function toSummary(row: { id: string; document_count: number; row_count: number; total_pence: number; created_at: Date }): ExportSummary {
+interface SummaryRow {
+  id: string;
+  document_count: number;
+  row_count: number;
+  total_pence: number;
+  created_at: Date;
+}
+
+function toSummary(row: SummaryRow): ExportSummary {
   return {
     id: row.id,
     documentCount: row.document_count,
@@ -75,17 +104,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * at a time: memory stays constant whatever the size of the export. `sql` must be one connection inside
  * a transaction (the cursor lives until it ends); the consumer pulls, so a slow reader slows the reads.
  */
-export async function* financeExportCsv(sql: Sql, exportId: string, batchSize = 500, layout: ExportLayout = 'standard'): AsyncGenerator<string> {
+export async function* financeExportCsv(sql: Queryable, exportId: string, batchSize = 500, layout: ExportLayout = 'standard'): AsyncGenerator<string> {
   if (!UUID.test(exportId)) throw new RangeError(`Not an export id: ${exportId}`);
   // DECLARE takes no bind parameters: the id is a checked UUID literal.
   // A row is one place on a line: a place line's budget references (with their council ids) in order,
   // as issued; for a sessions line, one place's sessions at one per-session price (its ledger entries
   // grouped, places in the order of the line's references).
-  await sql.query(
-    `DECLARE finance_export_rows NO SCROLL CURSOR FOR
+  await execute(
+    sql,
+    statement`DECLARE finance_export_rows NO SCROLL CURSOR FOR
      WITH docs AS (
        SELECT d.* FROM finance_export_documents x JOIN documents d ON d.id = x.document_id
-        WHERE x.export_id = '${exportId.toLowerCase()}'),
+        WHERE x.export_id = '${raw(exportId.toLowerCase())}'),
      rows AS (
        SELECT l.document_id, l.line, r.n AS place, 0::bigint AS part, r.reference AS budget_reference, r.council_id,
               1 AS quantity, l.unit_pence, l.unit_pence::bigint AS net_pence, l.vat_unit_pence::bigint AS vat_pence
@@ -111,11 +141,11 @@ export async function* financeExportCsv(sql: Sql, exportId: string, batchSize = 
   );
   yield headerLine(layout);
   for (;;) {
-    const rows: ExportUnit[] = await sql.query(`FETCH ${Math.max(1, Math.floor(batchSize))} FROM finance_export_rows`);
+    const rows = await rowsOf<ExportUnit>(sql, statement`FETCH ${raw(String(Math.max(1, Math.floor(batchSize))))} FROM finance_export_rows`);
     if (rows.length === 0) break;
     let chunk = '';
     for (const row of rows) chunk += layoutRow(layout, { ...row, net_pence: Number(row.net_pence), vat_pence: Number(row.vat_pence) });
     yield chunk;
   }
-  await sql.query(`CLOSE finance_export_rows`);
+  await execute(sql, statement`CLOSE finance_export_rows`);
 }
