@@ -9,6 +9,9 @@ import { PricesPeriodsAndBillingUnits1764400000000 } from './1764400000000-Price
 import { PaymentsAndRemittances1764410000000 } from './1764410000000-PaymentsAndRemittances.js';
 import { TermCorrections1764420000000 } from './1764420000000-TermCorrections.js';
 import { SearchAndPromotedOnWithdrawal1764430000000 } from './1764430000000-SearchAndPromotedOnWithdrawal.js';
+import { ComplianceRegister1764440000000 } from './1764440000000-ComplianceRegister.js';
+import { SessionCancellation1764440000001 } from './1764440000001-SessionCancellation.js';
+import { ConsentsAndStaffing1764440000002 } from './1764440000002-ConsentsAndStaffing.js';
 import { Referrals1764460000000 } from './1764460000000-Referrals.js';
 import { EqualityMonitoring1764460000001 } from './1764460000001-EqualityMonitoring.js';
 import { Outcomes1764460000002 } from './1764460000002-Outcomes.js';
@@ -27,6 +30,9 @@ export const MIGRATIONS = [
   PaymentsAndRemittances1764410000000,
   TermCorrections1764420000000,
   SearchAndPromotedOnWithdrawal1764430000000,
+  ComplianceRegister1764440000000,
+  SessionCancellation1764440000001,
+  ConsentsAndStaffing1764440000002,
   Referrals1764460000000,
   EqualityMonitoring1764460000001,
   Outcomes1764460000002,

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AttendanceEvidenceModule } from './attendance-evidence/attendance-evidence.module.js';
 import { AttendanceModule } from './attendance/attendance.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -6,9 +7,12 @@ import { BillingModule } from './billing/billing.module.js';
 import { BillingWorkerModule } from './billing/billing-worker.module.js';
 import { BudgetsModule } from './budgets/budgets.module.js';
 import { CaseNotesModule } from './case-notes/case-notes.module.js';
+import { ComplianceWorkerModule } from './compliance/compliance-worker.module.js';
+import { ComplianceModule } from './compliance/compliance.module.js';
 import { CommissionersModule } from './commissioners/commissioners.module.js';
 import { AppConfig, type ProcessRole } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ConsentsModule } from './consents/consents.module.js';
 import { ContractsModule } from './contracts/contracts.module.js';
 import { DataProtectionWorkerModule } from './data-protection/data-protection-worker.module.js';
 import { DataProtectionModule } from './data-protection/data-protection.module.js';
@@ -29,7 +33,9 @@ import { RegistrationsModule } from './registrations/registrations.module.js';
 import { RemittancesModule } from './remittances/remittances.module.js';
 import { SafeguardingAlertsWorkerModule } from './safeguarding-alerts/safeguarding-alerts-worker.module.js';
 import { SafeguardingAlertsModule } from './safeguarding-alerts/safeguarding-alerts.module.js';
+import { SessionCancellationModule } from './session-cancellation/session-cancellation.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
+import { StaffingModule } from './staffing/staffing.module.js';
 import { StatementsModule } from './statements/statements.module.js';
 import { TermsModule } from './terms/terms.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -56,13 +62,18 @@ const FEATURE_MODULES = [
   RemittancesModule,
   StatementsModule,
   FinanceExportsModule,
+  ComplianceModule,
+  SessionCancellationModule,
+  ConsentsModule,
+  StaffingModule,
+  AttendanceEvidenceModule,
   ReferralsModule,
   OutcomesModule,
   MonitoringReturnsModule,
 ];
 
 /** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */
-const WORKER_MODULES: Array<DynamicModule | (new () => unknown)> = [SafeguardingAlertsWorkerModule, DataProtectionWorkerModule, BillingWorkerModule];
+const WORKER_MODULES: Array<DynamicModule | (new () => unknown)> = [SafeguardingAlertsWorkerModule, DataProtectionWorkerModule, BillingWorkerModule, ComplianceWorkerModule];
 
 /**
  * One codebase, two roles: `api` serves HTTP, `worker` consumes the Bull queues, `all` does both

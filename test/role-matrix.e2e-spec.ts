@@ -61,6 +61,12 @@ const ROUTES: RouteRule[] = [
   { method: 'get',    path: '/api/v1/programmes/:id/sessions',      allowed: READ_SESSIONS },
   { method: 'get',    path: '/api/v1/sessions/:id',                 allowed: READ_SESSIONS },
   { method: 'patch',  path: '/api/v1/sessions/:id',                 allowed: ['coordinator'] },
+  { method: 'post',   path: '/api/v1/sessions/:id/cancel',          allowed: ['coordinator'] },
+  // the rota and readiness (issue 13): coordinators manage; support workers read those of sessions they are rostered on
+  { method: 'put',    path: '/api/v1/sessions/:id/staff/:userId',   allowed: ['coordinator'] },
+  { method: 'delete', path: '/api/v1/sessions/:id/staff/:userId',   allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/sessions/:id/staff',           allowed: READ_SESSIONS },
+  { method: 'get',    path: '/api/v1/sessions/:id/readiness',       allowed: READ_SESSIONS },
   // participants and budgets
   { method: 'post',   path: '/api/v1/participants',                 allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/participants',                 allowed: READ_PARTICIPANTS },
@@ -68,6 +74,8 @@ const ROUTES: RouteRule[] = [
   { method: 'patch',  path: '/api/v1/participants/:id',             allowed: ['coordinator'] },
   { method: 'post',   path: '/api/v1/participants/:id/budgets',     allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/participants/:id/budgets',     allowed: READ_BUDGETS },
+  { method: 'post',   path: '/api/v1/participants/:id/consents',    allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/participants/:id/consents',    allowed: CASE_NOTE_STAFF },
   { method: 'get',    path: '/api/v1/budgets/:id',                  allowed: READ_BUDGETS },
   // registrations, attendance and headcounts
   { method: 'post',   path: '/api/v1/registrations',                allowed: ['coordinator'] },
@@ -76,7 +84,7 @@ const ROUTES: RouteRule[] = [
   { method: 'post',   path: '/api/v1/registrations/:id/withdraw',   allowed: ['coordinator'] },
   { method: 'put',    path: '/api/v1/sessions/:id/attendance/:participantId', allowed: [...READ_SESSIONS, 'scope:attendance:write'] },
   { method: 'get',    path: '/api/v1/sessions/:id/attendance',      allowed: READ_SESSIONS },
-  { method: 'get',    path: '/api/v1/sessions/:id/roster',          allowed: READ_SESSIONS },
+  { method: 'get',    path: '/api/v1/sessions/:id/roster',          allowed: [...READ_SESSIONS, 'scope:attendance:write'] },
   { method: 'get',    path: '/api/v1/programmes/:programmeId/terms/:termId/headcount', allowed: READ_COMMERCIAL },
   { method: 'get',    path: '/api/v1/programmes/:programmeId/terms/:termId/uptake',    allowed: READ_COMMERCIAL },
   // case notes (which categories a role may read is checked per note), audit trail, data protection
@@ -98,6 +106,9 @@ const ROUTES: RouteRule[] = [
   { method: 'get',    path: '/api/v1/invoices',                     allowed: ['finance', 'coordinator'] },
   { method: 'get',    path: '/api/v1/invoices/:id',                 allowed: ['finance', 'coordinator'] },
   { method: 'get',    path: '/api/v1/invoices/:id/pdf',             allowed: ['finance', 'coordinator'] },
+  // attendance evidence (issue 13): an invoice's evidence for finance and coordinators; the summary for coordinators
+  { method: 'get',    path: '/api/v1/invoices/:id/evidence',        allowed: ['finance', 'coordinator'] },
+  { method: 'get',    path: '/api/v1/programmes/:id/terms/:termId/attendance-summary', allowed: ['coordinator'] },
   { method: 'post',   path: '/api/v1/invoices/:id/credit-notes',    allowed: ['finance'] },
   { method: 'post',   path: '/api/v1/invoices/:id/payments',        allowed: ['finance'] },
   { method: 'get',    path: '/api/v1/invoices/:id/payments',        allowed: ['finance'] },
@@ -114,6 +125,13 @@ const ROUTES: RouteRule[] = [
   { method: 'get',    path: '/api/v1/finance-exports',              allowed: ['finance'] },
   { method: 'get',    path: '/api/v1/finance-exports/:id',          allowed: ['finance'] },
   { method: 'get',    path: '/api/v1/finance-exports/:id/file',     allowed: ['finance'] },
+  // compliance register (issue 13): the coordinator's
+  { method: 'post',   path: '/api/v1/compliance-documents',         allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/compliance-documents',         allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/compliance-documents/:id',     allowed: ['coordinator'] },
+  { method: 'patch',  path: '/api/v1/compliance-documents/:id',     allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/compliance/status',            allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/compliance/reminders',         allowed: ['coordinator'] },
   // referrals, outcomes and monitoring returns (API.md 1.1)
   { method: 'post',   path: '/api/v1/referrals',                    allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/referrals',                    allowed: ['coordinator'] },

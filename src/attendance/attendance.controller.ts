@@ -36,7 +36,8 @@ export class AttendanceController {
   }
 
   @Get('roster')
-  @ApiOperation({ summary: 'The participants registered for a session' })
+  @ApiOperation({ summary: 'The participants registered for a session, with their consents' })
+  @Scopes('attendance:write')
   @ApiOkResponse({ type: RosterPage, description: 'The participants registered for the session' })
   roster(@Param('id', ParseIdPipe) sessionId: string, @Query() page: PageQuery) {
     return this.attendance.roster(sessionId, page);

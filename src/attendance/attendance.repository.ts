@@ -65,7 +65,10 @@ interface RosterRow {
   attendance: RosterEntryResponse['attendance'];
 }
 
-const toRosterEntry = (r: RosterRow): RosterEntryResponse => ({
+/** A roster entry without its consents (the service adds those, on the session's date). */
+export type RosterEntry = Omit<RosterEntryResponse, 'consents'>;
+
+const toRosterEntry = (r: RosterRow): RosterEntry => ({
   participantId: r.participant_id,
   registrationId: r.registration_id,
   firstName: r.first_name,
@@ -75,7 +78,7 @@ const toRosterEntry = (r: RosterRow): RosterEntryResponse => ({
 });
 
 /** The participants registered for the session's programme and term, with their attendance, by participant. */
-export async function rosterOfSession(db: Queryable, sessionId: string): Promise<RosterEntryResponse[]> {
+export async function rosterOfSession(db: Queryable, sessionId: string): Promise<RosterEntry[]> {
   const found = await rows<RosterRow>(
     db,
     statement`SELECT p.id AS participant_id, r.id AS registration_id, p.first_name, p.last_name, p.needs, a.status AS attendance

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
-import { notFound, ruleBrokenOn } from '../common/problem.js';
+import { notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
+import { withConstraints } from '../common/constraints.js';
+import { ConsentRepository } from '../consents/consent.repository.js';
 import {
   type AttendanceRow,
   attendanceOfSession,
@@ -10,7 +12,7 @@ import {
   recordAttendance,
   rosterOfSession,
 } from './attendance.repository.js';
-import { sessionExists } from '../sessions/session.repository.js';
+import { sessionDate, sessionExists } from '../sessions/session.repository.js';
 import type { AttendanceResponse, RecordAttendanceDto, RosterEntryResponse } from './dto/attendance.dto.js';
 import { ProblemCode } from '../common/problem-codes.js';
 
@@ -26,7 +28,10 @@ const toResponse = (row: AttendanceRow): AttendanceResponse => ({
 
 @Injectable()
 export class AttendanceService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly consents: ConsentRepository,
+  ) {}
 
   /**
    * Records a participant's attendance at a session: only for participants registered for the
@@ -39,13 +44,21 @@ export class AttendanceService {
     if (!registered) {
       throw ruleBrokenOn(ProblemCode.NotRegisteredForSession, 'participantId', "the participant is not registered for this session's programme and term");
     }
-    const row = await recordAttendance(this.dataSource, {
-      sessionId,
-      participantId,
-      status: dto.status,
-      note: dto.note ?? null,
-      recordedBy: `${principal.kind}:${principal.id}`,
-    });
+    const row = await withConstraints(
+      () =>
+        recordAttendance(this.dataSource, {
+          sessionId,
+          participantId,
+          status: dto.status,
+          note: dto.note ?? null,
+          recordedBy: `${principal.kind}:${principal.id}`,
+        }),
+      {
+        attendance_session_not_cancelled: () => ruleBroken(ProblemCode.SessionCancelled, 'The session is cancelled: no attendance is recorded for it'),
+        attendance_off_site_consent: () =>
+          ruleBrokenOn(ProblemCode.OffSiteConsentMissing, 'status', 'an off-site session: present or late needs a current consent to off-site trips'),
+      },
+    );
     return toResponse(row);
   }
 
@@ -61,7 +74,9 @@ export class AttendanceService {
     await this.requireSession(sessionId);
     const entries = await rosterOfSession(this.dataSource.manager, sessionId);
     const { items, nextCursor } = pageOf(entries.map((entry) => ({ id: entry.participantId, entry })), page);
-    return { items: items.map(({ entry }) => entry), nextCursor };
+    const date = (await sessionDate(this.dataSource.manager, sessionId))!;
+    const consents = await this.consents.currentFor(this.dataSource.manager, items.map((i) => i.id), date);
+    return { items: items.map(({ id, entry }) => ({ ...entry, consents: consents.get(id)! })), nextCursor };
   }
 
   private async requireSession(sessionId: string): Promise<void> {

@@ -39,6 +39,9 @@ export const ProblemCode = {
   DuplicateSession: 'duplicate-session',
   NoTermForDate: 'no-term-for-date',
   SessionTimes: 'session-times',
+  MakeUpExists: 'make-up-exists',
+  UnknownReplacedSession: 'unknown-replaced-session',
+  ReplacedSessionNotCancelled: 'replaced-session-not-cancelled',
   BudgetDates: 'budget-dates',
   HolderAddressNotDirectPayment: 'holder-address-not-direct-payment',
   DuplicateBudgetReference: 'duplicate-budget-reference',
@@ -67,6 +70,20 @@ export const ProblemCode = {
   SessionNotRegistered: 'session-not-registered',
   IdempotencyKeyReused: 'idempotency-key-reused',
   IdempotencyKeyInProgress: 'idempotency-key-in-progress',
+
+  // Running a session: cancellation, consents, the rota, compliance documents
+  SessionAlreadyCancelled: 'session-already-cancelled',
+  /** Attendance on a cancelled session (the attendance trigger's constraint attendance_session_not_cancelled); rostering on one. */
+  SessionCancelled: 'session-cancelled',
+  /** Present or late on an off-site session without a current off_site_trips consent (constraint attendance_off_site_consent). */
+  OffSiteConsentMissing: 'off-site-consent-missing',
+  ConsentExpiryBeforeRecorded: 'consent-expiry-before-recorded',
+  NotASupportWorker: 'not-a-support-worker',
+  DbsCheckRequired: 'dbs-check-required',
+  UnknownSubject: 'unknown-subject',
+  ExpiryBeforeIssue: 'expiry-before-issue',
+  /** A DBS check changed (or replaced) so that it no longer covers a session its holder is rostered on. */
+  DbsNeededByRoster: 'dbs-needed-by-roster',
 
   // Referrals and outcomes
   ReferralNeedsParticipant: 'referral-needs-participant',

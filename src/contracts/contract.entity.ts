@@ -5,6 +5,8 @@ export const VAT_TREATMENTS = ['exempt', 'standard', 'zero', 'outside_scope'] as
 export type VatTreatment = (typeof VAT_TREATMENTS)[number];
 export const LATE_JOINERS = ['pro_rata', 'not_billed'] as const;
 export type LateJoiners = (typeof LATE_JOINERS)[number];
+export const CANCELLED_SESSIONS = ['make_up', 'credit'] as const;
+export type CancelledSessions = (typeof CANCELLED_SESSIONS)[number];
 
 /**
  * VAT treatment when none is given: standard when a rate is given, else exempt (a charity's welfare
@@ -28,6 +30,7 @@ export class Contract {
   @Column({ name: 'vat_rate_basis_points', type: 'integer' }) vatRateBasisPoints: number;
   @Column({ name: 'vat_treatment', type: 'text' }) vatTreatment: VatTreatment;
   @Column({ name: 'late_joiners', type: 'text' }) lateJoiners: LateJoiners;
+  @Column({ name: 'cancelled_sessions', type: 'text' }) cancelledSessions: CancelledSessions;
   @Column({ name: 'nominal_code', type: 'text', nullable: true }) nominalCode: string | null;
   @Column({ name: 'department_code', type: 'text', nullable: true }) departmentCode: string | null;
   @ManyToMany(() => Programme)

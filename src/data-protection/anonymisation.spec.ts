@@ -55,7 +55,7 @@ describe('anonymisation', () => {
     for (const financial of ['amount_pence', 'committed_pence', 'price_pence', 'reference', 'commissioner_id', 'budget_id', 'status', 'valid_from', 'valid_to']) {
       expect(touched).not.toContain(financial);
     }
-    expect(Object.keys(ERASURE_PLAN).sort()).toEqual(['attendance', 'case_note_versions', 'case_notes', 'outcomes', 'participants', 'personal_budgets', 'referrals', 'registrations']);
+    expect(Object.keys(ERASURE_PLAN).sort()).toEqual(['attendance', 'case_note_versions', 'case_notes', 'consents', 'outcomes', 'participants', 'personal_budgets', 'referrals', 'registrations']);
     expect(ERASURE_PLAN.registrations).toEqual({ withdrawal_reason: 'placeholder-if-present' });
   });
 
@@ -64,6 +64,12 @@ describe('anonymisation', () => {
     expect(eraseRow('registrations', withdrawn)).toEqual({ ...withdrawn, withdrawal_reason: ERASED_TEXT });
     const registered = { status: 'registered', withdrawal_effective_on: null, committed_pence: 45000, withdrawal_reason: null };
     expect(eraseRow('registrations', registered)).toEqual(registered);
+  });
+
+  it("erases who gave a consent, keeping its purpose, answer and dates", () => {
+    const consent = { purpose: 'off_site_trips', given: true, given_by: 'Sam Smith (father)', recorded_on: '2026-09-01', expires_on: null, recorded_by: 'user:x' };
+    expect(eraseRow('consents', consent)).toEqual({ ...consent, given_by: ERASED_TEXT });
+    expect(erasureSetClause('consents')).toBe("given_by = '[erased]'");
   });
 
   it('writes the plan as SQL', () => {

@@ -5,6 +5,9 @@
  * withdraws the child's waitlisted registrations (ERASURE_WITHDRAWAL_REASON; they hold no money and no
  * place) so that none is ever promoted — src/registrations/registration.repository.ts.
  *
+ * Consents keep their purpose, answer and dates (what applied when stays provable, and the attendance
+ * rule of off-site sessions reads them); who gave them (given_by, a guardian's name) is erased.
+ *
  * Besides them, erasure deletes the child's council client ids (participant_council_ids); issued
  * documents keep their own snapshot of them (document_lines.council_ids, billing_ledger.council_id).
  *
@@ -13,7 +16,8 @@
  * users (staff, not the child); safeguarding_alerts.last_error (the receiver's answer; alerts never carry
  * a note body); idempotency_keys.request_hash (a SHA-256, not the text); documents' recipient name, email,
  * address and credit-note reason, document lines and payments (money documents, kept six years and
- * immutable); billing_runs.error (a failure's message).
+ * immutable); billing_runs.error (a failure's message); consents.recorded_by (a staff user's id or
+ * "participant record"); sessions.cancellation_reason (about the session, not a child).
  *
  * ERASED_TEXT is also written into the triggers of migration 1764190000000-CaseNotes: erasure is the
  * only change a case note version may undergo.
@@ -60,6 +64,8 @@ export const ERASURE_PLAN = {
   },
   // what an outcome says about the child (kind, level, status and dates stay: counted in monitoring returns)
   outcomes: { description: 'placeholder-if-present' },
+  // a guardian's name ("Alex Smith (mother)"); the column is NOT NULL
+  consents: { given_by: 'placeholder' },
 } as const satisfies Record<string, Record<string, Erasure>>;
 
 /** The reason given to a waitlisted registration withdrawn by erasure (written also by migration 1764320000000). */

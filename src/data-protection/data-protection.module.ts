@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { ConsentsModule } from '../consents/consents.module.js';
 import { DataProtectionController } from './data-protection.controller.js';
 import { DATA_PROTECTION_QUEUE } from './data-protection.queue.js';
 import { DataProtectionService } from './data-protection.service.js';
@@ -10,7 +11,7 @@ import { DataProtectionService } from './data-protection.service.js';
  * an API-only process shows it too); the scheduled jobs are in DataProtectionWorkerModule.
  */
 @Module({
-  imports: [AuditModule, BullModule.registerQueue({ name: DATA_PROTECTION_QUEUE })],
+  imports: [AuditModule, ConsentsModule, BullModule.registerQueue({ name: DATA_PROTECTION_QUEUE })],
   controllers: [DataProtectionController],
   providers: [DataProtectionService],
   exports: [DataProtectionService, BullModule],

@@ -81,6 +81,11 @@ export function eraseAttendanceNotes(db: Queryable, participantId: string): Prom
   return affected(db, sql`UPDATE attendance SET ${raw(erasureSetClause('attendance'))} WHERE participant_id = ${participantId} AND note IS NOT NULL`);
 }
 
+/** Erases who gave each of the participant's consents. */
+export async function eraseConsentGivers(db: Queryable, participantId: string): Promise<void> {
+  await execute(db, sql`UPDATE consents SET ${raw(erasureSetClause('consents'))} WHERE participant_id = ${participantId}`);
+}
+
 /** Stored idempotent responses repeat note bodies: a replay after erasure answers the erased note. */
 export async function eraseStoredResponses(db: Queryable, participantId: string): Promise<void> {
   await execute(

@@ -13,6 +13,8 @@ import { pruneIdempotencyKeys } from '../case-notes/idempotency.js';
 import { todayInLondon } from '../common/london-calendar.js';
 import { notFound } from '../common/problem.js';
 import { AppConfig } from '../config/app-config.js';
+import { ConsentRepository } from '../consents/consent.repository.js';
+import { toConsentResponse } from '../consents/dto/consent.dto.js';
 import { ParticipantResponse } from '../participants/dto/participant.dto.js';
 import { Participant } from '../participants/participant.entity.js';
 import { eraseRegistrationsOf } from '../registrations/registration.repository.js';
@@ -24,6 +26,7 @@ import {
   eraseAttendanceNotes,
   eraseBudgetHolders,
   eraseCaseNotes,
+  eraseConsentGivers,
   eraseOutcomesOf,
   eraseParticipantFields,
   eraseReferralsOf,
@@ -56,6 +59,7 @@ export class DataProtectionService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly consents: ConsentRepository,
   ) {}
 
   /** Everything held about the child, read in one snapshot; the export itself is audited first, so it lists itself. */
@@ -84,7 +88,12 @@ export class DataProtectionService {
 
       return {
         exportedAt: new Date().toISOString(),
-        participant: ParticipantResponse.of(participant, true, (await ParticipantCouncilIdsRepository.of(em, [participantId])).get(participantId)),
+        participant: ParticipantResponse.of(
+          { ...participant, photoConsent: (await this.consents.photoConsents(em, [participantId], todayInLondon())).get(participantId)! },
+          true,
+          (await ParticipantCouncilIdsRepository.of(em, [participantId])).get(participantId),
+        ),
+        consents: (await this.consents.allOf(em, participantId)).map(toConsentResponse),
         budgets: (await em.find(PersonalBudget, { where: { participantId }, order: { id: 'ASC' } })).map(BudgetResponse.of),
         registrations: await registrationsForExport(em, participantId),
         attendance: await attendanceForExport(em, participantId),
@@ -151,8 +160,8 @@ export class DataProtectionService {
   /**
    * Touches only: the participant's personal fields, registrations' withdrawal reasons and waitlisted
    * registrations (withdrawn, so never promoted), budget holder name and email, case note bodies, reasons
-   * and reported author names (and the stored idempotent responses that repeat them), and attendance
-   * notes. Registered places, amounts, budget references and money documents stay as they are.
+   * and reported author names (and the stored idempotent responses that repeat them), attendance
+   * notes, and who gave each consent. Registered places, amounts, budget references and money documents stay as they are.
    * Called with the participant row locked FOR UPDATE; the registrations come before the budgets (the
    * lock order of migrations/1764320000000-RegistrationLockOrder.ts).
    */
@@ -165,6 +174,8 @@ export class DataProtectionService {
     await eraseOutcomesOf(em, participantId);
     const { caseNotes, caseNoteVersions } = await eraseCaseNotes(em, participantId);
     const attendanceRecords = await eraseAttendanceNotes(em, participantId);
+    // After the participants UPDATE: its photo_consent = false may have recorded a refusal (a trigger).
+    await eraseConsentGivers(em, participantId);
     await eraseStoredResponses(em, participantId);
     return { erasedAt, anonymised: { budgets, caseNotes, caseNoteVersions, attendanceRecords } };
   }

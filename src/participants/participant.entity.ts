@@ -31,6 +31,7 @@ export class Participant {
   @Column({ type: 'text', nullable: true }) ethnicity: string | null;
   @Column({ name: 'disability_categories', type: 'text', array: true, nullable: true }) disabilityCategories: string[] | null;
   @Column({ name: 'postcode_district', type: 'text', nullable: true }) postcodeDistrict: string | null;
+  @Column({ name: 'support_level', type: 'text' }) supportLevel: 'group' | 'one_to_one' | 'two_to_one';
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
   @Column({ name: 'erased_at', type: 'timestamptz', nullable: true }) erasedAt: Date | null;

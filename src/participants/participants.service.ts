@@ -7,6 +7,7 @@ import { type AuditEntry, AuditService } from '../audit/audit.service.js';
 import { todayInLondon } from '../common/london-calendar.js';
 import { type Page, paginate } from '../common/pagination.js';
 import { invalidField, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
+import { ConsentRepository } from '../consents/consent.repository.js';
 import { type CouncilId, ParticipantCouncilIdsRepository } from './participant-council-ids.repository.js';
 import { filterParticipants } from './participant.repository.js';
 import { CreateParticipantDto, ParticipantQuery, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
@@ -35,6 +36,7 @@ export class ParticipantsService {
     @InjectRepository(Participant) private readonly participants: Repository<Participant>,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly consents: ConsentRepository,
   ) {}
 
   async create(dto: CreateParticipantDto, actor: Actor): Promise<ParticipantResponse> {
@@ -53,8 +55,13 @@ export class ParticipantsService {
   async list(query: ParticipantQuery, actor: Actor): Promise<Page<ParticipantResponse>> {
     const withMedical = mayReadMedicalNotes(actor.principal);
     const entities = await paginate(filterParticipants(this.participants.createQueryBuilder('participant'), query), query, (p) => p);
-    const councilIds = await ParticipantCouncilIdsRepository.of(this.dataSource.manager, entities.items.map((p) => p.id));
-    const result = { ...entities, items: entities.items.map((p) => ParticipantResponse.of(p, withMedical, councilIds.get(p.id))) };
+    const ids = entities.items.map((p) => p.id);
+    const councilIds = await ParticipantCouncilIdsRepository.of(this.dataSource.manager, ids);
+    const photo = await this.consents.photoConsents(this.dataSource.manager, ids, todayInLondon());
+    const result = {
+      ...entities,
+      items: entities.items.map((p) => ParticipantResponse.of({ ...p, photoConsent: photo.get(p.id)! }, withMedical, councilIds.get(p.id))),
+    };
     const shown = result.items.filter((p) => p.medicalNotes != null);
     await this.audit.record(this.dataSource.manager, actor, [
       ...shown.map((p) => medicalNotesEvent('read', p.id)),
@@ -73,13 +80,14 @@ export class ParticipantsService {
   async update(id: string, dto: UpdateParticipantDto, actor: Actor): Promise<ParticipantResponse> {
     if (dto.dateOfBirth !== undefined) this.checkDateOfBirth(dto.dateOfBirth);
     this.checkCouncilIds(dto.councilIds);
-    const { councilIds, ...fields } = dto;
+    const { councilIds, photoConsent, ...fields } = dto;
     return this.dataSource.transaction(async (em) => {
       // Locked like erasure locks it: an update never writes back personal data an erasure has just removed.
       const participant = await em.findOne(Participant, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!participant) throw notFound('participant', id);
       if (participant.erasedAt) throw ruleBroken(ProblemCode.ParticipantErased, 'The participant has been erased: the record cannot be changed');
       await em.save(Participant, { ...participant, ...fields });
+      if (photoConsent !== undefined) await this.recordPhotoConsent(em, id, photoConsent);
       if (councilIds) await this.saveCouncilIds(em, id, councilIds);
       const response = await this.respond(em, await this.find(id, em), mayReadMedicalNotes(actor.principal));
       if (dto.medicalNotes !== undefined) await this.audit.record(em, actor, [medicalNotesEvent('amend', id)]);
@@ -96,9 +104,30 @@ export class ParticipantsService {
     return participant;
   }
 
+  /** photoConsent is read as the current photography consent (false when none applies, refused or expired). */
   private async respond(em: EntityManager, p: Participant, withMedical: boolean): Promise<ParticipantResponse> {
     const councilIds = await ParticipantCouncilIdsRepository.of(em, [p.id]);
-    return ParticipantResponse.of(p, withMedical, councilIds.get(p.id));
+    const photo = await this.consents.photoConsents(em, [p.id], todayInLondon());
+    return ParticipantResponse.of({ ...p, photoConsent: photo.get(p.id)! }, withMedical, councilIds.get(p.id));
+  }
+
+  /**
+   * PATCH photoConsent: a photography consent recorded today (no expiry) when it differs from what
+   * applies today — so true renews an expired consent, and the same answer again records nothing. The
+   * consents trigger then sets participants.photo_consent. Called with the participant locked.
+   */
+  private async recordPhotoConsent(em: EntityManager, participantId: string, given: boolean): Promise<void> {
+    const today = todayInLondon();
+    if ((await this.consents.photoConsents(em, [participantId], today)).get(participantId) === given) return;
+    await this.consents.insert(em, {
+      participantId,
+      purpose: 'photography',
+      given,
+      givenBy: 'participant record',
+      recordedOn: today,
+      expiresOn: null,
+      recordedBy: 'participant record',
+    });
   }
 
   /** One client id per council. */

@@ -9,6 +9,7 @@ export class Programme {
   @Column({ name: 'min_age', type: 'integer' }) minAge: number;
   @Column({ name: 'max_age', type: 'integer' }) maxAge: number;
   @Column('integer') capacity: number;
+  @Column({ name: 'group_ratio', type: 'integer' }) groupRatio: number;
   @Column({ type: 'text', nullable: true }) description: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

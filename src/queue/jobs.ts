@@ -2,6 +2,7 @@ import { Process } from '@nestjs/bull';
 import type { Job, JobOptions, Queue } from 'bull';
 import type { BILLING_QUEUE, BillingJobs } from '../billing/billing-queue.js';
 import type { COMMITMENTS_QUEUE, CommitmentsJobs } from '../billing/commitments-queue.js';
+import type { COMPLIANCE_QUEUE, ComplianceJobs } from '../compliance/compliance-queue.js';
 import type { DATA_PROTECTION_QUEUE, DataProtectionJobs } from '../data-protection/data-protection.queue.js';
 import type { SAFEGUARDING_ALERTS_QUEUE, SafeguardingAlertJobs } from '../safeguarding-alerts/safeguarding-alerts.queue.js';
 
@@ -14,6 +15,7 @@ import type { SAFEGUARDING_ALERTS_QUEUE, SafeguardingAlertJobs } from '../safegu
 export interface JobMap {
   [BILLING_QUEUE]: BillingJobs;
   [COMMITMENTS_QUEUE]: CommitmentsJobs;
+  [COMPLIANCE_QUEUE]: ComplianceJobs;
   [DATA_PROTECTION_QUEUE]: DataProtectionJobs;
   [SAFEGUARDING_ALERTS_QUEUE]: SafeguardingAlertJobs;
 }

@@ -12,6 +12,11 @@ export class Session {
   @Column('text') venue: string;
   @Column('integer') capacity: number;
   @Column('integer') booked: number;
+  @Column('text') status: 'scheduled' | 'cancelled';
+  @Column({ name: 'off_site', type: 'boolean' }) offSite: boolean;
+  @Column({ name: 'replaces_session_id', type: 'uuid', nullable: true }) replacesSessionId: string | null;
+  @Column({ name: 'cancellation_reason', type: 'text', nullable: true }) cancellationReason: string | null;
+  @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true }) cancelledAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 
   /** The places of the session's programme-term: min(programme capacity, capacity of each of its sessions). */

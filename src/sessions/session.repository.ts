@@ -10,6 +10,12 @@ export async function sessionExists(db: Queryable, id: string): Promise<boolean>
   return (await one(db, sql`SELECT 1 FROM sessions WHERE id = ${id}`)) !== undefined;
 }
 
+/** The session's date (YYYY-MM-DD), if there is such a session. */
+export async function sessionDate(db: Queryable, id: string): Promise<string | undefined> {
+  const row = await one<{ date: string }>(db, sql`SELECT date::text AS date FROM sessions WHERE id = ${id}`);
+  return row?.date;
+}
+
 /** The term whose dates contain `date`, if any (terms never overlap: terms_no_overlap). */
 export async function termContaining(db: Queryable, date: string): Promise<string | undefined> {
   const row = await one<{ id: string }>(db, sql`SELECT id FROM terms WHERE ${date}::date BETWEEN starts_on AND ends_on`);

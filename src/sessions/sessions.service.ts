@@ -38,6 +38,7 @@ export class SessionsService {
       assertWithinCapacityLimit(capacity, this.config.sessionCapacityLimit);
       this.checkTimes(dto.startTime, dto.endTime);
       const termId = await this.termContaining(em, dto.date);
+      if (dto.replacesSessionId) await this.checkReplaces(em, programmeId, dto.replacesSessionId);
       const count = await lockProgrammeTerm(em, programmeId, termId);
       assertFits(count, capacity);
       const saved = await withConstraints(
@@ -52,11 +53,14 @@ export class SessionsService {
               venue: dto.venue ?? programme.venue,
               capacity,
               booked: count.registered,
+              offSite: dto.offSite ?? false,
+              replacesSessionId: dto.replacesSessionId ?? null,
             }),
           ),
         {
           sessions_programme_date_start_key: () =>
             conflict(ProblemCode.DuplicateSession, `The programme already has a session on ${dto.date} at ${dto.startTime}`),
+          sessions_one_make_up: () => conflict(ProblemCode.MakeUpExists, `The session ${dto.replacesSessionId} already has a make-up session`),
         },
       );
       await refreshPlaces(em, programmeId, termId);
@@ -75,7 +79,7 @@ export class SessionsService {
       }
       const next = { ...session, ...dto };
       this.checkTimes(next.startTime, next.endTime);
-      await em.update(Session, { id }, { startTime: next.startTime, endTime: next.endTime, venue: next.venue, capacity: next.capacity });
+      await em.update(Session, { id }, { startTime: next.startTime, endTime: next.endTime, venue: next.venue, capacity: next.capacity, offSite: next.offSite });
       if (dto.capacity !== undefined && dto.capacity !== session.capacity) {
         await refreshPlaces(em, session.programmeId, session.termId);
         await promoteFromWaitlist(em, session.programmeId, session.termId); // a larger capacity may free places
@@ -105,6 +109,15 @@ export class SessionsService {
     const termId = await termContaining(em, date);
     if (!termId) throw ruleBrokenOn(ProblemCode.NoTermForDate, 'date', `no term contains ${date}`);
     return termId;
+  }
+
+  /** A make-up session replaces a cancelled session of the same programme (locked, so it cannot change meanwhile). */
+  private async checkReplaces(em: EntityManager, programmeId: string, replacedId: string): Promise<void> {
+    const replaced = await em.findOne(Session, { where: { id: replacedId }, lock: { mode: 'pessimistic_read' } });
+    if (!replaced || replaced.programmeId !== programmeId) {
+      throw ruleBrokenOn(ProblemCode.UnknownReplacedSession, 'replacesSessionId', `no session ${replacedId} of this programme`);
+    }
+    if (replaced.status !== 'cancelled') throw ruleBrokenOn(ProblemCode.ReplacedSessionNotCancelled, 'replacesSessionId', 'only a cancelled session is made up');
   }
 
   private checkTimes(startTime: string, endTime: string): void {

@@ -7,7 +7,7 @@ import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 import { aNote, caseNoteFixtures, type Staff } from './fixtures.js';
 
 /** Tables erasure may change; every other table (money documents included, when they exist) must stay identical. */
-const ERASABLE = ['participants', 'registrations', 'personal_budgets', 'case_notes', 'case_note_versions', 'attendance', 'idempotency_keys', 'audit_events'];
+const ERASABLE = ['participants', 'registrations', 'personal_budgets', 'case_notes', 'case_note_versions', 'attendance', 'idempotency_keys', 'audit_events', 'consents'];
 
 /**
  * Data protection for children's records: subject access export, erasure that keeps the financial
@@ -25,7 +25,7 @@ describe('data protection', () => {
   });
   afterAll(() => t?.close());
 
-  /** A child with everything: budget, registration, attendance, notes of every kind with versions. */
+  /** A child with everything: budget, registration, attendance, consents given by a guardian, notes of every kind with versions. */
   async function aChildWithHistory() {
     const world = await fx.registeredParticipant({
       participant: {
@@ -41,6 +41,12 @@ describe('data protection', () => {
       `INSERT INTO attendance (session_id, participant_id, status, note, recorded_by) VALUES ($1, $2, 'present', 'Quiet today, sat near the door', 'integration:x')`,
       [world.session.id, id],
     );
+    const consent = await t
+      .api()
+      .post(`/api/v1/participants/${id}/consents`)
+      .set(bearer(staff.coordinator.token))
+      .send({ purpose: 'off_site_trips', given: true, givenBy: 'Sam Smith (father)', recordedOn: '2026-09-01' });
+    expect(consent.status).toBe(201);
     const progress = await fx.note(id, staff.formTool.token, aNote({ body: 'Finished the clay owl', authorName: 'Priya' }));
     await fx.amend(progress.id, staff.formTool.token, { body: 'Finished the clay owl and glazed it', reason: 'Jamie asked me to add the glaze' });
     const safeguarding = await fx.note(id, staff.coordinator.token, aNote({ category: 'safeguarding', body: 'Jamie said dad shouts at night' }));
@@ -81,6 +87,12 @@ describe('data protection', () => {
       expect(doc.attendance).toEqual([
         expect.objectContaining({ sessionId: child.session.id, status: 'present', note: 'Quiet today, sat near the door' }),
       ]);
+      // the photography consent made from photoConsent: true, then the one a guardian gave
+      expect(doc.consents).toEqual([
+        expect.objectContaining({ purpose: 'photography', given: true, givenBy: 'participant record' }),
+        expect.objectContaining({ purpose: 'off_site_trips', given: true, givenBy: 'Sam Smith (father)', recordedOn: '2026-09-01', expiresOn: null }),
+      ]);
+      expect(doc.participant.photoConsent).toBe(true);
       expect(doc.caseNotes.map((n: { id: string; category: string; versions: unknown[] }) => [n.id, n.category, n.versions.length])).toEqual([
         [child.progress.id, 'progress', 2],
         [child.safeguarding.id, 'safeguarding', 1],
@@ -163,6 +175,23 @@ describe('data protection', () => {
       expect(await fx.count('case_notes', 'participant_id = $1 AND reported_author_name IS NOT NULL', [id])).toBe(0);
       const { rows: [attendance] } = await t.db.query('SELECT status, note FROM attendance WHERE participant_id = $1', [id]);
       expect(attendance).toEqual({ status: 'present', note: null });
+      // consents keep purpose, answer and dates; who gave them is erased (photoConsent false recorded a refusal)
+      const { rows: consents } = await t.db.query('SELECT purpose, given, given_by, recorded_on::text FROM consents WHERE participant_id = $1 ORDER BY id', [id]);
+      expect(consents).toEqual([
+        { purpose: 'photography', given: true, given_by: '[erased]', recorded_on: expect.any(String) },
+        { purpose: 'off_site_trips', given: true, given_by: '[erased]', recorded_on: '2026-09-01' },
+        { purpose: 'photography', given: false, given_by: '[erased]', recorded_on: expect.any(String) },
+      ]);
+      const exported = await fx.get(`/participants/${id}/export`, t.adminToken);
+      expect(exported.body.consents.map((c: { givenBy: string }) => c.givenBy)).toEqual(['[erased]', '[erased]', '[erased]']);
+      expect(exported.body.participant.photoConsent).toBe(false);
+      const lateConsent = await t
+        .api()
+        .post(`/api/v1/participants/${id}/consents`)
+        .set(bearer(staff.coordinator.token))
+        .send({ purpose: 'photography', given: true, givenBy: 'Sam Smith (father)', recordedOn: '2026-09-02' });
+      expect(lateConsent.status).toBe(422);
+      expect(lateConsent.body.type).toMatch(/participant-erased$/);
 
       // Financial records: budgets keep everything but the holder's name and email; registrations are untouched.
       const budgetsAfter = await t.db.query('SELECT * FROM personal_budgets WHERE participant_id = $1', [id]);

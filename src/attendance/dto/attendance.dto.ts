@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageResponse } from '../../common/pagination.js';
+import { CurrentConsentsResponse } from '../../consents/dto/consent.dto.js';
 
 export const ATTENDANCE_STATUSES = ['present', 'absent', 'late', 'excused'] as const;
 export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
@@ -35,6 +36,8 @@ export class RosterEntryResponse {
   @ApiProperty() lastName: string;
   @ApiProperty({ type: String, nullable: true, description: 'Support needs' }) needs: string | null;
   @ApiProperty({ type: String, nullable: true, enum: ATTENDANCE_STATUSES }) attendance: AttendanceStatus | null;
+  @ApiProperty({ type: CurrentConsentsResponse, description: "Each purpose's consent on the session's date: true, false, or null (none recorded, or expired)" })
+  consents: CurrentConsentsResponse;
 }
 
 export class RosterPage extends PageResponse {

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery, PageResponse } from '../../common/pagination.js';
 import { IsCalendarDate, IsId, IsOmittable, IsPence } from '../../common/validation.js';
-import { type Contract, LATE_JOINERS, type LateJoiners, VAT_TREATMENTS, type VatTreatment } from '../contract.entity.js';
+import { CANCELLED_SESSIONS, type CancelledSessions, type Contract, LATE_JOINERS, type LateJoiners, VAT_TREATMENTS, type VatTreatment } from '../contract.entity.js';
 import type { ContractPeriod } from '../contract-periods.repository.js';
 
 export class CreateContractDto {
@@ -60,6 +60,14 @@ export class CreateContractDto {
   })
   @IsOmittable() @IsIn(LATE_JOINERS)
   lateJoiners?: LateJoiners;
+
+  @ApiPropertyOptional({
+    enum: CANCELLED_SESSIONS,
+    default: 'credit',
+    description: 'A cancelled session: `credit` the commissioner price ÷ sessions per place billed; `make_up` a make-up session, or the credit when none by the term’s end',
+  })
+  @IsOmittable() @IsIn(CANCELLED_SESSIONS)
+  cancelledSessions?: CancelledSessions;
 
   @ApiPropertyOptional({ example: '4010', description: 'The finance ledger’s nominal (income) account code, on every line and export row' })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(50)
@@ -124,6 +132,7 @@ export class ContractResponse {
   @ApiProperty({ type: 'integer' }) vatRateBasisPoints: number;
   @ApiProperty({ enum: VAT_TREATMENTS }) vatTreatment: VatTreatment;
   @ApiProperty({ enum: LATE_JOINERS }) lateJoiners: LateJoiners;
+  @ApiProperty({ enum: CANCELLED_SESSIONS }) cancelledSessions: CancelledSessions;
   @ApiProperty({ type: String, nullable: true }) nominalCode: string | null;
   @ApiProperty({ type: String, nullable: true }) departmentCode: string | null;
   @ApiProperty({ format: 'uuid', type: [String] }) programmeIds: string[];
@@ -145,6 +154,7 @@ export class ContractResponse {
       vatRateBasisPoints: c.vatRateBasisPoints,
       vatTreatment: c.vatTreatment,
       lateJoiners: c.lateJoiners,
+      cancelledSessions: c.cancelledSessions,
       nominalCode: c.nominalCode,
       departmentCode: c.departmentCode,
       programmeIds: (c.programmes ?? []).map((p) => p.id).sort(),

@@ -1,3 +1,4 @@
+import { ConsentResponse } from '../../consents/dto/consent.dto.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { AuditEventResponse } from '../../audit/dto/audit-event.dto.js';
@@ -61,6 +62,7 @@ export class ParticipantExport {
   @ApiProperty({ type: [BudgetResponse] }) budgets: BudgetResponse[];
   @ApiProperty({ type: [RegistrationExport] }) registrations: RegistrationExport[];
   @ApiProperty({ type: [AttendanceExport] }) attendance: AttendanceExport[];
+  @ApiProperty({ type: [ConsentResponse], description: 'Every consent recorded, by purpose, oldest first (the history)' }) consents: ConsentResponse[];
   @ApiProperty({ type: [CaseNoteExport], description: 'Every category, with every version' }) caseNotes: CaseNoteExport[];
   @ApiProperty({ type: [SafeguardingAlertResponse] }) safeguardingAlerts: SafeguardingAlertResponse[];
   @ApiProperty({ type: [AuditEventResponse], description: 'Who read or changed the record, when (this export included)' })

@@ -1,4 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+
+export const SUPPORT_LEVELS = ['group', 'one_to_one', 'two_to_one'] as const;
+export type SupportLevel = (typeof SUPPORT_LEVELS)[number];
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -121,7 +124,7 @@ export class CreateParticipantDto {
   @IsOptional() @IsString() @MaxLength(10000)
   medicalNotes?: string;
 
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ default: false, description: 'Mirrors the current photography consent: a value different from what applies today records a photography consent (today, no expiry; GET /participants/:id/consents), so true renews an expired one' })
   @IsOmittable() @IsBoolean()
   photoConsent?: boolean;
 
@@ -157,6 +160,10 @@ export class CreateParticipantDto {
   })
   postcodeDistrict?: string | null;
 
+  @ApiPropertyOptional({ enum: SUPPORT_LEVELS, default: 'group', description: 'How many support workers the participant needs: group (shared, by the programme’s groupRatio), one_to_one, two_to_one' })
+  @IsOmittable() @IsIn(SUPPORT_LEVELS)
+  supportLevel?: SupportLevel;
+
   @ApiPropertyOptional({
     type: [CouncilIdDto],
     maxItems: 20,
@@ -179,7 +186,8 @@ export class ParticipantResponse {
   @ApiProperty({ type: String, nullable: true }) needs: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Present only for roles that may read medical notes' })
   medicalNotes?: string | null;
-  @ApiProperty() photoConsent: boolean;
+  @ApiProperty({ description: 'The current photography consent (false when none, refused or expired)' }) photoConsent: boolean;
+  @ApiProperty({ enum: SUPPORT_LEVELS }) supportLevel: SupportLevel;
   @ApiProperty({ type: [CouncilIdDto] }) councilIds: CouncilId[];
   @ApiPropertyOptional({ enum: GENDERS, nullable: true, description: SPECIAL_CATEGORY }) gender?: Gender | null;
   @ApiPropertyOptional({ enum: ETHNICITIES, nullable: true, description: SPECIAL_CATEGORY }) ethnicity?: Ethnicity | null;
@@ -201,6 +209,7 @@ export class ParticipantResponse {
       needs: p.needs,
       ...(withMedicalNotes ? { medicalNotes: p.medicalNotes } : {}),
       photoConsent: p.photoConsent,
+      supportLevel: p.supportLevel,
       councilIds,
       ...(withMedicalNotes ? equalityOf(p) : {}),
       erasedAt: p.erasedAt?.toISOString() ?? null,

@@ -31,6 +31,10 @@ export class CreateProgrammeDto {
   @ApiPropertyOptional()
   @IsOptional() @IsString() @MaxLength(5000)
   description?: string;
+
+  @ApiPropertyOptional({ type: 'integer', default: 4, minimum: 1, maximum: 50, description: 'Group participants per support worker' })
+  @IsOmittable() @IsInt() @Min(1) @Max(50)
+  groupRatio?: number;
 }
 
 /** Any field may be left out; null clears the description and is refused for the rest. */
@@ -43,6 +47,7 @@ export class ProgrammeResponse {
   @ApiProperty({ type: 'integer' }) minAge: number;
   @ApiProperty({ type: 'integer' }) maxAge: number;
   @ApiProperty({ type: 'integer' }) capacity: number;
+  @ApiProperty({ type: 'integer', description: 'Group participants per support worker' }) groupRatio: number;
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
@@ -55,6 +60,7 @@ export class ProgrammeResponse {
       minAge: p.minAge,
       maxAge: p.maxAge,
       capacity: p.capacity,
+      groupRatio: p.groupRatio,
       description: p.description,
       createdAt: p.createdAt.toISOString(),
       updatedAt: p.updatedAt.toISOString(),

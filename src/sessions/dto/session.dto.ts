@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery, PageResponse } from '../../common/pagination.js';
 import { IsCalendarDate, IsId, IsOmittable, IsTimeOfDay } from '../../common/validation.js';
 import type { Session } from '../session.entity.js';
@@ -24,6 +24,17 @@ export class CreateSessionDto {
   @ApiPropertyOptional({ type: 'integer', description: "Defaults to the programme's capacity; at most SESSION_CAPACITY_LIMIT" })
   @IsOptional() @IsInt() @Min(1)
   capacity?: number;
+
+  @ApiPropertyOptional({ default: false, description: 'A trip away from the venue: present or late needs a current off_site_trips consent (422 otherwise)' })
+  @IsOptional() @IsBoolean()
+  offSite?: boolean;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "A make-up session: the cancelled session of this programme it replaces (422 unless cancelled and the programme's; 409 when it already has one)",
+  })
+  @IsOptional() @IsId()
+  replacesSessionId?: string;
 }
 
 export class UpdateSessionDto {
@@ -42,6 +53,10 @@ export class UpdateSessionDto {
   @ApiPropertyOptional({ type: 'integer', description: '422 when it would not fit the participants already registered' })
   @IsOmittable() @IsInt() @Min(1)
   capacity?: number;
+
+  @ApiPropertyOptional({ description: 'A trip away from the venue' })
+  @IsOmittable() @IsBoolean()
+  offSite?: boolean;
 }
 
 export class SessionQuery extends PageQuery {
@@ -66,6 +81,12 @@ export class SessionResponse {
       "Places still free: min(capacity, the programme-term's places) - booked. Every registration books every session of its programme-term, so the smallest capacity (or the programme's) limits them all.",
   })
   available: number;
+  @ApiProperty({ enum: ['scheduled', 'cancelled'] }) status: 'scheduled' | 'cancelled';
+  @ApiProperty({ description: 'A trip away from the venue' }) offSite: boolean;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'A make-up session: the cancelled session it replaces' })
+  replacesSessionId: string | null;
+  @ApiProperty({ type: String, nullable: true }) cancellationReason: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) cancelledAt: string | null;
 
   static of(s: Session): SessionResponse {
     return {
@@ -79,6 +100,11 @@ export class SessionResponse {
       capacity: s.capacity,
       booked: s.booked,
       available: Math.max(0, Math.min(s.capacity, s.places ?? s.capacity) - s.booked),
+      status: s.status,
+      offSite: s.offSite,
+      replacesSessionId: s.replacesSessionId,
+      cancellationReason: s.cancellationReason,
+      cancelledAt: s.cancelledAt?.toISOString() ?? null,
     };
   }
 }

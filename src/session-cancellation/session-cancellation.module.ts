@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { SessionCancellationController } from './session-cancellation.controller.js';
+import { SessionCancellationRepository } from './session-cancellation.repository.js';
+import { SessionCancellationService } from './session-cancellation.service.js';
+
+/** Cancelling sessions (the make-up session is created by the sessions module). */
+@Module({
+  imports: [SessionsModule],
+  controllers: [SessionCancellationController],
+  providers: [SessionCancellationService, SessionCancellationRepository],
+})
+export class SessionCancellationModule {}
