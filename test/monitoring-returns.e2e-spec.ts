@@ -115,6 +115,32 @@ describe('monitoring returns', () => {
     expectProblem(await json(returnPath()).set('Accept', 'image/png'), 406);
   });
 
+  it('counts sessions by status: a cancelled one is planned, never held, and its marks are not in the attendance rate', async () => {
+    const commissioner = await f.commissioner({ name: 'Suffolk County Council' });
+    const other = await f.offer(term, { commissioner, programme: { name: 'Clay Club' } });
+    const held = await f.session(other.programme.id, { date: addDays(today, -12) });
+    const cancelledPast = await f.session(other.programme.id, { date: addDays(today, -5) });
+    const cancelledFuture = await f.session(other.programme.id, { date: addDays(today, 5) });
+    await f.session(other.programme.id, { date: addDays(today, 12) });
+    const { participant } = await f.registered(term, other.programme, commissioner.id, { registration: { registeredOn: addDays(term.censusDate, -5) } });
+    const mark = (sessionId: string, status: string) =>
+      t.api().put(`/api/v1/sessions/${sessionId}/attendance/${participant.id}`).set(bearer(coordinator)).send({ status });
+    expect((await mark(held.id, 'present')).status).toBeLessThan(300);
+    // marked absent before the session was called off
+    expect((await mark(cancelledPast.id, 'absent')).status).toBeLessThan(300);
+    for (const s of [cancelledPast, cancelledFuture]) {
+      const res = await t.api().post(`/api/v1/sessions/${s.id}/cancel`).set(bearer(coordinator)).send({ reason: 'Gallery closed' });
+      expect(res.status).toBe(200);
+    }
+    const res = await json(`/commissioners/${commissioner.id}/monitoring-return?termId=${term.id}`);
+    expect(res.status).toBe(200);
+    const p = res.body.programmes.find((x: { programmeName: string }) => x.programmeName === 'Clay Club');
+    expect(p.sessions).toEqual({ planned: 4, held: 1, cancelled: 2 });
+    expect(p.attendanceRate).toBe(100);
+    const csv = ((await get(`/commissioners/${commissioner.id}/monitoring-return?termId=${term.id}`, coordinator, 'text/csv')).body as Buffer).toString('utf8');
+    expect(csv).toContain('Clay Club,sessions,cancelled,2');
+  });
+
   it('needs a term, a known commissioner and term; finance may read it, support workers may not', async () => {
     expectProblem(await json(`/commissioners/${offer.commissioner.id}/monitoring-return`), 400, 'termId');
     expectProblem(await json(`/commissioners/${NO_SUCH_ID}/monitoring-return?termId=${term.id}`), 404);

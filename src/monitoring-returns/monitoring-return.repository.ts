@@ -170,25 +170,28 @@ export const MonitoringReturnRepository = {
   },
 
   /**
-   * Sessions of the programme-term: planned (all), held (dated up to `today`). TODO(i13-sessions): sessions
-   * have no status on this branch yet; once they do, cancelled sessions are counted apart and not held.
+   * Sessions of the programme-term: planned (every session of it, those cancelled included), held (scheduled
+   * and dated up to `today`), cancelled (status `cancelled`, whenever dated: a cancelled session is never held).
    */
   async sessions(db: Queryable, programmeId: string, termId: string, today: string): Promise<SessionCounts> {
     const row = await one<SessionCounts>(
       db,
-      sql`SELECT count(*)::int AS planned, count(*) FILTER (WHERE date <= ${today})::int AS held, 0 AS cancelled
+      sql`SELECT count(*)::int AS planned,
+                 count(*) FILTER (WHERE status = 'scheduled' AND date <= ${today})::int AS held,
+                 count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled
             FROM sessions WHERE programme_id = ${programmeId} AND term_id = ${termId}`,
     );
     return row!;
   },
 
-  /** Attendance marks of the given participants on the programme-term's sessions held up to `today`. */
+  /** Attendance marks of the given participants on the programme-term's sessions held up to `today` (scheduled ones). */
   async attendance(db: Queryable, programmeId: string, termId: string, participantIds: string[], today: string): Promise<{ attended: number; marked: number }> {
     const row = await one<{ attended: number; marked: number }>(
       db,
       sql`SELECT count(*) FILTER (WHERE a.status IN ('present', 'late'))::int AS attended, count(*)::int AS marked
             FROM attendance a JOIN sessions s ON s.id = a.session_id
-           WHERE s.programme_id = ${programmeId} AND s.term_id = ${termId} AND s.date <= ${today} AND a.participant_id = ANY(${participantIds}::uuid[])`,
+           WHERE s.programme_id = ${programmeId} AND s.term_id = ${termId} AND s.status = 'scheduled' AND s.date <= ${today}
+             AND a.participant_id = ANY(${participantIds}::uuid[])`,
     );
     return row!;
   },

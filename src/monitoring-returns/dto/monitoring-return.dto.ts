@@ -49,9 +49,9 @@ export class ReturnHeadcountResponse {
 }
 
 export class ReturnSessionsResponse {
-  @ApiProperty({ type: 'integer' }) planned: number;
-  @ApiProperty({ type: 'integer', description: 'Dated up to the day of the return, not cancelled' }) held: number;
-  @ApiProperty({ type: 'integer' }) cancelled: number;
+  @ApiProperty({ type: 'integer', description: 'Every session of the programme-term, cancelled ones included' }) planned: number;
+  @ApiProperty({ type: 'integer', description: 'Scheduled (not cancelled) and dated up to the day of the return' }) held: number;
+  @ApiProperty({ type: 'integer', description: 'Cancelled (POST /sessions/:id/cancel), whatever their date' }) cancelled: number;
 }
 
 export class ReturnProgrammeResponse {
