@@ -22,6 +22,7 @@ import { HeadcountsModule } from './headcounts/headcounts.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { MonitoringReturnsModule } from './monitoring-returns/monitoring-returns.module.js';
+import { TenderEvidenceModule } from './tender-evidence/tender-evidence.module.js';
 import { OutcomesModule } from './outcomes/outcomes.module.js';
 import { ParticipantsModule } from './participants/participants.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
@@ -70,6 +71,7 @@ const FEATURE_MODULES = [
   ReferralsModule,
   OutcomesModule,
   MonitoringReturnsModule,
+  TenderEvidenceModule,
 ];
 
 /** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */

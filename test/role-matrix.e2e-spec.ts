@@ -141,6 +141,7 @@ const ROUTES: RouteRule[] = [
   { method: 'get',    path: '/api/v1/participants/:id/outcomes',    allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/outcomes',                     allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/commissioners/:id/monitoring-return', allowed: ['coordinator', 'finance'] },
+  { method: 'get',    path: '/api/v1/tender-evidence',              allowed: ['coordinator'] },
 ];
 
 /** Open to everyone, token or not. */

@@ -3,7 +3,7 @@ import { IsId } from '../../common/validation.js';
 import type { Shown } from '../suppression.js';
 
 /** A count as published: a number (0 or 5 and more), "<5" (0–4) or "*" (5 or more, withheld so that no "<5" can be worked out). */
-const SHOWN: ApiPropertyOptions = { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', enum: ['<5', '*'] }], example: '<5' } as ApiPropertyOptions;
+export const SHOWN: ApiPropertyOptions = { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', enum: ['<5', '*'] }], example: '<5' } as ApiPropertyOptions;
 
 export class MonitoringReturnQuery {
   @ApiProperty({ format: 'uuid', description: 'The term the return covers' })
