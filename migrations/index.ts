@@ -12,6 +12,9 @@ import { SearchAndPromotedOnWithdrawal1764430000000 } from './1764430000000-Sear
 import { ComplianceRegister1764440000000 } from './1764440000000-ComplianceRegister.js';
 import { SessionCancellation1764440000001 } from './1764440000001-SessionCancellation.js';
 import { ConsentsAndStaffing1764440000002 } from './1764440000002-ConsentsAndStaffing.js';
+import { Referrals1764460000000 } from './1764460000000-Referrals.js';
+import { EqualityMonitoring1764460000001 } from './1764460000001-EqualityMonitoring.js';
+import { Outcomes1764460000002 } from './1764460000002-Outcomes.js';
 import { CancelledSessionCredits1764470000000 } from './1764470000000-CancelledSessionCredits.js';
 import { TokenChangeNotices1764512120000 } from './1764512120000-TokenChangeNotices.js';
 
@@ -31,6 +34,9 @@ export const MIGRATIONS = [
   ComplianceRegister1764440000000,
   SessionCancellation1764440000001,
   ConsentsAndStaffing1764440000002,
+  Referrals1764460000000,
+  EqualityMonitoring1764460000001,
+  Outcomes1764460000002,
   CancelledSessionCredits1764470000000,
   TokenChangeNotices1764512120000,
 ];

@@ -21,10 +21,14 @@ import { FinanceExportsModule } from './finance-exports/finance-exports.module.j
 import { HeadcountsModule } from './headcounts/headcounts.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
+import { MonitoringReturnsModule } from './monitoring-returns/monitoring-returns.module.js';
+import { TenderEvidenceModule } from './tender-evidence/tender-evidence.module.js';
+import { OutcomesModule } from './outcomes/outcomes.module.js';
 import { ParticipantsModule } from './participants/participants.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
 import { QueueBoardModule } from './queue-board/queue-board.module.js';
 import { QueueModule } from './queue/queue.module.js';
+import { ReferralsModule } from './referrals/referrals.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RegistrationsModule } from './registrations/registrations.module.js';
 import { RemittancesModule } from './remittances/remittances.module.js';
@@ -64,6 +68,10 @@ const FEATURE_MODULES = [
   ConsentsModule,
   StaffingModule,
   AttendanceEvidenceModule,
+  ReferralsModule,
+  OutcomesModule,
+  MonitoringReturnsModule,
+  TenderEvidenceModule,
 ];
 
 /** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */

@@ -396,6 +396,12 @@ describe('reference data', () => {
         capacity: 8,
         booked: 0,
         available: 8,
+        // API v1.1: a session's status, whether it is off site, and what a make-up replaces
+        status: 'scheduled',
+        offSite: false,
+        replacesSessionId: null,
+        cancellationReason: null,
+        cancelledAt: null,
       });
       const one = await admin().get(`/sessions/${res.body.id}`);
       expect(one.status).toBe(200);

@@ -5,7 +5,8 @@ import { bearer, createTestApp, type TestApp } from './support/test-app.js';
 /**
  * Who may use the registration, attendance, roster, headcount and uptake routes (API.md role table):
  * coordinator all; support_worker attendance and roster; finance headcount and uptake;
- * safeguarding_lead none; integration keys only PUT attendance, and only with attendance:write.
+ * safeguarding_lead none; integration keys only PUT attendance and (v1.1) GET the roster, and only with
+ * attendance:write.
  * Every route: 401 without a valid token. A refused write leaves nothing behind.
  */
 type Caller = 'admin' | 'coordinator' | 'support_worker' | 'finance' | 'safeguarding_lead' | 'key:attendance:write' | 'key:other-scopes';
@@ -110,7 +111,8 @@ describe('roles and scopes on registrations, attendance, roster, headcount and u
     },
     {
       name: 'GET /sessions/:id/roster',
-      allowed: ['admin', 'coordinator', 'support_worker'],
+      // since v1.1 an integration with attendance:write reads the roster (it sees each purpose's consent)
+      allowed: ['admin', 'coordinator', 'support_worker', 'key:attendance:write'],
       ok: 200,
       call: async (token) => ({ request: withToken(api().get(`/api/v1/sessions/${session.id}/roster`), token) }),
     },

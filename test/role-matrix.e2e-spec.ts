@@ -132,6 +132,16 @@ const ROUTES: RouteRule[] = [
   { method: 'patch',  path: '/api/v1/compliance-documents/:id',     allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/compliance/status',            allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/compliance/reminders',         allowed: ['coordinator'] },
+  // referrals, outcomes and monitoring returns (API.md 1.1)
+  { method: 'post',   path: '/api/v1/referrals',                    allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/referrals',                    allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/referrals/:id',                allowed: ['coordinator'] },
+  { method: 'post',   path: '/api/v1/referrals/:id/decision',       allowed: ['coordinator'] },
+  { method: 'post',   path: '/api/v1/participants/:id/outcomes',    allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/participants/:id/outcomes',    allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/outcomes',                     allowed: ['coordinator'] },
+  { method: 'get',    path: '/api/v1/commissioners/:id/monitoring-return', allowed: ['coordinator', 'finance'] },
+  { method: 'get',    path: '/api/v1/tender-evidence',              allowed: ['coordinator'] },
 ];
 
 /** Open to everyone, token or not. */

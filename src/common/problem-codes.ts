@@ -85,6 +85,15 @@ export const ProblemCode = {
   /** A DBS check changed (or replaced) so that it no longer covers a session its holder is rostered on. */
   DbsNeededByRoster: 'dbs-needed-by-roster',
 
+  // Referrals and outcomes
+  ReferralNeedsParticipant: 'referral-needs-participant',
+  ReferralAlreadyDecided: 'referral-already-decided',
+  ReferralParticipantMismatch: 'referral-participant-mismatch',
+  ArtsAwardNeedsLevel: 'arts-award-needs-level',
+  LevelOnlyForArtsAward: 'level-only-for-arts-award',
+  AchievedOnOnlyWhenAchieved: 'achieved-on-only-when-achieved',
+  EvidenceNotOfParticipant: 'evidence-not-of-participant',
+
   // Billing, payments, remittances, statements
   BillingRunActive: 'billing-run-active',
   BillingRunNotFailed: 'billing-run-not-failed',

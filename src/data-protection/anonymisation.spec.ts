@@ -55,7 +55,7 @@ describe('anonymisation', () => {
     for (const financial of ['amount_pence', 'committed_pence', 'price_pence', 'reference', 'commissioner_id', 'budget_id', 'status', 'valid_from', 'valid_to']) {
       expect(touched).not.toContain(financial);
     }
-    expect(Object.keys(ERASURE_PLAN).sort()).toEqual(['attendance', 'case_note_versions', 'case_notes', 'consents', 'participants', 'personal_budgets', 'registrations']);
+    expect(Object.keys(ERASURE_PLAN).sort()).toEqual(['attendance', 'case_note_versions', 'case_notes', 'consents', 'outcomes', 'participants', 'personal_budgets', 'referrals', 'registrations']);
     expect(ERASURE_PLAN.registrations).toEqual({ withdrawal_reason: 'placeholder-if-present' });
   });
 

@@ -43,6 +43,11 @@ export const ERASURE_PLAN = {
     needs: 'null',
     medical_notes: 'null',
     photo_consent: 'false',
+    // equality monitoring (migration 1764460000001)
+    gender: 'null',
+    ethnicity: 'null',
+    disability_categories: 'null',
+    postcode_district: 'null',
   },
   personal_budgets: { holder_name: 'placeholder-if-present', holder_email: 'placeholder-if-present', holder_address: 'null' },
   case_notes: { reported_author_name: 'null' },
@@ -50,6 +55,15 @@ export const ERASURE_PLAN = {
   attendance: { note: 'null' },
   // why a registration was withdrawn is free text about the child ("hospital admission")
   registrations: { withdrawal_reason: 'placeholder-if-present' },
+  // who a referral named before the participant existed, and what was said about them
+  referrals: {
+    child_first_name: 'placeholder-if-present',
+    child_last_name: 'placeholder-if-present',
+    notes: 'placeholder-if-present',
+    reason: 'placeholder-if-present',
+  },
+  // what an outcome says about the child (kind, level, status and dates stay: counted in monitoring returns)
+  outcomes: { description: 'placeholder-if-present' },
   // a guardian's name ("Alex Smith (mother)"); the column is NOT NULL
   consents: { given_by: 'placeholder' },
 } as const satisfies Record<string, Record<string, Erasure>>;

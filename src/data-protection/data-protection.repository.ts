@@ -66,6 +66,16 @@ export async function eraseCaseNotes(db: Queryable, participantId: string): Prom
   return { caseNotes, caseNoteVersions };
 }
 
+/** Anonymises what the participant's referrals say about them (names given before they were a participant, notes, reasons). */
+export async function eraseReferralsOf(db: Queryable, participantId: string): Promise<void> {
+  await execute(db, sql`UPDATE referrals SET ${raw(erasureSetClause('referrals'))} WHERE participant_id = ${participantId}`);
+}
+
+/** Anonymises the descriptions of the participant's outcomes (kind, level, status and dates stay). */
+export async function eraseOutcomesOf(db: Queryable, participantId: string): Promise<void> {
+  await execute(db, sql`UPDATE outcomes SET ${raw(erasureSetClause('outcomes'))} WHERE participant_id = ${participantId}`);
+}
+
 /** Anonymises the notes of the participant's attendance records; how many. */
 export function eraseAttendanceNotes(db: Queryable, participantId: string): Promise<number> {
   return affected(db, sql`UPDATE attendance SET ${raw(erasureSetClause('attendance'))} WHERE participant_id = ${participantId} AND note IS NOT NULL`);

@@ -27,7 +27,9 @@ import {
   eraseBudgetHolders,
   eraseCaseNotes,
   eraseConsentGivers,
+  eraseOutcomesOf,
   eraseParticipantFields,
+  eraseReferralsOf,
   eraseStoredResponses,
   inactiveParticipants,
   lockIfStillInactive,
@@ -168,6 +170,8 @@ export class DataProtectionService {
     await eraseRegistrationsOf(em, participantId, todayInLondon());
     const budgets = await eraseBudgetHolders(em, participantId);
     await ParticipantCouncilIdsRepository.eraseOf(em, participantId);
+    await eraseReferralsOf(em, participantId);
+    await eraseOutcomesOf(em, participantId);
     const { caseNotes, caseNoteVersions } = await eraseCaseNotes(em, participantId);
     const attendanceRecords = await eraseAttendanceNotes(em, participantId);
     // After the participants UPDATE: its photo_consent = false may have recorded a refusal (a trigger).

@@ -26,6 +26,11 @@ export class Participant {
   @Column({ type: 'text', nullable: true }) needs: string | null;
   @Column({ name: 'medical_notes', type: 'text', nullable: true }) medicalNotes: string | null;
   @Column({ name: 'photo_consent', type: 'boolean' }) photoConsent: boolean;
+  // equality monitoring (src/participants/equality-monitoring.ts): shown and audited like medical notes
+  @Column({ type: 'text', nullable: true }) gender: string | null;
+  @Column({ type: 'text', nullable: true }) ethnicity: string | null;
+  @Column({ name: 'disability_categories', type: 'text', array: true, nullable: true }) disabilityCategories: string[] | null;
+  @Column({ name: 'postcode_district', type: 'text', nullable: true }) postcodeDistrict: string | null;
   @Column({ name: 'support_level', type: 'text' }) supportLevel: 'group' | 'one_to_one' | 'two_to_one';
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

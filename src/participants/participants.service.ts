@@ -12,6 +12,7 @@ import { type CouncilId, ParticipantCouncilIdsRepository } from './participant-c
 import { filterParticipants } from './participant.repository.js';
 import { CreateParticipantDto, ParticipantQuery, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
 import { mayReadMedicalNotes } from './medical-notes.js';
+import { EQUALITY_FIELDS, hasEqualityData } from './equality-monitoring.js';
 import { Participant } from './participant.entity.js';
 import { ProblemCode } from '../common/problem-codes.js';
 
@@ -23,6 +24,11 @@ const medicalNotesEvent = (action: AuditAction, participantId: string): AuditEnt
   participantId,
   detail: 'medical-notes',
 });
+
+/** Equality monitoring is special category data too: shown or changed, it leaves its own audit event. */
+const equalityEvent = (action: AuditAction, participantId: string): AuditEntry => ({ ...medicalNotesEvent(action, participantId), detail: 'equality-monitoring' });
+const equalityShown = (r: ParticipantResponse) => hasEqualityData(r);
+const equalityChanged = (dto: object) => EQUALITY_FIELDS.some((k) => (dto as Record<string, unknown>)[k] !== undefined);
 
 @Injectable()
 export class ParticipantsService {
@@ -41,6 +47,7 @@ export class ParticipantsService {
       const saved = await em.save(em.create(Participant, { emergencyContacts: [], photoConsent: false, ...fields }));
       if (councilIds) await this.saveCouncilIds(em, saved.id, councilIds);
       if (dto.medicalNotes != null) await this.audit.record(em, actor, [medicalNotesEvent('create', saved.id)]);
+      if (hasEqualityData(dto)) await this.audit.record(em, actor, [equalityEvent('create', saved.id)]);
       return this.respond(em, await this.find(saved.id, em), mayReadMedicalNotes(actor.principal));
     });
   }
@@ -56,13 +63,17 @@ export class ParticipantsService {
       items: entities.items.map((p) => ParticipantResponse.of({ ...p, photoConsent: photo.get(p.id)! }, withMedical, councilIds.get(p.id))),
     };
     const shown = result.items.filter((p) => p.medicalNotes != null);
-    await this.audit.record(this.dataSource.manager, actor, shown.map((p) => medicalNotesEvent('read', p.id)));
+    await this.audit.record(this.dataSource.manager, actor, [
+      ...shown.map((p) => medicalNotesEvent('read', p.id)),
+      ...result.items.filter(equalityShown).map((p) => equalityEvent('read', p.id)),
+    ]);
     return result;
   }
 
   async get(id: string, actor: Actor): Promise<ParticipantResponse> {
     const response = await this.respond(this.dataSource.manager, await this.find(id), mayReadMedicalNotes(actor.principal));
     if (response.medicalNotes != null) await this.audit.record(this.dataSource.manager, actor, [medicalNotesEvent('read', id)]);
+    if (equalityShown(response)) await this.audit.record(this.dataSource.manager, actor, [equalityEvent('read', id)]);
     return response;
   }
 
@@ -81,6 +92,8 @@ export class ParticipantsService {
       const response = await this.respond(em, await this.find(id, em), mayReadMedicalNotes(actor.principal));
       if (dto.medicalNotes !== undefined) await this.audit.record(em, actor, [medicalNotesEvent('amend', id)]);
       else if (response.medicalNotes != null) await this.audit.record(em, actor, [medicalNotesEvent('read', id)]);
+      if (equalityChanged(dto)) await this.audit.record(em, actor, [equalityEvent('amend', id)]);
+      else if (equalityShown(response)) await this.audit.record(em, actor, [equalityEvent('read', id)]);
       return response;
     });
   }

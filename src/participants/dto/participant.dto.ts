@@ -2,10 +2,11 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 
 export const SUPPORT_LEVELS = ['group', 'one_to_one', 'two_to_one'] as const;
 export type SupportLevel = (typeof SUPPORT_LEVELS)[number];
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
   IsArray,
   IsBoolean,
   IsEmail,
@@ -15,6 +16,7 @@ import {
   Matches,
   MaxLength,
   MinLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { PageQuery, PageResponse } from '../../common/pagination.js';
@@ -23,6 +25,28 @@ import { IsCalendarDate, IsId, IsOmittable } from '../../common/validation.js';
 import { REGISTRATION_STATUSES, type RegistrationStatus } from '../../registrations/registration.entity.js';
 import type { CouncilId } from '../participant-council-ids.repository.js';
 import type { EmergencyContact, Guardian, Participant } from '../participant.entity.js';
+import {
+  DISABILITY_CATEGORIES,
+  type DisabilityCategory,
+  equalityOf,
+  ETHNIC_GROUP_LABELS,
+  ETHNICITIES,
+  type Ethnicity,
+  type Gender,
+  GENDERS,
+  OUTWARD_CODE,
+  PREFER_NOT_TO_SAY,
+  SEND_CATEGORY_LABELS,
+} from '../equality-monitoring.js';
+
+const ETHNICITY_DESCRIPTION =
+  'Equality monitoring: the 2021 Census (England and Wales) ethnic group, or prefer_not_to_say. ' +
+  Object.entries(ETHNIC_GROUP_LABELS).map(([value, label]) => `${value}: ${label}`).join('; ');
+const DISABILITY_DESCRIPTION =
+  'Equality monitoring: the SEN primary type of need categories of the DfE school census that apply, or ["prefer_not_to_say"] alone ' +
+  '(the bare string "prefer_not_to_say" is taken as that). ' +
+  Object.entries(SEND_CATEGORY_LABELS).map(([value, label]) => `${value}: ${label}`).join('; ');
+const SPECIAL_CATEGORY = 'Returned only to roles that may read medical notes, and each read is audited (detail equality-monitoring)';
 
 export class GuardianDto implements Guardian {
   @ApiProperty({ example: 'Alex Smith' })
@@ -104,6 +128,38 @@ export class CreateParticipantDto {
   @IsOmittable() @IsBoolean()
   photoConsent?: boolean;
 
+  @ApiPropertyOptional({ enum: GENDERS, nullable: true, description: `Equality monitoring. ${SPECIAL_CATEGORY}` })
+  @IsOptional() @IsIn(GENDERS)
+  gender?: Gender | null;
+
+  @ApiPropertyOptional({ enum: ETHNICITIES, nullable: true, description: ETHNICITY_DESCRIPTION })
+  @IsOptional() @IsIn(ETHNICITIES)
+  ethnicity?: Ethnicity | null;
+
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', enum: [...DISABILITY_CATEGORIES] }, nullable: true, maxItems: DISABILITY_CATEGORIES.length, description: DISABILITY_DESCRIPTION })
+  @IsOptional()
+  @Transform(({ value }) => (value === PREFER_NOT_TO_SAY ? [PREFER_NOT_TO_SAY] : value))
+  @IsArray() @ArrayUnique() @ArrayMaxSize(DISABILITY_CATEGORIES.length) @IsIn(DISABILITY_CATEGORIES, { each: true })
+  @ValidateBy({
+    name: 'preferNotToSayAlone',
+    validator: { validate: (v: unknown) => !(Array.isArray(v) && v.length > 1 && v.includes(PREFER_NOT_TO_SAY)), defaultMessage: () => 'prefer_not_to_say must stand alone' },
+  })
+  disabilityCategories?: DisabilityCategory[] | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'CB2',
+    description: "Equality monitoring: the postcode's outward code only (e.g. CB2, CB10, SW1A), or prefer_not_to_say; a full postcode is refused (400)",
+  })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && value !== PREFER_NOT_TO_SAY ? value.trim().toUpperCase() : value))
+  @IsString()
+  @Matches(new RegExp(`${OUTWARD_CODE.source}|^${PREFER_NOT_TO_SAY}$`), {
+    message: 'postcodeDistrict must be the outward code only (e.g. CB2, CB10, SW1A), not a full postcode, or prefer_not_to_say',
+  })
+  postcodeDistrict?: string | null;
+
   @ApiPropertyOptional({ enum: SUPPORT_LEVELS, default: 'group', description: 'How many support workers the participant needs: group (shared, by the programme’s groupRatio), one_to_one, two_to_one' })
   @IsOmittable() @IsIn(SUPPORT_LEVELS)
   supportLevel?: SupportLevel;
@@ -133,6 +189,11 @@ export class ParticipantResponse {
   @ApiProperty({ description: 'The current photography consent (false when none, refused or expired)' }) photoConsent: boolean;
   @ApiProperty({ enum: SUPPORT_LEVELS }) supportLevel: SupportLevel;
   @ApiProperty({ type: [CouncilIdDto] }) councilIds: CouncilId[];
+  @ApiPropertyOptional({ enum: GENDERS, nullable: true, description: SPECIAL_CATEGORY }) gender?: Gender | null;
+  @ApiPropertyOptional({ enum: ETHNICITIES, nullable: true, description: SPECIAL_CATEGORY }) ethnicity?: Ethnicity | null;
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', enum: [...DISABILITY_CATEGORIES] }, nullable: true, description: SPECIAL_CATEGORY })
+  disabilityCategories?: DisabilityCategory[] | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'CB2', description: SPECIAL_CATEGORY }) postcodeDistrict?: string | null;
   @ApiProperty({ format: 'date-time', type: String, nullable: true, description: 'Set once the record has been anonymised' }) erasedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
@@ -150,6 +211,7 @@ export class ParticipantResponse {
       photoConsent: p.photoConsent,
       supportLevel: p.supportLevel,
       councilIds,
+      ...(withMedicalNotes ? equalityOf(p) : {}),
       erasedAt: p.erasedAt?.toISOString() ?? null,
       createdAt: p.createdAt.toISOString(),
       updatedAt: p.updatedAt.toISOString(),
