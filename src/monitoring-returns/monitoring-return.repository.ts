@@ -1,6 +1,7 @@
 import { one, rows } from '../database/database.repository.js';
 import { bind, type Queryable, sql } from '../database/sql.js';
 import type { CensusContract, CensusRegistration } from '../headcounts/headcount.js';
+import { censusRegistrations } from '../headcounts/headcount.repository.js';
 
 /*
  * The SQL of monitoring returns: counts only, never names or notes. The census rule is applied by its one
@@ -53,32 +54,6 @@ const toCountedParticipant = (r: CountedParticipantRow): CountedParticipant => (
   ethnicity: r.ethnicity,
   disabilityCategories: r.disability_categories,
   postcodeDistrict: r.postcode_district,
-});
-
-interface CensusRegistrationRow {
-  registration_id: string;
-  participant_id: string;
-  budget_id: string;
-  budget_reference: string;
-  budget_type: CensusRegistration['budgetType'];
-  commissioner_id: string;
-  contract_id: string;
-  registered_on: string | null;
-  withdrawal_effective_on: string | null;
-  counts_at_census: boolean;
-}
-
-const toCensusRegistration = (r: CensusRegistrationRow): CensusRegistration => ({
-  registrationId: r.registration_id,
-  participantId: r.participant_id,
-  budgetId: r.budget_id,
-  budgetReference: r.budget_reference,
-  budgetType: r.budget_type,
-  commissionerId: r.commissioner_id,
-  contractId: r.contract_id,
-  registeredOn: r.registered_on,
-  withdrawalEffectiveOn: r.withdrawal_effective_on,
-  countsAtCensus: r.counts_at_census,
 });
 
 interface CensusContractRow {
@@ -149,15 +124,8 @@ export const MonitoringReturnRepository = {
     programmeId: string,
     term: ReturnTerm,
   ): Promise<{ registrations: CensusRegistration[]; contracts: CensusContract[] }> {
-    const registrations = await rows<CensusRegistrationRow>(
-      db,
-      sql`SELECT r.id AS registration_id, r.participant_id, r.budget_id, b.reference AS budget_reference, b.type AS budget_type,
-                 b.commissioner_id, r.contract_id, r.registered_on, r.withdrawal_effective_on,
-                 counts_at_census(r.registered_on, r.withdrawal_effective_on, ${term.censusDate}::date) AS counts_at_census
-            FROM registrations r JOIN personal_budgets b ON b.id = r.budget_id
-           WHERE r.programme_id = ${programmeId} AND r.term_id = ${term.id} AND b.commissioner_id = ${commissionerId} AND r.registered_on IS NOT NULL
-           ORDER BY r.queue_seq`,
-    );
+    // the headcount's own reading of the census rule, narrowed to this commissioner's places
+    const registrations = (await censusRegistrations(db, programmeId, term.id, term.censusDate)).filter((r) => r.commissionerId === commissionerId);
     const startsOn = bind(term.startsOn);
     const contracts = await rows<CensusContractRow>(
       db,
@@ -166,7 +134,7 @@ export const MonitoringReturnRepository = {
             FROM contracts c JOIN contract_programmes cp ON cp.contract_id = c.id
            WHERE c.commissioner_id = ${commissionerId} AND cp.programme_id = ${programmeId} AND c.starts_on <= ${term.endsOn} AND c.ends_on >= ${startsOn}`,
     );
-    return { registrations: registrations.map(toCensusRegistration), contracts: contracts.map(toCensusContract) };
+    return { registrations, contracts: contracts.map(toCensusContract) };
   },
 
   /**
