@@ -11,7 +11,7 @@ import type {
   UnitKind,
   VatTreatment,
 } from './billing-lines.js';
-import type { DocumentRow, LineRow as DocumentLineRow } from './document-responses.js';
+import { type DocumentRow, type LineRow as DocumentLineRow, plannedLineRow } from './document-responses.js';
 import type { DocumentSeries } from './invoice-numbering.js';
 
 /*
@@ -157,30 +157,7 @@ export async function insertDocuments(
 
 /** Writes the documents' lines (numbered from 1 on each document) in one statement. */
 export async function insertLines(db: Queryable, documents: ReadonlyArray<{ id: string; document: PlannedDocument }>): Promise<void> {
-  const lines = documents.flatMap(({ id, document: d }) =>
-    d.lines.map((l, j) => ({
-      document_id: id,
-      line: j + 1,
-      description: l.description,
-      programme_id: l.programmeId,
-      term_id: l.termId,
-      contract_id: l.contractId,
-      period_start: l.periodStart,
-      period_end: l.periodEnd,
-      quantity: l.quantity,
-      unit_pence: l.unitPence,
-      amount_pence: l.amountPence,
-      vat_unit_pence: l.vatUnitPence,
-      vat_pence: l.vatPence,
-      budget_references: l.budgetReferences,
-      council_ids: l.councilIds ?? l.budgetReferences.map(() => null),
-      kind: l.kind ?? 'census',
-      vat_treatment: l.vatTreatment ?? (l.vatUnitPence > 0 ? 'standard' : 'exempt'),
-      vat_rate_basis_points: l.vatRateBasisPoints ?? 0,
-      nominal_code: l.nominalCode ?? null,
-      department_code: l.departmentCode ?? null,
-    })),
-  );
+  const lines = documents.flatMap(({ id, document: d }) => d.lines.map((l, j) => plannedLineRow(id, j + 1, l)));
   await execute(
     db,
     sql`INSERT INTO document_lines (document_id, line, description, programme_id, term_id, contract_id, period_start,

@@ -102,11 +102,14 @@ export function toLineResponse(l: LineRow): DocumentLineResponse {
   };
 }
 
-/** A planned line (a dry run) answered like an issued one. */
-export function toPlannedLineResponse(l: PlannedLine): DocumentLineResponse {
-  return toLineResponse({
-    document_id: '',
-    line: 0,
+/**
+ * A planned line as the row it is written as (`document_id`, numbered `line`): the one mapping, so that a
+ * dry run answers exactly what a run issues.
+ */
+export function plannedLineRow(documentId: string, line: number, l: PlannedLine): LineRow {
+  return {
+    document_id: documentId,
+    line,
     kind: l.kind ?? 'census',
     description: l.description,
     programme_id: l.programmeId,
@@ -121,11 +124,16 @@ export function toPlannedLineResponse(l: PlannedLine): DocumentLineResponse {
     vat_pence: l.vatPence,
     budget_references: l.budgetReferences,
     council_ids: l.councilIds ?? l.budgetReferences.map(() => null),
-    vat_treatment: l.vatTreatment ?? 'exempt',
+    vat_treatment: l.vatTreatment ?? (l.vatUnitPence > 0 ? 'standard' : 'exempt'),
     vat_rate_basis_points: l.vatRateBasisPoints ?? 0,
     nominal_code: l.nominalCode ?? null,
     department_code: l.departmentCode ?? null,
-  });
+  };
+}
+
+/** A planned line (a dry run) answered like an issued one. */
+export function toPlannedLineResponse(l: PlannedLine): DocumentLineResponse {
+  return toLineResponse(plannedLineRow('', 0, l));
 }
 
 export function toInvoiceResponse(d: DocumentRow, lines: LineRow[]): InvoiceResponse {
