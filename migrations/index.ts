@@ -16,6 +16,7 @@ import { Referrals1764460000000 } from './1764460000000-Referrals.js';
 import { EqualityMonitoring1764460000001 } from './1764460000001-EqualityMonitoring.js';
 import { Outcomes1764460000002 } from './1764460000002-Outcomes.js';
 import { CancelledSessionCredits1764470000000 } from './1764470000000-CancelledSessionCredits.js';
+import { DocumentStatus1764495000000 } from './1764495000000-DocumentStatus.js';
 import { TokenChangeNotices1764512120000 } from './1764512120000-TokenChangeNotices.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
@@ -38,5 +39,6 @@ export const MIGRATIONS = [
   EqualityMonitoring1764460000001,
   Outcomes1764460000002,
   CancelledSessionCredits1764470000000,
+  DocumentStatus1764495000000,
   TokenChangeNotices1764512120000,
 ];

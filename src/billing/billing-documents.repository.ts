@@ -279,18 +279,17 @@ export async function linesToCredit(db: Queryable, documentId: string): Promise<
  * The documents' columns, with what has been paid and credited against each and what is outstanding,
  * as the database function invoice_balances() defines them (nothing for a credit note: 0).
  */
+const PAID = `coalesce((SELECT b.paid_pence FROM invoice_balances() b WHERE b.document_id = d.id), 0)`;
+const CREDITED = `coalesce((SELECT b.credited_pence FROM invoice_balances() b WHERE b.document_id = d.id), 0)`;
+/** The document's status: the database function document_status (migration DocumentStatus), its one definition. */
+const STATUS = `document_status(d.kind, d.total_pence, ${PAID}, ${CREDITED})`;
+const DOCUMENT_STATUS = raw(STATUS);
 const DOCUMENT_COLUMNS = raw(`d.id, d.number, d.kind, d.billing_run_id, d.recipient_type, d.commissioner_id, d.budget_id,
   d.recipient_name, d.recipient_email, d.recipient_address, d.customer_code, d.issue_date, d.due_date, d.po_number,
   d.net_pence, d.vat_pence, d.total_pence, d.credited_document_id, d.reason, d.created_at,
-  coalesce((SELECT b.paid_pence FROM invoice_balances() b WHERE b.document_id = d.id), 0) AS paid_pence,
-  coalesce((SELECT b.credited_pence FROM invoice_balances() b WHERE b.document_id = d.id), 0) AS credited_pence,
-  coalesce((SELECT b.outstanding_pence FROM invoice_balances() b WHERE b.document_id = d.id), 0) AS outstanding_pence`);
-
-/** documentStatus (document-responses.ts) in SQL, for `?status=`: a credit note has no balance and is issued. */
-const DOCUMENT_STATUS = raw(`coalesce((SELECT CASE WHEN b.credited_pence >= b.total_pence AND b.total_pence > 0 THEN 'credited'
-                                               WHEN b.paid_pence > 0 AND b.paid_pence >= b.total_pence - b.credited_pence THEN 'paid'
-                                               ELSE 'issued' END
-                                  FROM invoice_balances() b WHERE b.document_id = d.id), 'issued')`);
+  ${PAID} AS paid_pence, ${CREDITED} AS credited_pence,
+  coalesce((SELECT b.outstanding_pence FROM invoice_balances() b WHERE b.document_id = d.id), 0) AS outstanding_pence,
+  ${STATUS} AS status`);
 
 export interface DocumentFilter {
   after: string | null;

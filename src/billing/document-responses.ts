@@ -26,6 +26,8 @@ export interface DocumentRow {
   paid_pence: number;
   credited_pence: number;
   outstanding_pence: number;
+  /** document_status(), the database function that is the rule's one definition. */
+  status: DocumentStatus;
 }
 
 export interface LineRow {
@@ -61,17 +63,6 @@ export function toRecipientResponse(r: Recipient): RecipientResponse {
     ...(r.address ? { address: r.address } : {}),
     customerCode: r.customerCode,
   };
-}
-
-/** Derived, never stored: credited when credits cover it, paid when payments settle what credits left. */
-export function documentStatus(d: Pick<DocumentRow, 'kind' | 'total_pence' | 'paid_pence' | 'credited_pence'>): DocumentStatus {
-  if (d.kind !== 'invoice') return 'issued';
-  const total = Number(d.total_pence);
-  const credited = Number(d.credited_pence);
-  const paid = Number(d.paid_pence);
-  if (credited >= total && total > 0) return 'credited';
-  if (paid > 0 && paid >= total - credited) return 'paid';
-  return 'issued';
 }
 
 /** What is outstanding, as invoice_balances() computed it (0 for a credit note). */
@@ -160,7 +151,7 @@ export function toInvoiceResponse(d: DocumentRow, lines: LineRow[]): InvoiceResp
     totalPence: Number(d.total_pence),
     creditedDocumentId: d.credited_document_id,
     reason: d.reason,
-    status: documentStatus(d),
+    status: d.status,
     paidPence: Number(d.paid_pence),
     creditedPence: Number(d.credited_pence),
     balancePence: balanceOf(d),

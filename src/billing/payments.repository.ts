@@ -1,5 +1,6 @@
 import { one, rows as rowsOf } from '../database/database.repository.js';
 import { bind, type Queryable, raw, sql as statement } from '../database/sql.js';
+import type { DocumentStatus } from './dto/invoice.dto.js';
 import type { PaymentMethod } from './payment-method.js';
 
 /*
@@ -352,4 +353,22 @@ export async function agedDebtRows(sql: Queryable, asOf: string): Promise<AgedDe
     over90DaysPence: Number(r.b91),
     outstandingPence: Number(r.outstanding),
   }));
+}
+
+/**
+ * The status of an invoice after each of the given payment states, in order, as the database function
+ * document_status (migrations/1764495000000-DocumentStatus.ts), the rule's one definition, derives it.
+ */
+export async function invoiceStatusesAfter(
+  sql: Queryable,
+  invoice: { totalPence: number; creditedPence: number },
+  paidSoFarPence: readonly number[],
+): Promise<DocumentStatus[]> {
+  if (paidSoFarPence.length === 0) return [];
+  const rows = await rowsOf<{ status: DocumentStatus }>(
+    sql,
+    statement`SELECT document_status('invoice', ${invoice.totalPence}::bigint, p.paid, ${invoice.creditedPence}::bigint) AS status
+                FROM unnest(${paidSoFarPence}::bigint[]) WITH ORDINALITY AS p(paid, n) ORDER BY p.n`,
+  );
+  return rows.map((r) => r.status);
 }

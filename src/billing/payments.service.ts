@@ -6,10 +6,18 @@ import { todayInLondon } from '../common/london-calendar.js';
 import { notFound, type ProblemError, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { AppConfig } from '../config/app-config.js';
 import { inTransaction } from '../database/transaction.js';
-import { documentStatus } from './document-responses.js';
-import type { CreatePaymentDto, PaymentResponse } from './dto/invoice.dto.js';
+import type { CreatePaymentDto, DocumentStatus, PaymentResponse } from './dto/invoice.dto.js';
 import { DEFAULT_PAYMENT_METHOD } from './payment-method.js';
-import { balancesOf, type InvoiceBalance, insertPayments, lockDocuments, type PaymentRecord, paymentsOfInvoice, receiptFacts } from './payments.repository.js';
+import {
+  balancesOf,
+  type InvoiceBalance,
+  insertPayments,
+  invoiceStatusesAfter,
+  lockDocuments,
+  type PaymentRecord,
+  paymentsOfInvoice,
+  receiptFacts,
+} from './payments.repository.js';
 import { renderReceiptPdf } from './receipt-pdf.js';
 import { ProblemCode } from '../common/problem-codes.js';
 
@@ -31,8 +39,12 @@ export const PAYMENT_CONSTRAINT_PROBLEMS: Record<string, () => ProblemError> = {
 };
 
 /** The response of a payment, with the invoice's status and balance right after it. */
-export function toPaymentResponse(payment: PaymentRecord, invoice: Pick<InvoiceBalance, 'totalPence' | 'creditedPence'>, paidSoFarPence: number): PaymentResponse {
-  const after = { kind: 'invoice' as const, total_pence: invoice.totalPence, credited_pence: invoice.creditedPence, paid_pence: paidSoFarPence };
+export function toPaymentResponse(
+  payment: PaymentRecord,
+  invoice: Pick<InvoiceBalance, 'totalPence' | 'creditedPence'>,
+  paidSoFarPence: number,
+  invoiceStatus: DocumentStatus,
+): PaymentResponse {
   return {
     id: payment.id,
     invoiceId: payment.invoiceId,
@@ -43,7 +55,7 @@ export function toPaymentResponse(payment: PaymentRecord, invoice: Pick<InvoiceB
     remittanceId: payment.remittanceId,
     receiptUrl: `/api/v1/payments/${payment.id}/receipt`,
     createdAt: payment.createdAt.toISOString(),
-    invoiceStatus: documentStatus(after),
+    invoiceStatus,
     balancePence: invoice.totalPence - invoice.creditedPence - paidSoFarPence,
   };
 }
@@ -85,7 +97,9 @@ export class PaymentsService {
           ]),
         PAYMENT_CONSTRAINT_PROBLEMS,
       );
-      return toPaymentResponse(payment, invoice, invoice.paidPence + payment.amountPence);
+      const paidSoFar = invoice.paidPence + payment.amountPence;
+      const [status] = await invoiceStatusesAfter(em, invoice, [paidSoFar]);
+      return toPaymentResponse(payment, invoice, paidSoFar, status);
     });
   }
 
@@ -94,7 +108,8 @@ export class PaymentsService {
     const invoice = (await balancesOf(this.dataSource, [invoiceId])).get(invoiceId);
     if (!invoice) throw notFound('invoice or credit note', invoiceId);
     const payments = await paymentsOfInvoice(this.dataSource, invoiceId);
-    return payments.map((p) => toPaymentResponse(p, invoice, p.paidSoFarPence));
+    const statuses = await invoiceStatusesAfter(this.dataSource, invoice, payments.map((p) => p.paidSoFarPence));
+    return payments.map((p, i) => toPaymentResponse(p, invoice, p.paidSoFarPence, statuses[i]));
   }
 
   /** The itemised PDF receipt of one payment. */
