@@ -359,7 +359,7 @@ export class PricesPeriodsAndBillingUnits1764400000000 implements MigrationInter
  * joins the waitlist, committing nothing (its price is fixed again when it is promoted).
  * A direct payment's place is billed by the session (billing = 'sessions').
  */
-const PLACE_REGISTRATION = `
+export const PLACE_REGISTRATION = `
   CREATE FUNCTION place_registration(
     p_participant uuid, p_programme uuid, p_term uuid, p_budget uuid, p_contract uuid,
     p_registered_on date, p_created_by uuid, p_today date,

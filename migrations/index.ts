@@ -17,6 +17,7 @@ import { EqualityMonitoring1764460000001 } from './1764460000001-EqualityMonitor
 import { Outcomes1764460000002 } from './1764460000002-Outcomes.js';
 import { CancelledSessionCredits1764470000000 } from './1764470000000-CancelledSessionCredits.js';
 import { DocumentStatus1764495000000 } from './1764495000000-DocumentStatus.js';
+import { WaitlistPosition1764495000001 } from './1764495000001-WaitlistPosition.js';
 import { TokenChangeNotices1764512120000 } from './1764512120000-TokenChangeNotices.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
@@ -40,5 +41,6 @@ export const MIGRATIONS = [
   Outcomes1764460000002,
   CancelledSessionCredits1764470000000,
   DocumentStatus1764495000000,
+  WaitlistPosition1764495000001,
   TokenChangeNotices1764512120000,
 ];

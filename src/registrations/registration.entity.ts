@@ -29,13 +29,8 @@ export class Registration {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 
-  /** 1..n among those waiting for the same programme-term, first come first served; null unless waitlisted. */
-  @VirtualColumn({
-    type: 'integer',
-    query: (alias) => `SELECT CASE WHEN ${alias}.status = 'waitlisted' THEN (
-        SELECT count(*) FROM registrations w
-         WHERE w.programme_id = ${alias}.programme_id AND w.term_id = ${alias}.term_id
-           AND w.status = 'waitlisted' AND w.queue_seq <= ${alias}.queue_seq) END`,
-  })
+  /** 1..n among those waiting for the same programme-term, first come first served; null unless waitlisted.
+   *  The database function waitlist_position (migrations/1764495000001-WaitlistPosition.ts) is the rule. */
+  @VirtualColumn({ type: 'integer', query: (alias) => `SELECT waitlist_position(${alias}.id)` })
   waitlistPosition: number | null;
 }
