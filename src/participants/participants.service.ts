@@ -9,7 +9,7 @@ import { type Page, paginate } from '../common/pagination.js';
 import { invalidField, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { ConsentRepository } from '../consents/consent.repository.js';
 import { type CouncilId, ParticipantCouncilIdsRepository } from './participant-council-ids.repository.js';
-import { filterParticipants } from './participant.repository.js';
+import { filterParticipants, readParticipantAudited } from './participant.repository.js';
 import { CreateParticipantDto, ParticipantQuery, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
 import { mayReadMedicalNotes } from './medical-notes.js';
 import { EQUALITY_FIELDS, hasEqualityData } from './equality-monitoring.js';
@@ -70,11 +70,13 @@ export class ParticipantsService {
     return result;
   }
 
+  /** One statement: the read and the audit events of what it shows (readParticipantAudited). */
   async get(id: string, actor: Actor): Promise<ParticipantResponse> {
-    const response = await this.respond(this.dataSource.manager, await this.find(id), mayReadMedicalNotes(actor.principal));
-    if (response.medicalNotes != null) await this.audit.record(this.dataSource.manager, actor, [medicalNotesEvent('read', id)]);
-    if (equalityShown(response)) await this.audit.record(this.dataSource.manager, actor, [equalityEvent('read', id)]);
-    return response;
+    const withMedical = mayReadMedicalNotes(actor.principal);
+    const shown = await readParticipantAudited(this.dataSource.manager, id, actor, withMedical, todayInLondon());
+    if (!shown) throw notFound('participant', id);
+    const { councilIds, ...participant } = shown;
+    return ParticipantResponse.of(participant, withMedical, councilIds);
   }
 
   async update(id: string, dto: UpdateParticipantDto, actor: Actor): Promise<ParticipantResponse> {
