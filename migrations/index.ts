@@ -15,6 +15,7 @@ import { ConsentsAndStaffing1764440000002 } from './1764440000002-ConsentsAndSta
 import { Referrals1764460000000 } from './1764460000000-Referrals.js';
 import { EqualityMonitoring1764460000001 } from './1764460000001-EqualityMonitoring.js';
 import { Outcomes1764460000002 } from './1764460000002-Outcomes.js';
+import { Notifications1764480000000 } from './1764480000000-Notifications.js';
 import { TokenChangeNotices1764512120000 } from './1764512120000-TokenChangeNotices.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
@@ -36,5 +37,6 @@ export const MIGRATIONS = [
   Referrals1764460000000,
   EqualityMonitoring1764460000001,
   Outcomes1764460000002,
+  Notifications1764480000000,
   TokenChangeNotices1764512120000,
 ];
