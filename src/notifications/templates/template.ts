@@ -31,7 +31,7 @@ export function longDate(date: unknown): string {
   if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(date)) return String(date ?? '');
   return new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
     new Date(`${date.slice(0, 10)}T12:00:00Z`),
-  );
+  ).replace(',', ''); // ICU versions differ on "Saturday, 12 December"
 }
 
 /** The signature: the provider's name and how to reach them. */
