@@ -3,7 +3,8 @@ import type { Queue } from 'bull';
 import { MAIL_QUEUE } from '../src/notifications/notifications.queue.js';
 import { NotificationsService } from '../src/notifications/notifications.service.js';
 import { addJob } from '../src/queue/jobs.js';
-import { factories } from './factories.js';
+import { ComplianceService } from '../src/compliance/compliance.service.js';
+import { addDays, factories, londonToday } from './factories.js';
 import { billingWorld, runQuarter, type Json } from './support/billing.js';
 import { expectProblem } from './support/problem.js';
 import { type ReceivedMail, startSmtpServer, type TestSmtpServer } from './support/smtp.js';
@@ -253,6 +254,29 @@ describe('notifications by email', () => {
     expect(page.body.items).toHaveLength(2);
     const next = await list({ limit: '200', cursor: page.body.nextCursor });
     expect(next.body.items).toHaveLength(all.length - 2);
+  });
+
+  it('compliance_expiring: each expiry reminder raised by the daily job emails every coordinator and admin, once', async () => {
+    const today = londonToday();
+    const doc = await f.post('/compliance-documents', {
+      kind: 'public_liability_insurance', subjectType: 'organisation', issuedOn: addDays(today, -300), expiresOn: addDays(today, 7),
+      notes: 'NOTES-SECRET: broker phone 0800', reference: 'PL-1',
+    }, coordinator.token);
+    const staff = (await t.db.query(`SELECT email FROM users WHERE role IN ('admin', 'coordinator') ORDER BY email`)).rows.map((r: Json) => r.email);
+    expect(staff.length).toBeGreaterThanOrEqual(2);
+    const before = smtp.received.length;
+    const compliance = t.app.get(ComplianceService);
+    expect(await compliance.raiseReminders(today)).toBe(1);
+    expect(await compliance.raiseReminders(today)).toBe(0); // once each
+    await smtp.waitFor(before + staff.length);
+    await settle();
+    const got = smtp.received.slice(before);
+    expect(got.flatMap((m) => m.to).sort()).toEqual(staff);
+    expect(got[0].subject).toBe('Public liability insurance for Fenland Short Breaks expires in 7 days');
+    expect(got[0].text).toContain(`The public liability insurance held for Fenland Short Breaks expires on`);
+    for (const m of got) expect(m.raw).not.toContain('NOTES-SECRET');
+    const [reminder] = (await t.db.query(`SELECT notified_at FROM compliance_reminders WHERE document_id = $1`, [doc.id])).rows;
+    expect(reminder.notified_at).not.toBeNull();
   });
 });
 

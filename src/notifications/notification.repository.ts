@@ -73,6 +73,38 @@ export async function writeInvoiceNotifications(db: Queryable, runId: string): P
 }
 
 /**
+ * `compliance_expiring` to every coordinator and admin, for each expiry reminder just raised (document
+ * and threshold, from the compliance reminders job): the kind of document, whose, when it expires. Never
+ * the document's notes. Run in the transaction that raises the reminders, which it marks notified.
+ */
+export async function writeComplianceNotifications(db: Queryable, reminders: ReadonlyArray<{ documentId: string; threshold: number }>): Promise<string[]> {
+  if (reminders.length === 0) return [];
+  const written = await rows<{ id: string }>(
+    db,
+    sql`WITH raised AS (
+          SELECT * FROM unnest(${reminders.map((r) => r.documentId)}::uuid[], ${reminders.map((r) => r.threshold)}::int[]) AS x(document_id, threshold)),
+        notified AS (
+          UPDATE compliance_reminders r SET notified_at = now() FROM raised x
+           WHERE r.document_id = x.document_id AND r.threshold = x.threshold
+          RETURNING r.document_id, r.threshold, r.expires_on)
+        INSERT INTO notifications (kind, recipient, data)
+        SELECT 'compliance_expiring', u.email,
+               jsonb_build_object('recipientName', u.name, 'documentKind', d.kind, 'subjectType', d.subject_type,
+                                  'subjectName', COALESCE(su.name, pr.name), 'expiresOn', n.expires_on, 'daysBefore', n.threshold,
+                                  'documentId', d.id)
+          FROM notified n
+          JOIN compliance_documents d ON d.id = n.document_id
+          LEFT JOIN users su ON d.subject_type = 'user' AND su.id = d.subject_id
+          LEFT JOIN programmes pr ON d.subject_type = 'programme' AND pr.id = d.subject_id
+          CROSS JOIN users u
+         WHERE u.role IN ('admin', 'coordinator') AND NULLIF(btrim(u.email), '') IS NOT NULL
+         ORDER BY d.id, u.id
+        RETURNING id`,
+  );
+  return written.map((r) => r.id);
+}
+
+/**
  * Every notification's SQL: writing the outbox rows (each in the transaction of its event, on the
  * manager it is given), and the outbox's dispatch and send states.
  *

@@ -1,4 +1,5 @@
 import type { NotificationKind } from '../notification.entity.js';
+import { complianceExpiring } from './compliance-expiring.js';
 import { invoiceIssued } from './invoice-issued.js';
 import { sessionCancelled } from './session-cancelled.js';
 import { type ProviderContact, render, type RenderedMessage, type Template } from './template.js';
@@ -9,6 +10,7 @@ export type { ProviderContact, RenderedMessage } from './template.js';
 /** Each kind's template (kinds whose event has not landed yet have none: their rows would fail visibly). */
 const TEMPLATES: Partial<Record<NotificationKind, Template<never>>> = {
   invoice_issued: invoiceIssued as Template<never>,
+  compliance_expiring: complianceExpiring as Template<never>,
   session_cancelled: sessionCancelled as Template<never>,
   waitlist_promoted: waitlistPromoted as Template<never>,
 };
