@@ -48,6 +48,11 @@ export class Notifications1764480000000 implements MigrationInterface {
     `);
     await db.query(`CREATE INDEX notifications_queued_idx ON notifications (id) WHERE status = 'queued'`);
     await db.query(`CREATE INDEX notifications_kind_status_idx ON notifications (kind, status, id)`);
+    // a consent's expiry is told to each guardian once, however often the daily job runs
+    await db.query(`
+      CREATE UNIQUE INDEX notifications_consent_expiring_once ON notifications ((data->>'consentId'), lower(recipient))
+        WHERE kind = 'consent_expiring'
+    `);
     await db.query(`ALTER TABLE commissioners ADD COLUMN send_invoices_by_email boolean NOT NULL DEFAULT false`);
   }
 

@@ -278,6 +278,27 @@ describe('notifications by email', () => {
     const [reminder] = (await t.db.query(`SELECT notified_at FROM compliance_reminders WHERE document_id = $1`, [doc.id])).rows;
     expect(reminder.notified_at).not.toBeNull();
   });
+
+  it('consent_expiring: a current consent expiring within 30 days is told to each guardian with an email, once', async () => {
+    const today = londonToday();
+    const child = await f.participant(family('H').participant);
+    const consent = (purpose: string, expiresOn: string, recordedOn = addDays(today, -100)) =>
+      f.post(`/participants/${child.id}/consents`, { purpose, given: true, givenBy: 'Pat H (mother)', recordedOn, expiresOn });
+    await consent('photography', addDays(today, 20));
+    await consent('transport', addDays(today, 60)); // not yet
+    await consent('off_site_trips', addDays(today, 10), addDays(today, -200));
+    await consent('off_site_trips', addDays(today, 300), addDays(today, -5)); // renewed: the expiring one no longer applies
+    const before = smtp.received.length;
+    const compliance = t.app.get(ComplianceService);
+    await compliance.raiseReminders(today);
+    await compliance.raiseReminders(today);
+    await compliance.raiseReminders(addDays(today, 1));
+    await smtp.waitFor(before + 2);
+    await settle();
+    const got = smtp.received.slice(before);
+    expect(got.flatMap((m) => m.to).sort()).toEqual(['kim.h@family.example', 'pat.h@family.example']);
+    expect(got[0].subject).toMatch(/^RobinH's consent for photographs expires on /);
+  });
 });
 
 /** Without SMTP_URL nothing is sent: notifications wait, visible as queued. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { execute, one, rows } from '../database/database.repository.js';
-import { type Queryable, raw, sql, type Statement } from '../database/sql.js';
+import { bind, type Queryable, raw, sql, type Statement } from '../database/sql.js';
 import type { NotificationKind, NotificationStatus } from './notification.entity.js';
 
 /** A notification as its outbox sees it: one that must have a live Bull job. */
@@ -99,6 +99,34 @@ export async function writeComplianceNotifications(db: Queryable, reminders: Rea
           CROSS JOIN users u
          WHERE u.role IN ('admin', 'coordinator') AND NULLIF(btrim(u.email), '') IS NOT NULL
          ORDER BY d.id, u.id
+        RETURNING id`,
+  );
+  return written.map((r) => r.id);
+}
+
+/**
+ * `consent_expiring` to each guardian with an email of each participant whose current consent (the
+ * latest for its purpose, given) expires within 30 days of `today`: once per consent and address (a
+ * unique index), however often the daily job runs. Answers the ids written.
+ */
+export async function writeConsentNotifications(db: Queryable, today: string): Promise<string[]> {
+  const on = bind(today);
+  const written = await rows<{ id: string }>(
+    db,
+    sql`INSERT INTO notifications (kind, recipient, data)
+        SELECT DISTINCT ON (c.id, lower(${GUARDIAN_EMAIL})) 'consent_expiring', ${GUARDIAN_EMAIL},
+               jsonb_build_object('guardianName', g.value->>'name', 'participantFirstName', p.first_name, 'purpose', c.purpose,
+                                  'expiresOn', c.expires_on, 'consentId', c.id, 'participantId', p.id)
+          FROM consents c
+          JOIN participants p ON p.id = c.participant_id
+          CROSS JOIN LATERAL jsonb_array_elements(p.guardians) WITH ORDINALITY AS g(value, n)
+         WHERE c.given AND c.expires_on BETWEEN ${on}::date AND ${on}::date + 30
+           AND p.erased_at IS NULL AND ${GUARDIAN_EMAIL} IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM consents later
+                            WHERE later.participant_id = c.participant_id AND later.purpose = c.purpose
+                              AND (later.recorded_on, later.id) > (c.recorded_on, c.id))
+         ORDER BY c.id, lower(${GUARDIAN_EMAIL}), g.n
+        ON CONFLICT ((data->>'consentId'), lower(recipient)) WHERE kind = 'consent_expiring' DO NOTHING
         RETURNING id`,
   );
   return written.map((r) => r.id);

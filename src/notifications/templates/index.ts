@@ -1,5 +1,6 @@
 import type { NotificationKind } from '../notification.entity.js';
 import { complianceExpiring } from './compliance-expiring.js';
+import { consentExpiring } from './consent-expiring.js';
 import { invoiceIssued } from './invoice-issued.js';
 import { sessionCancelled } from './session-cancelled.js';
 import { type ProviderContact, render, type RenderedMessage, type Template } from './template.js';
@@ -7,10 +8,11 @@ import { waitlistPromoted } from './waitlist-promoted.js';
 
 export type { ProviderContact, RenderedMessage } from './template.js';
 
-/** Each kind's template (kinds whose event has not landed yet have none: their rows would fail visibly). */
+/** Each kind's template. */
 const TEMPLATES: Partial<Record<NotificationKind, Template<never>>> = {
   invoice_issued: invoiceIssued as Template<never>,
   compliance_expiring: complianceExpiring as Template<never>,
+  consent_expiring: consentExpiring as Template<never>,
   session_cancelled: sessionCancelled as Template<never>,
   waitlist_promoted: waitlistPromoted as Template<never>,
 };

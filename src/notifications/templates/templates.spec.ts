@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../../config/app-config.js';
+import { NOTIFICATION_KINDS } from '../notification.entity.js';
 import { renderNotification } from './index.js';
 
 const provider = { name: 'Fenland <Short> Breaks', email: 'hello@provider.example', phone: '01223 000000', addressLines: ['1 High St', 'Ely'] };
@@ -38,8 +39,17 @@ describe('notification templates', () => {
     expect(m.text).toContain('invoice INV-000007 (your reference PO-1), issued on Tuesday 1 December 2026, for £45,000.00, due by Thursday 31 December 2026');
   });
 
-  it('a kind without a template (its event has not landed) throws, so its row fails visibly', () => {
-    expect(() => renderNotification('consent_expiring', {}, provider)).toThrow(/No template/);
+  it('every kind has a template', () => {
+    for (const kind of NOTIFICATION_KINDS) {
+      const m = renderNotification(kind, { participantFirstName: 'Sam', programmeName: 'P', termName: 'T', sessionDate: '2026-12-12', expiresOn: '2026-12-31',
+        purpose: 'photography', documentKind: 'dbs_check', subjectType: 'user', subjectName: 'Priya', daysBefore: 7, documentNumber: 'INV-000001',
+        issueDate: '2026-12-01', dueDate: '2026-12-31', totalPence: 100 }, provider);
+      expect(m.subject.length).toBeGreaterThan(5);
+    }
+    expect(renderNotification('consent_expiring', { participantFirstName: 'Sam', purpose: 'photography', expiresOn: '2026-12-31' }, provider).subject)
+      .toBe("Sam's consent for photographs expires on Thursday 31 December 2026");
+    expect(renderNotification('compliance_expiring', { documentKind: 'dbs_check', subjectType: 'user', subjectName: 'Priya', expiresOn: '2026-12-31', daysBefore: 0 }, provider).subject)
+      .toBe('DBS check for Priya expires today');
   });
 });
 
