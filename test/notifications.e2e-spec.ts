@@ -114,6 +114,21 @@ describe('notifications by email', () => {
     expect(mail.messageId).toBe(listed.find((n) => n.recipient === 'pat.b@family.example')!.smtpMessageId);
   });
 
+  it('waitlist_promoted: a larger capacity that promotes from the waitlist emails the families promoted, in the same transaction', async () => {
+    const offer = await f.offer(world.term, { programme: { name: 'Music Makers', capacity: 1 } });
+    await f.registered(world.term, offer.programme, offer.commissioner.id, family('I'));
+    const waiting = await f.registered(world.term, offer.programme, offer.commissioner.id, family('J'));
+    const still = await f.registered(world.term, offer.programme, offer.commissioner.id, family('K'));
+    expect([waiting.registration.status, still.registration.status]).toEqual(['waitlisted', 'waitlisted']);
+    const before = smtp.received.length;
+    expect((await t.api().patch(`/api/v1/programmes/${offer.programme.id}`).set(bearer(t.adminToken)).send({ capacity: 2 })).status).toBe(200);
+    await smtp.waitFor(before + 2);
+    await settle();
+    expect(smtp.received.slice(before).flatMap((m) => m.to).sort()).toEqual(['kim.j@family.example', 'pat.j@family.example']);
+    expect(to('pat.k@family.example')).toHaveLength(0);
+    expect(to('pat.i@family.example')).toHaveLength(0);
+  });
+
   it('session_cancelled: each guardian with an email of each registered child, in the transaction of the cancellation', async () => {
     const offer = await f.offer(world.term, { programme: { name: 'Climbing Wall' } });
     await f.registered(world.term, offer.programme, offer.commissioner.id, family('C'));

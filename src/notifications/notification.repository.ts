@@ -46,6 +46,32 @@ interface ToSendRow {
 const GUARDIAN_EMAIL = raw(`NULLIF(btrim(g.value->>'email'), '')`);
 
 /**
+ * `waitlist_promoted` to each guardian with an email of the participant of each of `registrationIds`
+ * that holds a place now (registrations that were waitlisted until a promotion in the caller's
+ * transaction). Answers the ids written.
+ */
+export async function writeWaitlistPromotedNotifications(db: Queryable, registrationIds: readonly string[]): Promise<string[]> {
+  if (registrationIds.length === 0) return [];
+  const written = await rows<{ id: string }>(
+    db,
+    sql`INSERT INTO notifications (kind, recipient, data)
+        SELECT DISTINCT ON (r.id, lower(${GUARDIAN_EMAIL})) 'waitlist_promoted', ${GUARDIAN_EMAIL},
+               jsonb_build_object('guardianName', g.value->>'name', 'participantFirstName', p.first_name,
+                                  'programmeName', pr.name, 'termName', t.name, 'termStartsOn', t.starts_on,
+                                  'registrationId', r.id, 'participantId', p.id)
+          FROM registrations r
+          JOIN participants p ON p.id = r.participant_id
+          JOIN programmes pr ON pr.id = r.programme_id
+          JOIN terms t ON t.id = r.term_id
+          CROSS JOIN LATERAL jsonb_array_elements(p.guardians) WITH ORDINALITY AS g(value, n)
+         WHERE r.id = ANY (${registrationIds}::uuid[]) AND r.status = 'registered' AND p.erased_at IS NULL AND ${GUARDIAN_EMAIL} IS NOT NULL
+         ORDER BY r.id, lower(${GUARDIAN_EMAIL}), g.n
+        RETURNING id`,
+  );
+  return written.map((r) => r.id);
+}
+
+/**
  * `invoice_issued` for each invoice of billing run `runId`, with the invoice attached: to the
  * commissioner's invoiceEmail when the commissioner has sendInvoicesByEmail, or to the holder of a
  * direct payment at the email on the invoice. Run in the billing run's transaction (a plain function, so
@@ -143,27 +169,9 @@ export async function writeConsentNotifications(db: Queryable, today: string): P
 export class NotificationRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /**
-   * `waitlist_promoted` to each guardian with an email of the participant of registration
-   * `registrationId`, which has just taken a place from the waitlist. Answers the ids written.
-   */
-  async writeWaitlistPromoted(db: Queryable, registrationId: string): Promise<string[]> {
-    return this.ids(
-      db,
-      sql`INSERT INTO notifications (kind, recipient, data)
-          SELECT 'waitlist_promoted', ${GUARDIAN_EMAIL},
-                 jsonb_build_object('guardianName', g.value->>'name', 'participantFirstName', p.first_name,
-                                    'programmeName', pr.name, 'termName', t.name, 'termStartsOn', t.starts_on,
-                                    'registrationId', r.id, 'participantId', p.id)
-            FROM registrations r
-            JOIN participants p ON p.id = r.participant_id
-            JOIN programmes pr ON pr.id = r.programme_id
-            JOIN terms t ON t.id = r.term_id
-            CROSS JOIN LATERAL jsonb_array_elements(p.guardians) WITH ORDINALITY AS g(value, n)
-           WHERE r.id = ${registrationId} AND r.status = 'registered' AND p.erased_at IS NULL AND ${GUARDIAN_EMAIL} IS NOT NULL
-           ORDER BY g.n
-          RETURNING id`,
-    );
+  /** `waitlist_promoted` for registration `registrationId`, which has just taken a place (writeWaitlistPromotedNotifications). */
+  writeWaitlistPromoted(db: Queryable, registrationId: string): Promise<string[]> {
+    return writeWaitlistPromotedNotifications(db, [registrationId]);
   }
 
   /**
