@@ -314,6 +314,22 @@ describe('notifications by email', () => {
     expect(got.flatMap((m) => m.to).sort()).toEqual(['kim.h@family.example', 'pat.h@family.example']);
     expect(got[0].subject).toMatch(/^RobinH's consent for photographs expires on /);
   });
+
+  it('erasing a participant anonymises the notifications about the child (recipient, subject, data)', async () => {
+    const promoted = ((await list({ kind: 'waitlist_promoted' })).body.items as Json[]).filter((n) => /RobinB/.test(n.subject));
+    expect(promoted).toHaveLength(2);
+    const [{ participant_id: childId }] = (await t.db.query(`SELECT data->>'participantId' AS participant_id FROM notifications WHERE id = $1`, [promoted[0].id])).rows;
+    const erased = await t.api().post(`/api/v1/participants/${childId}/erase`).set(bearer(t.adminToken)).send({ reason: 'Right-to-erasure request' });
+    expect(erased.status).toBe(200);
+    const { rows } = await t.db.query(`SELECT recipient, subject, data, status FROM notifications WHERE data->>'participantId' = $1`, [childId]);
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const row of rows) {
+      expect(row).toMatchObject({ recipient: '[erased]', subject: '[erased]', data: { participantId: childId }, status: 'sent' });
+    }
+    const all = JSON.stringify((await list()).body.items);
+    expect(all).not.toContain('pat.b@family.example');
+    expect(all).not.toContain('RobinB');
+  });
 });
 
 /** Without SMTP_URL nothing is sent: notifications wait, visible as queued. */

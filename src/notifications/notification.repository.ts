@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { execute, one, rows } from '../database/database.repository.js';
+import { ERASED_TEXT } from '../data-protection/anonymisation.js';
+import { affected, execute, one, rows } from '../database/database.repository.js';
 import { bind, type Queryable, raw, sql, type Statement } from '../database/sql.js';
 import type { NotificationKind, NotificationStatus } from './notification.entity.js';
 
@@ -156,6 +157,23 @@ export async function writeConsentNotifications(db: Queryable, today: string): P
         RETURNING id`,
   );
   return written.map((r) => r.id);
+}
+
+/**
+ * Erasure of a participant (right to erasure): the notifications about the child keep their kind, status
+ * and times, but no longer name the child nor the family (recipient and subject become the erased
+ * placeholder, the data only the participant's id); one still queued is failed instead of sent.
+ * Invoices are money documents and keep theirs. Run in the erasure's transaction.
+ */
+export async function eraseNotificationsOf(db: Queryable, participantId: string): Promise<number> {
+  return affected(
+    db,
+    sql`UPDATE notifications
+           SET recipient = ${ERASED_TEXT}, subject = ${ERASED_TEXT}, data = jsonb_build_object('participantId', data->'participantId'),
+               last_error = CASE WHEN status = 'queued' THEN 'Not sent: the participant was erased' ELSE last_error END,
+               status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END, claimed_until = NULL
+         WHERE kind IN ('waitlist_promoted', 'session_cancelled', 'consent_expiring') AND data->>'participantId' = ${participantId}::text`,
+  );
 }
 
 /**
