@@ -16,6 +16,7 @@ import { Referrals1764460000000 } from './1764460000000-Referrals.js';
 import { EqualityMonitoring1764460000001 } from './1764460000001-EqualityMonitoring.js';
 import { Outcomes1764460000002 } from './1764460000002-Outcomes.js';
 import { CancelledSessionCredits1764470000000 } from './1764470000000-CancelledSessionCredits.js';
+import { Notifications1764480000000 } from './1764480000000-Notifications.js';
 import { DocumentStatus1764495000000 } from './1764495000000-DocumentStatus.js';
 import { WaitlistPosition1764495000001 } from './1764495000001-WaitlistPosition.js';
 import { TokenChangeNotices1764512120000 } from './1764512120000-TokenChangeNotices.js';
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   EqualityMonitoring1764460000001,
   Outcomes1764460000002,
   CancelledSessionCredits1764470000000,
+  Notifications1764480000000,
   DocumentStatus1764495000000,
   WaitlistPosition1764495000001,
   TokenChangeNotices1764512120000,

@@ -23,6 +23,8 @@ import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { MonitoringReturnsModule } from './monitoring-returns/monitoring-returns.module.js';
 import { TenderEvidenceModule } from './tender-evidence/tender-evidence.module.js';
+import { NotificationsWorkerModule } from './notifications/notifications-worker.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { OutcomesModule } from './outcomes/outcomes.module.js';
 import { ParticipantsModule } from './participants/participants.module.js';
 import { ProgrammesModule } from './programmes/programmes.module.js';
@@ -72,10 +74,11 @@ const FEATURE_MODULES = [
   OutcomesModule,
   MonitoringReturnsModule,
   TenderEvidenceModule,
+  NotificationsModule,
 ];
 
 /** Queue consumers and repeatable jobs: loaded only by the worker role ("all" runs both). */
-const WORKER_MODULES: Array<DynamicModule | (new () => unknown)> = [SafeguardingAlertsWorkerModule, DataProtectionWorkerModule, BillingWorkerModule, ComplianceWorkerModule];
+const WORKER_MODULES: Array<DynamicModule | (new () => unknown)> = [SafeguardingAlertsWorkerModule, DataProtectionWorkerModule, BillingWorkerModule, ComplianceWorkerModule, NotificationsWorkerModule];
 
 /**
  * One codebase, two roles: `api` serves HTTP, `worker` consumes the Bull queues, `all` does both

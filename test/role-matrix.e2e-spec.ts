@@ -142,6 +142,8 @@ const ROUTES: RouteRule[] = [
   { method: 'get',    path: '/api/v1/outcomes',                     allowed: ['coordinator'] },
   { method: 'get',    path: '/api/v1/commissioners/:id/monitoring-return', allowed: ['coordinator', 'finance'] },
   { method: 'get',    path: '/api/v1/tender-evidence',              allowed: ['coordinator'] },
+  // notifications (issue 15): admin and coordinator; finance lists invoice notifications only
+  { method: 'get',    path: '/api/v1/notifications',                allowed: ['coordinator', 'finance'] },
 ];
 
 /** Open to everyone, token or not. */

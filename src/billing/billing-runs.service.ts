@@ -9,6 +9,7 @@ import { setTransactionReadOnly } from '../database/database.repository.js';
 import { AppConfig } from '../config/app-config.js';
 import { isUniqueViolation } from '../database/pg-errors.js';
 import { inTransaction } from '../database/transaction.js';
+import { writeInvoiceNotifications } from '../notifications/notification.repository.js';
 import { jobLiveness } from '../queue/job-liveness.js';
 import { OutboxSweeper } from '../queue/outbox.js';
 import type { PlannedDocument } from './billing-lines.js';
@@ -160,7 +161,11 @@ export class BillingRunsService {
     if (quarter === undefined) return; // completed already, or a job of an older generation (the run has a newer one)
     const started = Date.now();
     try {
-      const outcome = await inTransaction(this.dataSource, (em) => executeBillingRun(em, runId, todayInLondon()));
+      const outcome = await inTransaction(this.dataSource, async (em) => {
+        const executed = await executeBillingRun(em, runId, todayInLondon());
+        if (executed.executed) await writeInvoiceNotifications(em, runId); // invoice_issued emails, in the run's transaction
+        return executed;
+      });
       if (outcome.executed) {
         this.logger.log(
           { runId, quarter, documents: outcome.issued.length, ms: Date.now() - started },

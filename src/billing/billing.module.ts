@@ -41,6 +41,6 @@ import { ReportsController } from './reports.controller.js';
   ],
   controllers: [BillingRunsController, InvoicesController, PaymentsController, ReportsController],
   providers: [BillingQueue, BillingRunRepository, BillingRunsOutbox, BillingRunsService, InvoicesService, PaymentsService, CommitmentSettlementService],
-  exports: [BillingQueue, BillingRunsOutbox, BillingRunsService, CommitmentSettlementService, BullModule],
+  exports: [BillingQueue, BillingRunsOutbox, BillingRunsService, CommitmentSettlementService, InvoicesService, BullModule],
 })
 export class BillingModule {}

@@ -5,6 +5,7 @@ import { daysBetween, todayInLondon } from '../common/london-calendar.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page } from '../common/pagination.js';
 import { invalidField, notFound, ruleBrokenOn } from '../common/problem.js';
 import { inTransaction } from '../database/transaction.js';
+import { writeComplianceNotifications, writeConsentNotifications } from '../notifications/notification.repository.js';
 import { ProblemCode } from '../common/problem-codes.js';
 import { addDays } from '../common/london-calendar.js';
 import { type ComplianceDocument, ComplianceDocumentRepository } from './compliance-document.repository.js';
@@ -143,9 +144,18 @@ export class ComplianceService {
     return { asOf: today, counts, items };
   }
 
-  /** The daily job: raises the reminders due today, each once (see ComplianceDocumentRepository.raiseReminders). */
+  /**
+   * The daily job: raises the reminders due today, each once (see ComplianceDocumentRepository.raiseReminders),
+   * and in the same transaction the compliance_expiring emails to coordinators and admins (sent by the mail
+   * queue once the outbox sweeper finds them), and the consent_expiring emails to guardians.
+   */
   async raiseReminders(today = todayInLondon()): Promise<number> {
-    return (await this.documents.raiseReminders(this.dataSource.manager, today)).length;
+    return inTransaction(this.dataSource, async (em) => {
+      const raised = await this.documents.raiseReminders(em, today);
+      await writeComplianceNotifications(em, raised);
+      await writeConsentNotifications(em, today); // consents expiring within 30 days: guardians, once each
+      return raised.length;
+    });
   }
 
   async reminders(query: ComplianceReminderQuery): Promise<Page<ComplianceReminderResponse>> {

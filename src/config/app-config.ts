@@ -172,6 +172,25 @@ class EnvDto {
   @Transform(toInt) @IsInt() @Min(50) @Max(60_000)
   HEALTH_CHECK_TIMEOUT_MS: number = 2000;
 
+  /** Where notifications are sent (smtp:// or smtps://, user and password in the URL); unset: they wait, queued. */
+  @IsOptional() @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsOptional() @IsString() @MaxLength(320) @Matches(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, { message: 'MAIL_FROM must be an address, or a name and <address>' })
+  MAIL_FROM?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  MAIL_ATTEMPTS: number = 10;
+
+  @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000)
+  MAIL_BACKOFF_MS: number = 30_000;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  MAIL_SEND_TIMEOUT_MS: number = 30_000;
+
+  @Transform(toInt) @IsInt() @Min(50) @Max(60_000)
+  MAIL_ENQUEUE_TIMEOUT_MS: number = 1000;
+
   @Transform(toInt) @IsInt() @Min(1) @Max(168)
   QUEUE_BOARD_SESSION_HOURS: number = 8;
 
@@ -255,6 +274,11 @@ export class AppConfig {
   readonly redisCommandTimeoutMs: number;
   /** How long GET /health/ready and the PostgreSQL probe wait for each dependency. */
   readonly healthCheckTimeoutMs: number;
+  /**
+   * Email notifications: `smtpUrl` unset means nothing is sent and notifications wait, queued; `from` is
+   * MAIL_FROM, else the provider's name and PROVIDER_EMAIL, else a no-reply address of the provider.
+   */
+  readonly mail: { smtpUrl?: string; from: string; attempts: number; backoffMs: number; sendTimeoutMs: number; enqueueTimeoutMs: number };
   /** The queue board's login: how long a session lasts, and login attempts allowed per address per 15 minutes. */
   readonly queueBoard: { sessionHours: number; loginAttempts: number };
 
@@ -308,6 +332,14 @@ export class AppConfig {
     this.outboxSweepIntervalMs = env.OUTBOX_SWEEP_INTERVAL_MS;
     this.redisCommandTimeoutMs = env.REDIS_COMMAND_TIMEOUT_MS;
     this.healthCheckTimeoutMs = env.HEALTH_CHECK_TIMEOUT_MS;
+    this.mail = {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM ?? (env.PROVIDER_EMAIL ? `"${env.PROVIDER_NAME.replace(/["\\]/g, '')}" <${env.PROVIDER_EMAIL}>` : 'no-reply@localhost'),
+      attempts: env.MAIL_ATTEMPTS,
+      backoffMs: env.MAIL_BACKOFF_MS,
+      sendTimeoutMs: env.MAIL_SEND_TIMEOUT_MS,
+      enqueueTimeoutMs: env.MAIL_ENQUEUE_TIMEOUT_MS,
+    };
     this.queueBoard = { sessionHours: env.QUEUE_BOARD_SESSION_HOURS, loginAttempts: env.QUEUE_BOARD_LOGIN_ATTEMPTS };
   }
 
@@ -345,6 +377,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     'PROVIDER_PAYMENT_DETAILS',
     'SAFEGUARDING_WEBHOOK_URL',
     'SAFEGUARDING_WEBHOOK_SECRET',
+    'SMTP_URL',
+    'MAIL_FROM',
   ];
   for (const key of [...known, ...optional]) {
     if (source[key] !== undefined && source[key] !== '') picked[key] = source[key]; // empty means unset

@@ -8,6 +8,9 @@
  * Consents keep their purpose, answer and dates (what applied when stays provable, and the attendance
  * rule of off-site sessions reads them); who gave them (given_by, a guardian's name) is erased.
  *
+ * Besides them, erasure anonymises the notifications about the child (eraseNotificationsOf,
+ * src/notifications/notification.repository.ts: recipient, subject and data; a queued one is failed).
+ *
  * Besides them, erasure deletes the child's council client ids (participant_council_ids); issued
  * documents keep their own snapshot of them (document_lines.council_ids, billing_ledger.council_id).
  *

@@ -17,6 +17,7 @@ import { ConsentRepository } from '../consents/consent.repository.js';
 import { toConsentResponse } from '../consents/dto/consent.dto.js';
 import { ParticipantResponse } from '../participants/dto/participant.dto.js';
 import { Participant } from '../participants/participant.entity.js';
+import { eraseNotificationsOf } from '../notifications/notification.repository.js';
 import { eraseRegistrationsOf } from '../registrations/registration.repository.js';
 import { SafeguardingAlertResponse } from '../safeguarding-alerts/dto/safeguarding-alert.dto.js';
 import { SafeguardingAlert } from '../safeguarding-alerts/safeguarding-alert.entity.js';
@@ -172,6 +173,7 @@ export class DataProtectionService {
     await ParticipantCouncilIdsRepository.eraseOf(em, participantId);
     await eraseReferralsOf(em, participantId);
     await eraseOutcomesOf(em, participantId);
+    await eraseNotificationsOf(em, participantId); // emails about the child: no longer naming the child nor the family
     const { caseNotes, caseNoteVersions } = await eraseCaseNotes(em, participantId);
     const attendanceRecords = await eraseAttendanceNotes(em, participantId);
     // After the participants UPDATE: its photo_consent = false may have recorded a refusal (a trigger).

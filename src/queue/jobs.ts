@@ -4,6 +4,7 @@ import type { BILLING_QUEUE, BillingJobs } from '../billing/billing-queue.js';
 import type { COMMITMENTS_QUEUE, CommitmentsJobs } from '../billing/commitments-queue.js';
 import type { COMPLIANCE_QUEUE, ComplianceJobs } from '../compliance/compliance-queue.js';
 import type { DATA_PROTECTION_QUEUE, DataProtectionJobs } from '../data-protection/data-protection.queue.js';
+import type { MAIL_QUEUE, MailJobs } from '../notifications/notifications.queue.js';
 import type { SAFEGUARDING_ALERTS_QUEUE, SafeguardingAlertJobs } from '../safeguarding-alerts/safeguarding-alerts.queue.js';
 
 /**
@@ -18,6 +19,7 @@ export interface JobMap {
   [COMPLIANCE_QUEUE]: ComplianceJobs;
   [DATA_PROTECTION_QUEUE]: DataProtectionJobs;
   [SAFEGUARDING_ALERTS_QUEUE]: SafeguardingAlertJobs;
+  [MAIL_QUEUE]: MailJobs;
 }
 
 export type QueueName = keyof JobMap;

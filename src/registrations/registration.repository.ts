@@ -1,7 +1,8 @@
 import { todayInLondon } from '../common/london-calendar.js';
-import { one } from '../database/database.repository.js';
+import { one, rows } from '../database/database.repository.js';
 import { bind, type Queryable, raw, sql } from '../database/sql.js';
 import { ERASED_TEXT, ERASURE_PLAN, ERASURE_WITHDRAWAL_REASON, erasedSql } from '../data-protection/anonymisation.js';
+import { writeWaitlistPromotedNotifications } from '../notifications/notification.repository.js';
 import { Registration } from './registration.entity.js';
 
 /*
@@ -247,10 +248,18 @@ export async function withdrawRegistration(
  * free, it picks the earliest one that can pay, locks its participant, the registration and its budget
  * (in the lock order), commits the price, and takes the place on the programme-term and its sessions. It
  * never promotes an erased participant, nor into a term that has ended. Call it with the programme-term
- * row locked (lockProgrammeTerm). Returns how many were promoted.
+ * row locked (lockProgrammeTerm). Returns how many were promoted; their families are told by email
+ * (waitlist_promoted, written here in the same transaction).
  */
 export async function promoteFromWaitlist(db: Queryable, programmeId: string, termId: string): Promise<number> {
+  // who waits now (stable: the caller holds the programme-term's lock), to tell the families of those promoted
+  const waiting = await rows<{ id: string }>(
+    db,
+    sql`SELECT id FROM registrations WHERE programme_id = ${programmeId} AND term_id = ${termId} AND status = 'waitlisted'`,
+  );
   const row = await one<{ promoted: number }>(db, sql`SELECT promote_from_waitlist(${programmeId}, ${termId}, ${todayInLondon()}) AS promoted`);
+  // waitlist_promoted emails in the same transaction (sent once the outbox sweeper finds them)
+  if (row!.promoted > 0) await writeWaitlistPromotedNotifications(db, waiting.map((r) => r.id));
   return row!.promoted;
 }
 

@@ -7,7 +7,9 @@ import { type Page, paginate } from '../common/pagination.js';
 import { withConstraints } from '../common/constraints.js';
 import { conflict, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
 import { ProblemCode } from '../common/problem-codes.js';
-import { retryingAborts } from '../database/transaction.js';
+import { inTransaction, retryingAborts } from '../database/transaction.js';
+import { NotificationRepository } from '../notifications/notification.repository.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { CreateRegistrationDto, RegistrationQuery, RegistrationResponse, WithdrawalResponse, WithdrawRegistrationDto } from './dto/registration.dto.js';
 import { Registration } from './registration.entity.js';
 import { insufficientBudget, participantErased, refusalOf } from './eligibility.js';
@@ -19,6 +21,8 @@ export class RegistrationsService {
   constructor(
     @InjectRepository(Registration) private readonly registrations: Repository<Registration>,
     private readonly dataSource: DataSource,
+    private readonly notificationRows: NotificationRepository,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /**
@@ -45,13 +49,19 @@ export class RegistrationsService {
     return RegistrationResponse.of(outcome.registration);
   }
 
+  /**
+   * Withdraws a registration; the place it frees goes to the waitlist at once, and the promoted
+   * participant's guardians are told by email (waitlist_promoted, written in the same transaction).
+   */
   async withdraw(id: string, dto: WithdrawRegistrationDto): Promise<WithdrawalResponse> {
-    const db = this.dataSource.manager;
-    const outcome = await retryingAborts(async () => {
-      const term = await termOfRegistration(db, id);
+    const { outcome, notified } = await inTransaction(this.dataSource, async (em) => {
+      const term = await termOfRegistration(em, id);
       if (!term) throw notFound('registration', id);
-      return withdrawRegistration(db, { id, reason: dto.reason, effectiveOn: withdrawalEffectiveOn(dto.effectiveOn, term) });
+      const withdrawal = await withdrawRegistration(em, { id, reason: dto.reason, effectiveOn: withdrawalEffectiveOn(dto.effectiveOn, term) });
+      const promoted = withdrawal.outcome === 'withdrawn' ? withdrawal.promoted : null;
+      return { outcome: withdrawal, notified: promoted ? await this.notificationRows.writeWaitlistPromoted(em, promoted.registrationId) : [] };
     });
+    await this.notifications.dispatch(notified);
     if (outcome.outcome === 'not-found') throw notFound('registration', id);
     if (outcome.outcome === 'already-withdrawn') throw ruleBroken(ProblemCode.AlreadyWithdrawn, 'The registration is already withdrawn');
     return { ...RegistrationResponse.of(outcome.registration), promoted: outcome.promoted };

@@ -16,7 +16,7 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const QUEUES = ['billing', 'commitments', 'compliance', 'data-protection', 'safeguarding-alerts'];
+const QUEUES = ['billing', 'commitments', 'compliance', 'data-protection', 'mail', 'safeguarding-alerts'];
 
 /** The page's `document`, inside functions evaluated in the browser (this project's types have no DOM). */
 type InBrowser = { document: { body: { innerText: string } } };

@@ -12,7 +12,7 @@ import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 
 const BOARD = '/admin/queues';
 const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
-const QUEUES = ['billing', 'commitments', 'compliance', 'data-protection', 'safeguarding-alerts'];
+const QUEUES = ['billing', 'commitments', 'compliance', 'data-protection', 'mail', 'safeguarding-alerts'];
 const LOGIN_ATTEMPTS = 5;
 
 /** A client address of its own for each test (the service trusts X-Forwarded-For from loopback), so login counts do not mix. */

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageResponse } from '../../common/pagination.js';
 import { IsOmittable } from '../../common/validation.js';
 import type { Commissioner } from '../commissioner.entity.js';
@@ -16,6 +16,10 @@ export class CreateCommissionerDto {
   @ApiPropertyOptional({ example: 'accounts.payable@cambridgeshire.gov.uk' })
   @IsOptional() @IsEmail() @MaxLength(320)
   invoiceEmail?: string;
+
+  @ApiPropertyOptional({ default: false, description: "Email each invoice of a billing run, PDF attached, to invoiceEmail (invoice_issued notifications)" })
+  @IsOmittable() @IsBoolean()
+  sendInvoicesByEmail?: boolean;
 
   @ApiPropertyOptional({ type: 'integer', default: 30, minimum: 0, maximum: 365 })
   @IsOmittable() @IsInt() @Min(0) @Max(365)
@@ -34,6 +38,7 @@ export class CommissionerResponse {
   @ApiProperty() name: string;
   @ApiProperty() code: string;
   @ApiProperty({ type: String, nullable: true }) invoiceEmail: string | null;
+  @ApiProperty({ description: 'Invoices are emailed to invoiceEmail, PDF attached' }) sendInvoicesByEmail: boolean;
   @ApiProperty({ type: 'integer' }) paymentTermsDays: number;
   @ApiProperty({ type: String, nullable: true }) address: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -45,6 +50,7 @@ export class CommissionerResponse {
       name: c.name,
       code: c.code,
       invoiceEmail: c.invoiceEmail,
+      sendInvoicesByEmail: c.sendInvoicesByEmail,
       paymentTermsDays: c.paymentTermsDays,
       address: c.address,
       createdAt: c.createdAt.toISOString(),
