@@ -315,12 +315,20 @@ describe('notifications by email', () => {
     expect(got[0].subject).toMatch(/^RobinH's consent for photographs expires on /);
   });
 
-  it('erasing a participant anonymises the notifications about the child (recipient, subject, data)', async () => {
+  it('the subject access export lists the notifications about the child; erasing anonymises them (recipient, subject, data)', async () => {
     const promoted = ((await list({ kind: 'waitlist_promoted' })).body.items as Json[]).filter((n) => /RobinB/.test(n.subject));
     expect(promoted).toHaveLength(2);
     const [{ participant_id: childId }] = (await t.db.query(`SELECT data->>'participantId' AS participant_id FROM notifications WHERE id = $1`, [promoted[0].id])).rows;
+    const exported = async () => (await t.api().get(`/api/v1/participants/${childId}/export`).set(bearer(t.adminToken)).expect(200)).body.notifications as Json[];
+    // the subject access export lists the emails about the child, as GET /notifications shows them
+    const before = await exported();
+    expect(before.map((n) => n.id).sort()).toEqual(promoted.map((n) => n.id).sort());
+    expect(before).toEqual(expect.arrayContaining(promoted));
     const erased = await t.api().post(`/api/v1/participants/${childId}/erase`).set(bearer(t.adminToken)).send({ reason: 'Right-to-erasure request' });
     expect(erased.status).toBe(200);
+    const after = await exported();
+    expect(after).toHaveLength(promoted.length);
+    for (const n of after) expect(n).toMatchObject({ kind: 'waitlist_promoted', recipient: '[erased]', subject: '[erased]', status: 'sent' });
     const { rows } = await t.db.query(`SELECT recipient, subject, data, status FROM notifications WHERE data->>'participantId' = $1`, [childId]);
     expect(rows.length).toBeGreaterThanOrEqual(2);
     for (const row of rows) {

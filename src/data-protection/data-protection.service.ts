@@ -17,7 +17,9 @@ import { ConsentRepository } from '../consents/consent.repository.js';
 import { toConsentResponse } from '../consents/dto/consent.dto.js';
 import { ParticipantResponse } from '../participants/dto/participant.dto.js';
 import { Participant } from '../participants/participant.entity.js';
-import { eraseNotificationsOf } from '../notifications/notification.repository.js';
+import { NotificationResponse } from '../notifications/dto/notification.dto.js';
+import { eraseNotificationsOf, notificationsAbout } from '../notifications/notification.repository.js';
+import { subjectOf } from '../notifications/templates/index.js';
 import { eraseRegistrationsOf } from '../registrations/registration.repository.js';
 import { SafeguardingAlertResponse } from '../safeguarding-alerts/dto/safeguarding-alert.dto.js';
 import { SafeguardingAlert } from '../safeguarding-alerts/safeguarding-alert.entity.js';
@@ -102,6 +104,7 @@ export class DataProtectionService {
         safeguardingAlerts: (await em.find(SafeguardingAlert, { where: { participantId }, order: { id: 'ASC' } })).map(
           SafeguardingAlertResponse.of,
         ),
+        notifications: (await notificationsAbout(em, participantId)).map((n) => NotificationResponse.of(n, subjectOf(n, this.config.provider))),
         auditEvents: (await em.find(AuditEvent, { where: { participantId }, order: { id: 'ASC' } })).map(AuditEventResponse.of),
       };
     });

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ERASED_TEXT } from '../data-protection/anonymisation.js';
 import { affected, execute, one, rows } from '../database/database.repository.js';
 import { bind, type Queryable, raw, sql, type Statement } from '../database/sql.js';
-import type { NotificationKind, NotificationStatus } from './notification.entity.js';
+import type { Notification, NotificationKind, NotificationStatus } from './notification.entity.js';
 
 /** A notification as its outbox sees it: one that must have a live Bull job. */
 export interface InFlightNotification {
@@ -159,6 +159,43 @@ export async function writeConsentNotifications(db: Queryable, today: string): P
   return written.map((r) => r.id);
 }
 
+/** The kinds of notification written about one child (`data.participantId`): exported with the child's record, anonymised by erasure. */
+const ABOUT_A_CHILD = raw(`kind IN ('waitlist_promoted', 'session_cancelled', 'consent_expiring')`);
+
+interface NotificationRow {
+  id: string;
+  kind: NotificationKind;
+  recipient: string;
+  data: Record<string, unknown>;
+  attachment_document_id: string | null;
+  status: NotificationStatus;
+  attempts: number;
+  last_error: string | null;
+  subject: string | null;
+  smtp_message_id: string | null;
+  created_at: Date;
+  enqueued_at: Date | null;
+  last_attempt_at: Date | null;
+  sent_at: Date | null;
+}
+
+const toNotification = (r: NotificationRow): Notification => ({
+  id: r.id,
+  kind: r.kind,
+  recipient: r.recipient,
+  data: r.data,
+  attachmentDocumentId: r.attachment_document_id,
+  status: r.status,
+  attempts: r.attempts,
+  lastError: r.last_error,
+  subject: r.subject,
+  smtpMessageId: r.smtp_message_id,
+  createdAt: r.created_at,
+  enqueuedAt: r.enqueued_at,
+  lastAttemptAt: r.last_attempt_at,
+  sentAt: r.sent_at,
+});
+
 /**
  * Erasure of a participant (right to erasure): the notifications about the child keep their kind, status
  * and times, but no longer name the child nor the family (recipient and subject become the erased
@@ -172,8 +209,17 @@ export async function eraseNotificationsOf(db: Queryable, participantId: string)
            SET recipient = ${ERASED_TEXT}, subject = ${ERASED_TEXT}, data = jsonb_build_object('participantId', data->'participantId'),
                last_error = CASE WHEN status = 'queued' THEN 'Not sent: the participant was erased' ELSE last_error END,
                status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END, claimed_until = NULL
-         WHERE kind IN ('waitlist_promoted', 'session_cancelled', 'consent_expiring') AND data->>'participantId' = ${participantId}::text`,
+         WHERE ${ABOUT_A_CHILD} AND data->>'participantId' = ${participantId}::text`,
   );
+}
+
+/**
+ * The notifications about participant `participantId` (to the child's guardians), oldest first: part of
+ * the subject access export, read in its snapshot.
+ */
+export async function notificationsAbout(db: Queryable, participantId: string): Promise<Notification[]> {
+  const found = await rows<NotificationRow>(db, sql`SELECT * FROM notifications WHERE ${ABOUT_A_CHILD} AND data->>'participantId' = ${participantId}::text ORDER BY id`);
+  return found.map(toNotification);
 }
 
 /**

@@ -11,7 +11,7 @@ import { Mailer } from './mailer.js';
 import { Notification } from './notification.entity.js';
 import { NotificationRepository } from './notification.repository.js';
 import { NotificationsOutbox } from './notifications.outbox.js';
-import { renderNotification } from './templates/index.js';
+import { renderNotification, subjectOf } from './templates/index.js';
 
 /**
  * Email notifications (API.md v1.1 "Notifications", DOMAIN rule 18): outbox rows written in the
@@ -84,16 +84,7 @@ export class NotificationsService {
     if (query.status) qb.andWhere('notification.status = :status', { status: query.status });
     if (query.kind) qb.andWhere('notification.kind = :kind', { kind: query.kind });
     if (principal.kind === 'user' && principal.role === 'finance') qb.andWhere(`notification.kind = 'invoice_issued'`);
-    return paginate(qb, query, (n) => NotificationResponse.of(n, n.subject ?? this.subjectOf(n)));
-  }
-
-  /** The subject a queued or failed notification is (or would have been) sent with. */
-  private subjectOf(n: Notification): string | null {
-    try {
-      return renderNotification(n.kind, n.data, this.config.provider).subject;
-    } catch {
-      return null;
-    }
+    return paginate(qb, query, (n) => NotificationResponse.of(n, subjectOf(n, this.config.provider)));
   }
 
   /** The invoice as a PDF, rendered from the stored document when the message is sent. */

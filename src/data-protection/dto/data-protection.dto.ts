@@ -1,3 +1,4 @@
+import { NotificationResponse } from '../../notifications/dto/notification.dto.js';
 import { ConsentResponse } from '../../consents/dto/consent.dto.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
@@ -65,6 +66,11 @@ export class ParticipantExport {
   @ApiProperty({ type: [ConsentResponse], description: 'Every consent recorded, by purpose, oldest first (the history)' }) consents: ConsentResponse[];
   @ApiProperty({ type: [CaseNoteExport], description: 'Every category, with every version' }) caseNotes: CaseNoteExport[];
   @ApiProperty({ type: [SafeguardingAlertResponse] }) safeguardingAlerts: SafeguardingAlertResponse[];
+  @ApiProperty({
+    type: [NotificationResponse],
+    description: "The emails about the child to the child's guardians (waitlist promotions, cancelled sessions, expiring consents), oldest first",
+  })
+  notifications: NotificationResponse[];
   @ApiProperty({ type: [AuditEventResponse], description: 'Who read or changed the record, when (this export included)' })
   auditEvents: AuditEventResponse[];
 }

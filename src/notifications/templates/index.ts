@@ -1,4 +1,4 @@
-import type { NotificationKind } from '../notification.entity.js';
+import type { Notification, NotificationKind } from '../notification.entity.js';
 import { complianceExpiring } from './compliance-expiring.js';
 import { consentExpiring } from './consent-expiring.js';
 import { invoiceIssued } from './invoice-issued.js';
@@ -22,4 +22,17 @@ export function renderNotification(kind: NotificationKind, data: Record<string, 
   const template = TEMPLATES[kind];
   if (!template) throw new Error(`No template for notifications of kind ${kind}`);
   return render(template, data as never, provider);
+}
+
+/**
+ * The subject a notification was sent with, or (queued, failed) is or would have been sent with; null
+ * when its stored data no longer renders (an erased notification keeps only the participant's id).
+ */
+export function subjectOf(n: Pick<Notification, 'kind' | 'data' | 'subject'>, provider: ProviderContact): string | null {
+  if (n.subject !== null) return n.subject;
+  try {
+    return renderNotification(n.kind, n.data, provider).subject;
+  } catch {
+    return null;
+  }
 }
