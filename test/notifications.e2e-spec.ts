@@ -9,6 +9,7 @@ import { billingWorld, runQuarter, type Json } from './support/billing.js';
 import { expectProblem } from './support/problem.js';
 import { type ReceivedMail, startSmtpServer, type TestSmtpServer } from './support/smtp.js';
 import { bearer, createTestApp, type TestApp } from './support/test-app.js';
+import { eventually, startWorker, type WorkerProcess } from './support/worker-process.js';
 
 /**
  * Notifications by email (API.md v1.1 "Notifications"; DOMAIN rule 18) through a real SMTP server in the
@@ -361,6 +362,38 @@ describe('notifications without SMTP_URL', () => {
     expect(res.body.items[0].subject).toBe('Cancelled: Arts Pioneers on Saturday 12 December 2026');
     const [row] = (await t.db.query(`SELECT enqueued_at FROM notifications`)).rows;
     expect(row.enqueued_at).toBeNull();
+  });
+
+  it('started later with SMTP_URL, a worker sends what waited, once each', async () => {
+    const api = await createTestApp({ role: 'api', env: { OUTBOX_SWEEP_INTERVAL_MS: '200' } });
+    const smtp = await startSmtpServer();
+    let worker: WorkerProcess | undefined;
+    try {
+      const f = factories(api);
+      const term = await f.term();
+      const offer = await f.offer(term as never);
+      const guardians = [
+        { name: 'Jo', relationship: 'mother', email: 'jo.w@family.example' },
+        { name: 'Sam', relationship: 'father', email: 'sam.w@family.example' },
+      ];
+      await f.registered(term as never, offer.programme, offer.commissioner.id, { participant: { guardians } });
+      const session = await f.session(offer.programme.id, { date: '2026-12-12' });
+      expect((await api.api().post(`/api/v1/sessions/${session.id}/cancel`).set(bearer(api.adminToken)).send({ reason: 'Snow' })).status).toBe(200);
+      const waiting = async () => (await api.api().get('/api/v1/notifications').set(bearer(api.adminToken))).body.items as Json[];
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await waiting()).map((n) => n.status)).toEqual(['queued', 'queued']);
+
+      worker = await startWorker(api, { SMTP_URL: smtp.url, MAIL_FROM: 'office@provider.example', OUTBOX_SWEEP_INTERVAL_MS: '200' });
+      const mails = await smtp.waitFor(2, 30_000);
+      expect(mails.flatMap((m) => m.to).sort()).toEqual(['jo.w@family.example', 'sam.w@family.example']);
+      await eventually(async () => (await waiting()).every((n) => n.status === 'sent'), 20_000, 'both notifications sent');
+      await new Promise((r) => setTimeout(r, 1500)); // sweeps after sending send nothing again
+      expect(smtp.received).toHaveLength(2);
+    } finally {
+      await worker?.stop();
+      await smtp.close();
+      await api.close();
+    }
   });
 });
 
