@@ -75,7 +75,7 @@ export class MonitoringReturnsService {
         census: censusShown,
         minimum: headcount.minParticipants,
         belowMinimum: typeof censusShown === 'number' ? headcount.belowMinimum : null,
-        lateJoiners: suppressCount(lateJoinersAtCensus(term.censusDate, census.registrations)),
+        lateJoiners: suppressCount(lateJoinersAtCensus(census.registrations)),
       },
       sessions,
       attendanceRate: attendanceRate(marks.attended, marks.marked),
