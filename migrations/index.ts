@@ -21,6 +21,7 @@ import { DocumentStatus1764495000000 } from './1764495000000-DocumentStatus.js';
 import { WaitlistPosition1764495000001 } from './1764495000001-WaitlistPosition.js';
 import { TokenChangeNotices1764512120000 } from './1764512120000-TokenChangeNotices.js';
 import { LateJoiner1764540000000 } from './1764540000000-LateJoiner.js';
+import { DocumentCovers1764540000001 } from './1764540000001-DocumentCovers.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   WaitlistPosition1764495000001,
   TokenChangeNotices1764512120000,
   LateJoiner1764540000000,
+  DocumentCovers1764540000001,
 ];

@@ -314,7 +314,7 @@ export class ComplianceDocumentRepository {
 
   /**
    * The first scheduled session dated today or later, on which the support worker is rostered, that
-   * a DBS check with these dates would not cover; null when none.
+   * a DBS check with these dates would not cover (document_covers); null when none.
    */
   async firstRosteredSessionNotCovered(
     db: Queryable,
@@ -322,13 +322,12 @@ export class ComplianceDocumentRepository {
     today: string,
     dbs: { issuedOn: string; expiresOn: string | null } | null,
   ): Promise<{ sessionId: string; date: string } | null> {
-    const expiresOn = bind(dbs?.expiresOn ?? null);
     const row = await one<{ id: string; date: string }>(
       db,
       sql`SELECT s.id, s.date::text AS date
             FROM session_staff ss JOIN sessions s ON s.id = ss.session_id
            WHERE ss.user_id = ${userId} AND s.status = 'scheduled' AND s.date >= ${today}::date
-             AND (${dbs === null}::boolean OR s.date < ${dbs?.issuedOn ?? null}::date OR (${expiresOn}::date IS NOT NULL AND s.date > ${expiresOn}::date))
+             AND (${dbs === null}::boolean OR NOT document_covers(${dbs?.issuedOn ?? null}::date, ${dbs?.expiresOn ?? null}::date, s.date))
            ORDER BY s.date LIMIT 1`,
     );
     return row ? { sessionId: row.id, date: row.date } : null;

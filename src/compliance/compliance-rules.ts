@@ -54,10 +54,7 @@ export function documentStatus(doc: { expiresOn: string | null } | null | undefi
   return 'valid';
 }
 
-/** Whether a document covers a date: issued on or before it and not expired by then. */
-export function coversDate(doc: { issuedOn: string; expiresOn: string | null }, date: string): boolean {
-  return doc.issuedOn <= date && (doc.expiresOn === null || date <= doc.expiresOn);
-}
+// Whether a document covers a date is the SQL function document_covers (migrations/1764540000001).
 
 /**
  * The reminder due on `today` for an expiry: the most urgent threshold whose day has come (so a day
