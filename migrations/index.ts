@@ -22,6 +22,7 @@ import { WaitlistPosition1764495000001 } from './1764495000001-WaitlistPosition.
 import { TokenChangeNotices1764512120000 } from './1764512120000-TokenChangeNotices.js';
 import { LateJoiner1764540000000 } from './1764540000000-LateJoiner.js';
 import { DocumentCovers1764540000001 } from './1764540000001-DocumentCovers.js';
+import { ReminderDue1764540000002 } from './1764540000002-ReminderDue.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   TokenChangeNotices1764512120000,
   LateJoiner1764540000000,
   DocumentCovers1764540000001,
+  ReminderDue1764540000002,
 ];
