@@ -7,13 +7,14 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * fifty people registering for one programme at once queue on that lock.
  *
  * The rules they hold are named in src/registrations/ (capacity.ts, waitlist.ts,
- * registration-transactions.ts) and src/headcounts/headcount.ts; counts_at_census is the census rule of
- * headcount.ts, written once more in SQL (test/census-rule.e2e-spec.ts checks the two agree).
+ * registration-transactions.ts) and src/headcounts/headcount.ts; counts_at_census is the census rule, defined
+ * only here (the headcount selects it; its cases: test/census-rule.e2e-spec.ts).
  */
 export class RegistrationStatements1764210000000 implements MigrationInterface {
   name = 'RegistrationStatements1764210000000';
 
   async up(db: QueryRunner): Promise<void> {
+    // counts_at_census: the census rule (DOMAIN "Headcount", rule 3's release); cases: test/census-rule.e2e-spec.ts
     await db.query(`
       CREATE FUNCTION counts_at_census(registered_on date, withdrawal_effective_on date, census_date date)
       RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
@@ -24,6 +25,7 @@ export class RegistrationStatements1764210000000 implements MigrationInterface {
 
     // Rule 1's places: every registration books every session of its programme-term, so the places are
     // min(programme capacity, capacity of each of its sessions); with no session yet, the programme's.
+    // programme_term_places: rule 1's places; tests: test/capacity.e2e-spec.ts, test/capacity-races.e2e-spec.ts
     await db.query(`
       CREATE FUNCTION programme_term_places(p_programme uuid, p_term uuid)
       RETURNS integer LANGUAGE sql STABLE AS $$

@@ -215,6 +215,7 @@ export class PricesPeriodsAndBillingUnits1764400000000 implements MigrationInter
     `);
 
     // ---- the money rules
+    // place_billable: whether a place billed per term is billable (census rule extended to late joiners); cases: test/census-rule.e2e-spec.ts
     await db.query(`
       CREATE FUNCTION place_billable(p_registered_on date, p_withdrawal_effective_on date, p_census_date date)
       RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
@@ -222,6 +223,7 @@ export class PricesPeriodsAndBillingUnits1764400000000 implements MigrationInter
            AND (p_withdrawal_effective_on IS NULL OR p_withdrawal_effective_on > GREATEST(p_registered_on, p_census_date))
       $$
     `);
+    // contract_period_on: the contract period (price, PO) in force on a day (rule 11); tests: test/billing-v11.e2e-spec.ts
     await db.query(`
       CREATE FUNCTION contract_period_on(p_contract uuid, p_on date, OUT price_per_term_pence integer, OUT po_number text)
       LANGUAGE sql STABLE AS $$
@@ -231,6 +233,7 @@ export class PricesPeriodsAndBillingUnits1764400000000 implements MigrationInter
          WHERE c.id = p_contract
       $$
     `);
+    // place_price: the price a place takes (rules 11, 12: late joiners pro rata); tests: test/billing-v11.e2e-spec.ts, test/cancellation.e2e-spec.ts
     await db.query(`
       CREATE FUNCTION place_price(p_contract uuid, p_programme uuid, p_term uuid, p_registered_on date)
       RETURNS integer LANGUAGE sql STABLE AS $$
@@ -249,6 +252,7 @@ export class PricesPeriodsAndBillingUnits1764400000000 implements MigrationInter
          WHERE t.id = p_term
       $$
     `);
+    // place_session_shares: a direct payment's price split over its sessions (rule 13); tests: test/billing-v11.e2e-spec.ts, test/billing-properties.e2e-spec.ts
     await db.query(`
       CREATE FUNCTION place_session_shares(p_programme uuid, p_term uuid, p_registered_on date, p_price integer)
       RETURNS TABLE (session_id uuid, session_date date, share_pence integer) LANGUAGE sql STABLE AS $$
@@ -259,6 +263,7 @@ export class PricesPeriodsAndBillingUnits1764400000000 implements MigrationInter
          WHERE s.programme_id = p_programme AND s.term_id = p_term AND s.status = 'scheduled' AND s.date >= p_registered_on
       $$
     `);
+    // place_billable_pence: what a registration is billed in total (rules 12, 13); tests: test/billing-properties.e2e-spec.ts, test/withdrawal.e2e-spec.ts
     await db.query(`
       CREATE FUNCTION place_billable_pence(p_billing text, p_programme uuid, p_term uuid, p_registered_on date,
                                            p_withdrawal_effective_on date, p_price integer)

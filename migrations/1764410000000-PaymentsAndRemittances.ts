@@ -50,6 +50,7 @@ export class PaymentsAndRemittances1764410000000 implements MigrationInterface {
     await db.query(`CREATE INDEX payments_remittance_idx ON payments (remittance_id) WHERE remittance_id IS NOT NULL`);
 
     // Inlined by the planner (one SELECT, STABLE): "WHERE document_id = ..." filters before it sums.
+    // invoice_balances: what an invoice has been paid, credited and still owes (rule 14); tests: test/payments.e2e-spec.ts, test/remittances.e2e-spec.ts
     await db.query(`
       CREATE FUNCTION invoice_balances(as_of date DEFAULT 'infinity')
         RETURNS TABLE (document_id uuid, total_pence bigint, credited_pence bigint, paid_pence bigint, outstanding_pence bigint)

@@ -36,6 +36,7 @@ export class ConsentsAndStaffing1764440000002 implements MigrationInterface {
       )
     `);
     await db.query(`CREATE INDEX consents_participant_purpose ON consents (participant_id, purpose, recorded_on DESC, id DESC)`);
+    // current_consent: the consent in force for a purpose on a day (rule 16); tests: test/consents.e2e-spec.ts, test/attendance.e2e-spec.ts
     await db.query(`
       CREATE FUNCTION current_consent(p_participant uuid, p_purpose text, p_on date) RETURNS boolean
       LANGUAGE sql STABLE AS $$

@@ -77,12 +77,14 @@ export class CancelledSessionCredits1764470000000 implements MigrationInterface 
       END
       $$ LANGUAGE plpgsql
     `);
+    // place_priced_at: when a place's price was fixed; tests: test/billing-cancelled-sessions.e2e-spec.ts
     await db.query(`
       CREATE FUNCTION place_priced_at(p_created_at timestamptz, p_registered_on date)
       RETURNS timestamptz LANGUAGE sql IMMUTABLE AS $$
         SELECT GREATEST(p_created_at, p_registered_on::timestamp AT TIME ZONE 'Europe/London')
       $$
     `);
+    // place_cancellation_shares: a cancelled session's share of a place's price; tests: test/billing-cancelled-sessions.e2e-spec.ts
     await db.query(`
       CREATE FUNCTION place_cancellation_shares(p_programme uuid, p_term uuid, p_registered_on date, p_late_joiner boolean, p_price integer,
                                                 p_priced_at timestamptz)
@@ -97,6 +99,7 @@ export class CancelledSessionCredits1764470000000 implements MigrationInterface 
                     AND (s.status = 'scheduled' OR s.cancelled_at > p_priced_at)))
       $$
     `);
+    // place_cancellation_credit_pence: what a place's cancelled sessions are credited; tests: test/billing-properties.e2e-spec.ts, test/billing-cancelled-sessions.e2e-spec.ts
     await db.query(`
       CREATE FUNCTION place_cancellation_credit_pence(p_registration uuid, p_on date)
       RETURNS integer LANGUAGE sql STABLE AS $$

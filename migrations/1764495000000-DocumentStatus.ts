@@ -16,6 +16,7 @@ export class DocumentStatus1764495000000 implements MigrationInterface {
   name = 'DocumentStatus1764495000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
+    // document_status: an invoice's or credit note's status (issued | paid | credited); cases: test/document-status-rule.e2e-spec.ts
     await queryRunner.query(`
       CREATE FUNCTION document_status(kind text, total_pence bigint, paid_pence bigint, credited_pence bigint)
       RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$

@@ -17,6 +17,7 @@ export class WaitlistPosition1764495000001 implements MigrationInterface {
   name = 'WaitlistPosition1764495000001';
 
   public async up(db: QueryRunner): Promise<void> {
+    // waitlist_position: a waiting registration's place in the queue (DOMAIN "Waitlist"); cases: test/waitlist-position-rule.e2e-spec.ts
     await db.query(`
       CREATE FUNCTION waitlist_position(p_registration uuid)
       RETURNS integer LANGUAGE sql STABLE AS $$

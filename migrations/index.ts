@@ -20,6 +20,9 @@ import { Notifications1764480000000 } from './1764480000000-Notifications.js';
 import { DocumentStatus1764495000000 } from './1764495000000-DocumentStatus.js';
 import { WaitlistPosition1764495000001 } from './1764495000001-WaitlistPosition.js';
 import { TokenChangeNotices1764512120000 } from './1764512120000-TokenChangeNotices.js';
+import { LateJoiner1764540000000 } from './1764540000000-LateJoiner.js';
+import { DocumentCovers1764540000001 } from './1764540000001-DocumentCovers.js';
+import { ReminderDue1764540000002 } from './1764540000002-ReminderDue.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
 export const MIGRATIONS = [
@@ -45,4 +48,7 @@ export const MIGRATIONS = [
   DocumentStatus1764495000000,
   WaitlistPosition1764495000001,
   TokenChangeNotices1764512120000,
+  LateJoiner1764540000000,
+  DocumentCovers1764540000001,
+  ReminderDue1764540000002,
 ];

@@ -149,7 +149,7 @@ export const BillingLedgerRepository = {
     const rows = await rowsOf<UnitRow>(
       sql,
       statement`SELECT r.id AS registration_id, 'place' AS unit,
-              CASE WHEN r.registered_on > t.census_date THEN 'late_joiner' ELSE 'census' END AS kind,
+              CASE WHEN late_joiner(r.registered_on, t.census_date) THEN 'late_joiner' ELSE 'census' END AS kind,
               NULL::uuid AS session_id, NULL::text AS session_date, ${PAYER_COLUMNS},
               CASE WHEN place_billable(r.registered_on, r.withdrawal_effective_on, t.census_date) THEN r.price_pence
                    -- no longer billable: what its cancelled sessions were credited, so the place nets to nothing
@@ -242,7 +242,7 @@ export const BillingLedgerRepository = {
          CROSS JOIN LATERAL (
            SELECT ${BILLED_COLUMNS} FROM billing_ledger l WHERE l.registration_id = r.id AND l.unit = 'place') l
          LEFT JOIN documents d ON d.id = l.last_invoice_id
-         CROSS JOIN LATERAL place_cancellation_shares(r.programme_id, r.term_id, r.registered_on, r.registered_on > t.census_date, r.price_pence,
+         CROSS JOIN LATERAL place_cancellation_shares(r.programme_id, r.term_id, r.registered_on, late_joiner(r.registered_on, t.census_date), r.price_pence,
                                                       place_priced_at(r.created_at, r.registered_on)) sh
         WHERE s.status = 'cancelled' AND s.replaces_session_id IS NULL
           AND r.billing = 'place' AND r.registered_on IS NOT NULL AND b.type = 'managed'

@@ -276,8 +276,8 @@ export class ComplianceDocumentRepository {
   }
 
   /**
-   * Raises the reminders due on `today` (the rule of compliance-rules.ts reminderDue, for every
-   * current document with an expiry at once): one INSERT ... ON CONFLICT DO NOTHING on the primary key
+   * Raises the reminders due on `today` (reminder_due, the rule's one definition, for every current
+   * document with an expiry at once): one INSERT ... ON CONFLICT DO NOTHING on the primary key
    * (document_id, threshold), so however many runs race or repeat, each reminder exists once.
    * Answers the reminders this call raised.
    */
@@ -288,7 +288,7 @@ export class ComplianceDocumentRepository {
       sql`INSERT INTO compliance_reminders (document_id, threshold, expires_on, due_on, raised_on)
           SELECT d.id, t.threshold, d.expires_on, d.expires_on - t.threshold, ${on}::date
             FROM compliance_documents d
-            CROSS JOIN LATERAL (SELECT min(th) AS threshold FROM unnest(${REMINDER_THRESHOLDS}::int[]) AS th WHERE d.expires_on - th <= ${on}::date) t
+            CROSS JOIN LATERAL (SELECT reminder_due(d.expires_on, ${on}::date, ${REMINDER_THRESHOLDS}::int[]) AS threshold) t
            WHERE d.superseded_by IS NULL AND d.expires_on IS NOT NULL AND t.threshold IS NOT NULL
           ON CONFLICT (document_id, threshold) DO NOTHING
           RETURNING document_id, threshold`,
@@ -314,7 +314,7 @@ export class ComplianceDocumentRepository {
 
   /**
    * The first scheduled session dated today or later, on which the support worker is rostered, that
-   * a DBS check with these dates would not cover; null when none.
+   * a DBS check with these dates would not cover (document_covers); null when none.
    */
   async firstRosteredSessionNotCovered(
     db: Queryable,
@@ -322,13 +322,12 @@ export class ComplianceDocumentRepository {
     today: string,
     dbs: { issuedOn: string; expiresOn: string | null } | null,
   ): Promise<{ sessionId: string; date: string } | null> {
-    const expiresOn = bind(dbs?.expiresOn ?? null);
     const row = await one<{ id: string; date: string }>(
       db,
       sql`SELECT s.id, s.date::text AS date
             FROM session_staff ss JOIN sessions s ON s.id = ss.session_id
            WHERE ss.user_id = ${userId} AND s.status = 'scheduled' AND s.date >= ${today}::date
-             AND (${dbs === null}::boolean OR s.date < ${dbs?.issuedOn ?? null}::date OR (${expiresOn}::date IS NOT NULL AND s.date > ${expiresOn}::date))
+             AND (${dbs === null}::boolean OR NOT document_covers(${dbs?.issuedOn ?? null}::date, ${dbs?.expiresOn ?? null}::date, s.date))
            ORDER BY s.date LIMIT 1`,
     );
     return row ? { sessionId: row.id, date: row.date } : null;

@@ -1,4 +1,4 @@
-import { coversDate, documentStatus, reminderDue } from './compliance-rules.js';
+import { documentStatus } from './compliance-rules.js';
 
 describe('compliance rules', () => {
   it('a document is valid, expiring within 60 days (its last day included), expired the day after, or missing', () => {
@@ -10,20 +10,7 @@ describe('compliance rules', () => {
     expect(documentStatus({ expiresOn: '2026-05-31' }, '2026-06-01')).toBe('expired');
   });
 
-  it('covers the dates from its issue to its expiry, both included', () => {
-    const dbs = { issuedOn: '2026-01-10', expiresOn: '2026-10-10' };
-    expect(coversDate(dbs, '2026-10-10')).toBe(true);
-    expect(coversDate(dbs, '2026-10-11')).toBe(false);
-    expect(coversDate(dbs, '2026-01-09')).toBe(false);
-    expect(coversDate({ issuedOn: '2026-01-10', expiresOn: null }, '2030-01-01')).toBe(true);
-  });
+  // whether a document covers a date is SQL (document_covers): test/document-covers-rule.e2e-spec.ts
 
-  it('raises the most urgent threshold reached: 60, 30, 7 days before, and on the day', () => {
-    expect(reminderDue('2026-12-31', '2026-10-31')).toBeNull();
-    expect(reminderDue('2026-12-31', '2026-11-01')).toBe(60);
-    expect(reminderDue('2026-12-31', '2026-12-01')).toBe(30);
-    expect(reminderDue('2026-12-31', '2026-12-24')).toBe(7);
-    expect(reminderDue('2026-12-31', '2026-12-31')).toBe(0);
-    expect(reminderDue('2026-12-31', '2027-02-01')).toBe(0);
-  });
+  // which reminder is due is SQL (reminder_due): test/reminder-due-rule.e2e-spec.ts
 });

@@ -35,7 +35,7 @@ export const ORGANISATION_REQUIREMENTS: readonly ComplianceKind[] = [
 /** A document expiring within this many days (today included) is `expiring`. */
 export const EXPIRING_WITHIN_DAYS = 60;
 
-/** Expiry reminders: days before the expiry date (0: on the day). */
+/** Expiry reminders: days before the expiry date (0: on the day); reminder_due (SQL) picks the one due. */
 export const REMINDER_THRESHOLDS = [60, 30, 7, 0] as const;
 
 export const COMPLIANCE_STATUSES = ['valid', 'expiring', 'expired', 'missing'] as const;
@@ -54,18 +54,6 @@ export function documentStatus(doc: { expiresOn: string | null } | null | undefi
   return 'valid';
 }
 
-/** Whether a document covers a date: issued on or before it and not expired by then. */
-export function coversDate(doc: { issuedOn: string; expiresOn: string | null }, date: string): boolean {
-  return doc.issuedOn <= date && (doc.expiresOn === null || date <= doc.expiresOn);
-}
+// Whether a document covers a date is the SQL function document_covers (migrations/1764540000001).
 
-/**
- * The reminder due on `today` for an expiry: the most urgent threshold whose day has come (so a day
- * the job did not run is made up by the next run, and a document recorded 20 days before its expiry
- * gets its 30-day reminder, not a stale 60-day one); null before the first. The SQL of
- * ComplianceDocumentRepository.raiseReminders is this rule for every document at once.
- */
-export function reminderDue(expiresOn: string, today: string): number | null {
-  const reached = REMINDER_THRESHOLDS.filter((days) => addDays(expiresOn, -days) <= today);
-  return reached.length ? Math.min(...reached) : null;
-}
+// Which reminder is due on a day is the SQL function reminder_due (migrations/1764540000002), given REMINDER_THRESHOLDS.

@@ -5,7 +5,8 @@ import type { CensusContract, CensusRegistration } from './headcount.js';
 /*
  * The SQL of headcounts: the census facts of a programme-term, with the census rule applied by its one
  * definition, the SQL function counts_at_census (migrations/1764210000000-RegistrationStatements.ts;
- * test/census-rule.e2e-spec.ts), and what the uptake view shows.
+ * test/census-rule.e2e-spec.ts), late joiners by late_joiner and place_billable (migrations/1764540000000,
+ * 1764400000000; same test file), and what the uptake view shows.
  */
 
 export interface TermDates {
@@ -37,6 +38,7 @@ interface CensusRegistrationRow {
   registered_on: string | null;
   withdrawal_effective_on: string | null;
   counts_at_census: boolean;
+  billable_late_joiner: boolean;
 }
 
 const toCensusRegistration = (r: CensusRegistrationRow): CensusRegistration => ({
@@ -50,19 +52,23 @@ const toCensusRegistration = (r: CensusRegistrationRow): CensusRegistration => (
   registeredOn: r.registered_on,
   withdrawalEffectiveOn: r.withdrawal_effective_on,
   countsAtCensus: r.counts_at_census,
+  billableLateJoiner: r.billable_late_joiner,
 });
 
 /**
  * Every registration of the programme-term that ever took a place, with its budget, in queue order, and
- * whether it counts by the census rule (counts_at_census) at `asOf`.
+ * whether it counts by the census rule (counts_at_census) at `asOf`, and whether it is a late joiner
+ * (late_joiner) whose place is still billable (place_billable), both at the term's census date.
  */
 export async function censusRegistrations(db: Queryable, programmeId: string, termId: string, asOf: string): Promise<CensusRegistration[]> {
   const found = await rows<CensusRegistrationRow>(
     db,
     sql`SELECT r.id AS registration_id, r.participant_id, r.budget_id, b.reference AS budget_reference, b.type AS budget_type,
                b.commissioner_id, r.contract_id, r.registered_on, r.withdrawal_effective_on,
-               counts_at_census(r.registered_on, r.withdrawal_effective_on, ${asOf}::date) AS counts_at_census
-          FROM registrations r JOIN personal_budgets b ON b.id = r.budget_id
+               counts_at_census(r.registered_on, r.withdrawal_effective_on, ${asOf}::date) AS counts_at_census,
+               late_joiner(r.registered_on, t.census_date)
+                 AND place_billable(r.registered_on, r.withdrawal_effective_on, t.census_date) AS billable_late_joiner
+          FROM registrations r JOIN personal_budgets b ON b.id = r.budget_id JOIN terms t ON t.id = r.term_id
          WHERE r.programme_id = ${programmeId} AND r.term_id = ${termId} AND r.registered_on IS NOT NULL
          ORDER BY r.queue_seq`,
   );

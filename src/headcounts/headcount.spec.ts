@@ -1,6 +1,4 @@
-import { type CensusContract, type CensusRegistration, headcountAtCensus, isLateJoiner, lateJoinersAtCensus } from './headcount.js';
-
-const CENSUS = '2026-10-01';
+import { type CensusContract, type CensusRegistration, headcountAtCensus, lateJoinersAtCensus } from './headcount.js';
 
 let n = 0;
 function reg(overrides: Partial<CensusRegistration> = {}): CensusRegistration {
@@ -16,6 +14,7 @@ function reg(overrides: Partial<CensusRegistration> = {}): CensusRegistration {
     registeredOn: '2026-09-01',
     withdrawalEffectiveOn: null,
     countsAtCensus: true, // as counts_at_census answers (test/census-rule.e2e-spec.ts)
+    billableLateJoiner: false, // as late_joiner and place_billable answer (same test file)
     ...overrides,
   };
 }
@@ -25,7 +24,8 @@ const contracts: CensusContract[] = [
   { contractId: 'c-essex', commissionerId: 'essex', pricePerTermPence: 50000, minParticipants: 2 },
 ];
 
-// The census rule itself is SQL (counts_at_census): its cases are in test/census-rule.e2e-spec.ts.
+// The census rule itself is SQL (counts_at_census), and so are late joiners (late_joiner, place_billable):
+// their cases are in test/census-rule.e2e-spec.ts.
 
 describe('headcount at census', () => {
   it('splits by commissioner and budget type and prices each contract', () => {
@@ -61,21 +61,14 @@ describe('headcount at census', () => {
 });
 
 describe('late joiners', () => {
-  it('is a place taken after the census and still held after that day', () => {
-    expect(isLateJoiner({ registeredOn: '2026-10-02', withdrawalEffectiveOn: null }, CENSUS)).toBe(true);
-    expect(isLateJoiner({ registeredOn: CENSUS, withdrawalEffectiveOn: null }, CENSUS)).toBe(false);
-    expect(isLateJoiner({ registeredOn: '2026-10-02', withdrawalEffectiveOn: '2026-10-02' }, CENSUS)).toBe(false);
-    expect(isLateJoiner({ registeredOn: '2026-10-02', withdrawalEffectiveOn: '2026-10-03' }, CENSUS)).toBe(true);
-    expect(isLateJoiner({ registeredOn: null, withdrawalEffectiveOn: null }, CENSUS)).toBe(false);
-  });
-
+  // whether each is one is SQL's answer (late_joiner, place_billable: test/census-rule.e2e-spec.ts)
   it('counts them beside the headcount, which does not change', () => {
     const regs = [
       reg(),
-      reg({ registeredOn: '2026-10-05', countsAtCensus: false }),
+      reg({ registeredOn: '2026-10-05', countsAtCensus: false, billableLateJoiner: true }),
       reg({ registeredOn: '2026-11-01', withdrawalEffectiveOn: '2026-11-01', countsAtCensus: false }),
     ];
-    expect(lateJoinersAtCensus(CENSUS, regs)).toBe(1);
+    expect(lateJoinersAtCensus(regs)).toBe(1);
     expect(headcountAtCensus(regs, contracts).count).toBe(1);
   });
 });

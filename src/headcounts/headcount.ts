@@ -4,7 +4,8 @@
  * and was not withdrawn with an effective date on or before it. The rule has one definition, the SQL
  * function counts_at_census (migrations/1764210000000-RegistrationStatements.ts), which
  * withdraw_registration, term corrections and the headcount all use: the headcount's registrations come
- * with its answer (headcount.repository.ts); test/census-rule.e2e-spec.ts is its test.
+ * with its answer (headcount.repository.ts); test/census-rule.e2e-spec.ts is its test. Late joiners too
+ * come from SQL (late_joiner and place_billable, same test file): nothing here restates a SQL rule.
  */
 export interface CensusRegistration {
   registrationId: string;
@@ -19,6 +20,11 @@ export interface CensusRegistration {
   withdrawalEffectiveOn: string | null;
   /** Whether it counts at the census date asked for (counts_at_census, in SQL). */
   countsAtCensus: boolean;
+  /**
+   * Whether it is a late joiner whose place is still billable, at the term's census date: late_joiner and
+   * place_billable, in SQL (the headcount's lateJoiners counts these).
+   */
+  billableLateJoiner: boolean;
 }
 
 export interface CensusContract {
@@ -45,28 +51,11 @@ export interface Headcount {
 }
 
 /**
- * The billing rule of a place billed per term (SQL place_billable of migrations/1764400000000, the one
- * the billing run uses; test/census-rule.e2e-spec.ts checks they agree): it took a place and was not
- * withdrawn effective on or before the later of the day it took it and the census date. For a place
- * taken on or before the census this is the census rule.
+ * How many late joiners a programme-term has (the headcount's lateJoiners): the registrations SQL flagged
+ * billableLateJoiner. The rules are the SQL functions late_joiner and place_billable.
  */
-export function placeBillable(r: Pick<CensusRegistration, 'registeredOn' | 'withdrawalEffectiveOn'>, censusDate: string): boolean {
-  if (r.registeredOn === null) return false;
-  const from = r.registeredOn > censusDate ? r.registeredOn : censusDate;
-  return r.withdrawalEffectiveOn === null || r.withdrawalEffectiveOn > from;
-}
-
-/**
- * A late joiner: a place taken after the census date (billed pro rata in the quarter it was taken, not
- * counted in the headcount), still held after the day it was taken.
- */
-export function isLateJoiner(r: Pick<CensusRegistration, 'registeredOn' | 'withdrawalEffectiveOn'>, censusDate: string): boolean {
-  return r.registeredOn !== null && r.registeredOn > censusDate && placeBillable(r, censusDate);
-}
-
-/** How many late joiners a programme-term has. */
-export function lateJoinersAtCensus(censusDate: string, registrations: Array<Pick<CensusRegistration, 'registeredOn' | 'withdrawalEffectiveOn'>>): number {
-  return registrations.filter((r) => isLateJoiner(r, censusDate)).length;
+export function lateJoinersAtCensus(registrations: Array<Pick<CensusRegistration, 'billableLateJoiner'>>): number {
+  return registrations.filter((r) => r.billableLateJoiner).length;
 }
 
 /**

@@ -40,7 +40,7 @@ export class HeadcountsService {
       censusDate: census.censusDate,
       ...headcount,
       byCommissioner: headcount.byCommissioner.map((c) => ({ ...c, commissionerName: nameOf.get(c.commissionerId)! })),
-      lateJoiners: lateJoinersAtCensus(census.censusDate, census.registrations),
+      lateJoiners: lateJoinersAtCensus(census.registrations),
       frozen,
     };
   }

@@ -60,6 +60,3 @@ export function outcomeTable(counts: Array<{ kind: string; level: string | null;
   const t = suppressTable(combos.map((c) => [n(c)]));
   return { rows: combos.map((c, i) => ({ ...c, count: t.cells[i][0] })), total: t.total };
 }
-
-/** Attendance rate in whole percent, rounded half up (integers only); null before any mark. */
-export const attendanceRate = (attended: number, marked: number): number | null => (marked === 0 ? null : Math.floor((attended * 200 + marked) / (2 * marked)));

@@ -8,7 +8,8 @@ import { OutcomeRepository } from '../outcomes/outcome.repository.js';
 import type { MonitoringReturnResponse, ReturnProgrammeResponse } from './dto/monitoring-return.dto.js';
 import { monitoringReturnCsv, renderMonitoringReturnPdf } from './monitoring-return-documents.js';
 import { MonitoringReturnRepository, type ReturnTerm } from './monitoring-return.repository.js';
-import { attendanceRate, equalityBreakdown, outcomeTable, SUPPRESSION_NOTE } from './monitoring-return.js';
+import { attendanceRate } from '../attendance-evidence/attendance-summary.js';
+import { equalityBreakdown, outcomeTable, SUPPRESSION_NOTE } from './monitoring-return.js';
 import { suppressCount } from './suppression.js';
 
 /** Termly monitoring returns per commissioner: counts only, small numbers suppressed (rule 17). */
@@ -75,7 +76,7 @@ export class MonitoringReturnsService {
         census: censusShown,
         minimum: headcount.minParticipants,
         belowMinimum: typeof censusShown === 'number' ? headcount.belowMinimum : null,
-        lateJoiners: suppressCount(lateJoinersAtCensus(term.censusDate, census.registrations)),
+        lateJoiners: suppressCount(lateJoinersAtCensus(census.registrations)),
       },
       sessions,
       attendanceRate: attendanceRate(marks.attended, marks.marked),

@@ -83,17 +83,23 @@ export class SessionStaffRepository {
 
   /**
    * The user row FOR NO KEY UPDATE — the lock a change to the user's compliance documents takes first
-   * (ComplianceDocumentRepository.lockUser) — and the user's current DBS check, read under it.
+   * (ComplianceDocumentRepository.lockUser) — and the user's current DBS check, read under it, with whether
+   * it covers the date `on` (document_covers, rule 15's one definition).
    */
-  async lockUserWithDbs(db: Queryable, userId: string): Promise<{ role: string; dbs: { issuedOn: string; expiresOn: string | null } | null } | null> {
+  async lockUserWithDbs(
+    db: Queryable,
+    userId: string,
+    on: string,
+  ): Promise<{ role: string; dbs: { issuedOn: string; expiresOn: string | null; covers: boolean } | null } | null> {
     const user = await one<{ role: string }>(db, sql`SELECT role FROM users WHERE id = ${userId} FOR NO KEY UPDATE`);
     if (!user) return null;
-    const dbs = await one<{ issued_on: string; expires_on: string | null }>(
+    const dbs = await one<{ issued_on: string; expires_on: string | null; covers: boolean }>(
       db,
-      sql`SELECT issued_on::text AS issued_on, expires_on::text AS expires_on FROM compliance_documents
+      sql`SELECT issued_on::text AS issued_on, expires_on::text AS expires_on, document_covers(issued_on, expires_on, ${on}::date) AS covers
+            FROM compliance_documents
            WHERE kind = 'dbs_check' AND subject_type = 'user' AND subject_id = ${userId} AND superseded_by IS NULL`,
     );
-    return { role: user.role, dbs: dbs ? { issuedOn: dbs.issued_on, expiresOn: dbs.expires_on } : null };
+    return { role: user.role, dbs: dbs ? { issuedOn: dbs.issued_on, expiresOn: dbs.expires_on, covers: dbs.covers } : null };
   }
 
   async roster(db: Queryable, c: { sessionId: string; userId: string; rosteredBy: string }): Promise<void> {

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { forbidden, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
-import { coversDate } from '../compliance/compliance-rules.js';
 import { inTransaction } from '../database/transaction.js';
 import { ProblemCode } from '../common/problem-codes.js';
 import type { ReadinessResponse, RosteredStaffResponse, SessionStaffResponse } from './dto/staffing.dto.js';
@@ -27,10 +26,10 @@ export class StaffingService {
       const session = await this.staff.session(em, sessionId, { lock: true });
       if (!session) throw notFound('session', sessionId);
       if (session.status === 'cancelled') throw ruleBroken(ProblemCode.SessionCancelled, 'The session is cancelled');
-      const user = await this.staff.lockUserWithDbs(em, userId);
+      const user = await this.staff.lockUserWithDbs(em, userId, session.date);
       if (!user) throw notFound('user', userId);
       if (user.role !== 'support_worker') throw ruleBrokenOn(ProblemCode.NotASupportWorker, 'userId', 'only support workers are rostered on sessions');
-      if (!user.dbs || !coversDate(user.dbs, session.date)) {
+      if (!user.dbs?.covers) {
         throw ruleBrokenOn(
           ProblemCode.DbsCheckRequired,
           'userId',
