@@ -1,4 +1,4 @@
-import { drawSupplier, longDate, MARGIN, startPdf, WIDTH } from '../billing/invoice-pdf.js';
+import { drawSupplier, longDate, MARGIN, startPdf, WIDTH } from '../billing/pdf/invoice-pdf.js';
 import type { AppConfig } from '../config/app-config.js';
 import { OUTCOME_KIND_LABELS, type OutcomeKind } from '../outcomes/outcome-rules.js';
 import type { EqualityTableResponse, MonitoringReturnResponse } from './dto/monitoring-return.dto.js';
