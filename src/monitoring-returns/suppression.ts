@@ -106,9 +106,6 @@ interface Search {
   open: Array<[number, number]>;
   /** Each withheld cell's index in `open`, by "i,j". */
   position: Map<string, number>;
-  /** The cells of each row and of each column. */
-  rows: Array<Array<[number, number]>>;
-  columns: Array<Array<[number, number]>>;
 }
 
 function searchOver(published: SuppressedTable, bound: number): Search {
@@ -127,8 +124,6 @@ function searchOver(published: SuppressedTable, bound: number): Search {
     x: cellKnown.map((row) => row.map(lo)),
     open,
     position: new Map(open.map(([i, j], p) => [`${i},${j}`, p])),
-    rows: Array.from({ length: r }, (_, i) => Array.from({ length: c }, (_, j): [number, number] => [i, j])),
-    columns: Array.from({ length: c }, (_, j) => Array.from({ length: r }, (_, i): [number, number] => [i, j])),
   };
 }
 
@@ -138,32 +133,41 @@ function isOpenAfter(s: Search, i: number, j: number, p: number): boolean {
   return q !== undefined && q >= p;
 }
 
-/** The least and most a set of cells can still add up to from position p on. */
-function cellsLeft(s: Search, cells: Array<[number, number]>, p: number): number[] {
-  let min = 0;
-  let max = 0;
-  for (const [i, j] of cells) {
-    if (isOpenAfter(s, i, j, p)) {
-      min += lo(s.cellKnown[i][j]);
-      max += hi(s.cellKnown[i][j]);
-    } else {
-      min += s.x[i][j];
-      max += s.x[i][j];
-    }
+/** The least and most cell (i, j) can still add from position p on, into `range` ([min, max]). */
+function addCell(s: Search, i: number, j: number, p: number, range: number[]): void {
+  if (isOpenAfter(s, i, j, p)) {
+    range[0] += lo(s.cellKnown[i][j]);
+    range[1] += hi(s.cellKnown[i][j]);
+  } else {
+    range[0] += s.x[i][j];
+    range[1] += s.x[i][j];
   }
-  return [min, max];
+}
+
+/** The least and most row i can still add up to from position p on. */
+function rowLeft(s: Search, i: number, p: number): number[] {
+  const range = [0, 0];
+  for (let j = 0; j < s.c; j++) addCell(s, i, j, p, range);
+  return range;
+}
+
+/** The least and most column j can still add up to from position p on. */
+function colLeft(s: Search, j: number, p: number): number[] {
+  const range = [0, 0];
+  for (let i = 0; i < s.r; i++) addCell(s, i, j, p, range);
+  return range;
 }
 
 const fits = (range: number[], k: Known) => range[0] <= hi(k) && range[1] >= lo(k);
 
 /** Whether every row, column and the total can still reach what is published, from position p on. */
 function feasible(s: Search, p: number): boolean {
-  for (let i = 0; i < s.r; i++) if (s.rowKnown && !fits(cellsLeft(s, s.rows[i], p), s.rowKnown[i])) return false;
-  for (let j = 0; j < s.c; j++) if (s.colKnown && !fits(cellsLeft(s, s.columns[j], p), s.colKnown[j])) return false;
+  for (let i = 0; i < s.r; i++) if (s.rowKnown && !fits(rowLeft(s, i, p), s.rowKnown[i])) return false;
+  for (let j = 0; j < s.c; j++) if (s.colKnown && !fits(colLeft(s, j, p), s.colKnown[j])) return false;
   let min = 0;
   let max = 0;
   for (let i = 0; i < s.r; i++) {
-    const [a, b] = cellsLeft(s, s.rows[i], p);
+    const [a, b] = rowLeft(s, i, p);
     min += a;
     max += b;
   }
