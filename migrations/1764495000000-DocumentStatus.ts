@@ -8,8 +8,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *     cover its (non-zero) total, 'paid' when payments settle what the credits left, otherwise 'issued'.
  *
  * GET /invoices selects it as the document's `status` column and filters `?status=` by it
- * (src/billing/billing-documents.repository.ts); a payment's response asks it for the invoice's status right
- * after that payment (src/billing/payments.repository.ts). It replaces the TypeScript documentStatus and the
+ * (src/billing/documents/billing-documents.repository.ts); a payment's response asks it for the invoice's status right
+ * after that payment (src/billing/payments/payments.repository.ts). It replaces the TypeScript documentStatus and the
  * CASE the list's filter repeated. Its cases: test/document-status-rule.e2e-spec.ts.
  */
 export class DocumentStatus1764495000000 implements MigrationInterface {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import pg from 'pg';
-import { CommitmentSettlementService } from '../src/billing/commitment-settlement.service.js';
-import { executeBillingRun } from '../src/billing/billing-transactions.js';
+import { CommitmentSettlementService } from '../src/billing/commitments/commitment-settlement.service.js';
+import { executeBillingRun } from '../src/billing/runs/billing-transactions.js';
 import { todayInLondon } from '../src/common/london-calendar.js';
 import type { Queryable } from '../src/database/sql.js';
 import { factories } from './factories.js';

@@ -1,9 +1,9 @@
 import pg from 'pg';
-import { BillingRunsService } from '../src/billing/billing-runs.service.js';
-import type { PlannedDocument } from '../src/billing/billing-lines.js';
-import { executeBillingRun, issueDocuments, loadBillingFacts } from '../src/billing/billing-transactions.js';
-import { planBilling } from '../src/billing/billing-lines.js';
-import { firstGap } from '../src/billing/invoice-numbering.js';
+import { BillingRunsService } from '../src/billing/runs/billing-runs.service.js';
+import type { PlannedDocument } from '../src/billing/runs/billing-lines.js';
+import { executeBillingRun, issueDocuments, loadBillingFacts } from '../src/billing/runs/billing-transactions.js';
+import { planBilling } from '../src/billing/runs/billing-lines.js';
+import { firstGap } from '../src/billing/documents/invoice-numbering.js';
 import { todayInLondon } from '../src/common/london-calendar.js';
 import type { Queryable } from '../src/database/sql.js';
 import { allDocuments, billingWorld, type Json, runQuarter, series, sorted, waitForRun } from './support/billing.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import pg from 'pg';
-import { executeBillingRun } from '../src/billing/billing-transactions.js';
+import { executeBillingRun } from '../src/billing/runs/billing-transactions.js';
 import { CommitmentsRepository } from '../src/registrations/commitments.repository.js';
 import type { Queryable } from '../src/database/sql.js';
 import { addDays } from './factories.js';

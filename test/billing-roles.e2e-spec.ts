@@ -1,5 +1,5 @@
-import { BillingQueue, QUARTERLY_SCHEDULE } from '../src/billing/billing-queue.js';
-import { BillingSchedule } from '../src/billing/billing-schedule.js';
+import { BillingQueue, QUARTERLY_SCHEDULE } from '../src/billing/runs/billing-queue.js';
+import { BillingSchedule } from '../src/billing/runs/billing-schedule.js';
 import { previousQuarter } from '../src/billing/quarter.js';
 import { todayInLondon } from '../src/common/london-calendar.js';
 import { factories } from './factories.js';

@@ -1,4 +1,4 @@
-import { CommitmentSettlementService } from '../src/billing/commitment-settlement.service.js';
+import { CommitmentSettlementService } from '../src/billing/commitments/commitment-settlement.service.js';
 import { addDays, factories, londonToday } from './factories.js';
 import { allDocuments, type Json, runQuarter } from './support/billing.js';
 import { bearer, createTestApp, type TestApp } from './support/test-app.js';

@@ -5,7 +5,7 @@ import { allDocuments, type Json, runQuarter } from './support/billing.js';
 import { expectProblem, NO_SUCH_ID } from './support/problem.js';
 import { bearer, createTestApp, type TestApp } from './support/test-app.js';
 
-/** The namespace of the billing quarters' advisory locks (lockQuarter in src/billing/billing-transactions.ts). */
+/** The namespace of the billing quarters' advisory locks (lockQuarter in src/billing/runs/billing-transactions.ts). */
 const QUARTER_LOCK_NAMESPACE = 74201;
 
 /** The `n`-th whole quarter before today's (1 = the last one), which a billing run bills in full. */

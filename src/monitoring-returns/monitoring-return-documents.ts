@@ -1,7 +1,7 @@
-import { drawSupplier, longDate, MARGIN, startPdf, WIDTH } from '../billing/invoice-pdf.js';
+import { drawSupplier, longDate, MARGIN, startPdf, WIDTH } from '../billing/pdf/invoice-pdf.js';
 import type { AppConfig } from '../config/app-config.js';
 import { OUTCOME_KIND_LABELS, type OutcomeKind } from '../outcomes/outcome-rules.js';
-import type { EqualityTableResponse, MonitoringReturnResponse } from './dto/monitoring-return.dto.js';
+import type { EqualityTableResponse, MonitoringReturnResponse, ReturnProgrammeResponse } from './dto/monitoring-return.dto.js';
 import type { Shown } from './suppression.js';
 
 const cell = (v: Shown | number | null | boolean) => (v === null ? '' : String(v));
@@ -48,6 +48,19 @@ export function monitoringReturnCsv(r: MonitoringReturnResponse): string {
 /** The return as a PDF a council officer can file: title, provider, commissioner, period, a section per programme, the note on suppression. */
 export function renderMonitoringReturnPdf(r: MonitoringReturnResponse, provider: AppConfig['provider']): Promise<Buffer> {
   const { pdf, done } = startPdf(`Monitoring return ${r.termName} for ${r.commissionerName}`, provider.name);
+  drawReturnHeader(pdf, r, provider);
+  if (r.programmes.length === 0) pdf.moveDown(1).font('Helvetica').fontSize(10).text('No programme was contracted, funded or referred to in this term.', MARGIN);
+  for (const p of r.programmes) drawProgramme(pdf, p);
+  if (r.notes?.length) {
+    drawHeading(pdf, 'Notes');
+    for (const note of r.notes) pdf.font('Helvetica').fontSize(8.5).text(note, MARGIN, pdf.y, { width: WIDTH });
+  }
+  pdf.end();
+  return done;
+}
+
+/** The supplier, the title, for whom and which period, and the note on suppression. */
+function drawReturnHeader(pdf: PDFKit.PDFDocument, r: MonitoringReturnResponse, provider: AppConfig['provider']): void {
   drawSupplier(pdf, provider);
   pdf.font('Helvetica-Bold').fontSize(18).text('MONITORING RETURN', MARGIN, MARGIN, { width: WIDTH, align: 'right' });
   pdf.font('Helvetica').fontSize(10);
@@ -57,54 +70,52 @@ export function renderMonitoringReturnPdf(r: MonitoringReturnResponse, provider:
   pdf.y = Math.max(pdf.y, 150);
   pdf.moveDown(1);
   pdf.font('Helvetica-Oblique').fontSize(8.5).text(r.suppressionNote, MARGIN, pdf.y, { width: WIDTH });
+}
 
-  const row = (label: string, value: string, bold = false) => {
-    if (pdf.y > 770) pdf.addPage();
-    const y = pdf.y;
-    pdf.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(9).text(label, MARGIN + 10, y, { width: 380 });
-    const bottom = pdf.y;
-    pdf.text(value, MARGIN + 390, y, { width: WIDTH - 390, align: 'right' });
-    pdf.y = Math.max(bottom, pdf.y) + 1;
-  };
-  const heading = (text: string) => {
-    if (pdf.y > 720) pdf.addPage();
-    pdf.moveDown(0.6).font('Helvetica-Bold').fontSize(10).text(text, MARGIN, pdf.y, { width: WIDTH });
-    pdf.moveTo(MARGIN, pdf.y + 1).lineTo(MARGIN + WIDTH, pdf.y + 1).lineWidth(0.5).stroke();
-    pdf.y += 4;
-  };
-  if (r.programmes.length === 0) pdf.moveDown(1).font('Helvetica').fontSize(10).text('No programme was contracted, funded or referred to in this term.', MARGIN);
-  for (const p of r.programmes) {
-    if (pdf.y > 600) pdf.addPage();
-    pdf.moveDown(1.2).font('Helvetica-Bold').fontSize(13).text(p.programmeName, MARGIN, pdf.y, { width: WIDTH });
-    heading('Referrals, headcount and sessions');
-    row('Referrals received in the term', cell(p.referrals.received));
-    row('Referrals accepted', cell(p.referrals.accepted));
-    row('Census headcount', cell(p.headcount.census));
-    row('Minimum number of participants (contract)', p.headcount.minimum === null ? 'none' : String(p.headcount.minimum));
-    row('Late joiners (places taken after the census date)', cell(p.headcount.lateJoiners));
-    row('Sessions planned / held / cancelled', `${p.sessions.planned} / ${p.sessions.held} / ${p.sessions.cancelled}`);
-    row('Attendance rate (present or late, of sessions held)', p.attendanceRate === null ? 'no sessions held yet' : `${p.attendanceRate}%`);
-    heading('Outcomes');
-    const shown = p.outcomes.filter((o) => o.count !== 0);
-    if (shown.length === 0) row('No outcomes recorded', '0');
-    for (const o of shown) row(outcomeLabel(o), cell(o.count));
-    row('All outcomes', cell(p.outcomesTotal), true);
-    const tables: Array<[string, EqualityTableResponse]> = [
-      ['Gender', p.equality.gender],
-      ['Ethnic group (2021 Census categories)', p.equality.ethnicity],
-      ['Special educational needs: type of need (a young person may have several)', p.equality.disabilityCategories],
-      ['Postcode district', p.equality.postcodeDistrict],
-    ];
-    for (const [title, table] of tables) {
-      heading(`Equality: ${title}`);
-      for (const line of table.rows) row(line.label, cell(line.count));
-      row('Total', cell(table.total), true);
-    }
+/** One programme's section: referrals, headcount and sessions, outcomes, then each equality table. */
+function drawProgramme(pdf: PDFKit.PDFDocument, p: ReturnProgrammeResponse): void {
+  if (pdf.y > 600) pdf.addPage();
+  pdf.moveDown(1.2).font('Helvetica-Bold').fontSize(13).text(p.programmeName, MARGIN, pdf.y, { width: WIDTH });
+  drawHeading(pdf, 'Referrals, headcount and sessions');
+  drawRow(pdf, 'Referrals received in the term', cell(p.referrals.received));
+  drawRow(pdf, 'Referrals accepted', cell(p.referrals.accepted));
+  drawRow(pdf, 'Census headcount', cell(p.headcount.census));
+  drawRow(pdf, 'Minimum number of participants (contract)', p.headcount.minimum === null ? 'none' : String(p.headcount.minimum));
+  drawRow(pdf, 'Late joiners (places taken after the census date)', cell(p.headcount.lateJoiners));
+  drawRow(pdf, 'Sessions planned / held / cancelled', `${p.sessions.planned} / ${p.sessions.held} / ${p.sessions.cancelled}`);
+  drawRow(pdf, 'Attendance rate (present or late, of sessions held)', p.attendanceRate === null ? 'no sessions held yet' : `${p.attendanceRate}%`);
+  drawHeading(pdf, 'Outcomes');
+  const shown = p.outcomes.filter((o) => o.count !== 0);
+  if (shown.length === 0) drawRow(pdf, 'No outcomes recorded', '0');
+  for (const o of shown) drawRow(pdf, outcomeLabel(o), cell(o.count));
+  drawRow(pdf, 'All outcomes', cell(p.outcomesTotal), true);
+  const tables: Array<[string, EqualityTableResponse]> = [
+    ['Gender', p.equality.gender],
+    ['Ethnic group (2021 Census categories)', p.equality.ethnicity],
+    ['Special educational needs: type of need (a young person may have several)', p.equality.disabilityCategories],
+    ['Postcode district', p.equality.postcodeDistrict],
+  ];
+  for (const [title, table] of tables) {
+    drawHeading(pdf, `Equality: ${title}`);
+    for (const line of table.rows) drawRow(pdf, line.label, cell(line.count));
+    drawRow(pdf, 'Total', cell(table.total), true);
   }
-  if (r.notes?.length) {
-    heading('Notes');
-    for (const note of r.notes) pdf.font('Helvetica').fontSize(8.5).text(note, MARGIN, pdf.y, { width: WIDTH });
-  }
-  pdf.end();
-  return done;
+}
+
+/** A label with its value at the right; a new page first when near the bottom. */
+function drawRow(pdf: PDFKit.PDFDocument, label: string, value: string, bold = false): void {
+  if (pdf.y > 770) pdf.addPage();
+  const y = pdf.y;
+  pdf.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(9).text(label, MARGIN + 10, y, { width: 380 });
+  const bottom = pdf.y;
+  pdf.text(value, MARGIN + 390, y, { width: WIDTH - 390, align: 'right' });
+  pdf.y = Math.max(bottom, pdf.y) + 1;
+}
+
+/** A bold heading over a rule; a new page first when near the bottom. */
+function drawHeading(pdf: PDFKit.PDFDocument, text: string): void {
+  if (pdf.y > 720) pdf.addPage();
+  pdf.moveDown(0.6).font('Helvetica-Bold').fontSize(10).text(text, MARGIN, pdf.y, { width: WIDTH });
+  pdf.moveTo(MARGIN, pdf.y + 1).lineTo(MARGIN + WIDTH, pdf.y + 1).lineWidth(0.5).stroke();
+  pdf.y += 4;
 }

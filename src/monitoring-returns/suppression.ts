@@ -90,78 +90,102 @@ const hi = (k: Known) => ('exact' in k ? k.exact : k.max);
  * withheld cells, row by row, pruned by what each row, column and the total can still reach.
  */
 export function determined(published: SuppressedTable, target: { kind: 'cell'; i: number; j: number } | { kind: 'row'; i: number } | { kind: 'column'; j: number } | { kind: 'total' }, trueValue: number, bound: number): boolean {
+  return !otherTableExists(searchOver(published, bound), 0, target, trueValue);
+}
+
+/** The search for another table: what is published of each entry, the candidate table so far, and the withheld cells in the order they are filled. */
+interface Search {
+  r: number;
+  c: number;
+  cellKnown: Known[][];
+  rowKnown: Known[] | null;
+  colKnown: Known[] | null;
+  totalKnown: Known;
+  /** The candidate table: cells before the current position are chosen, the others hold their least value. */
+  x: number[][];
+  open: Array<[number, number]>;
+  /** Each withheld cell's index in `open`, by "i,j". */
+  position: Map<string, number>;
+}
+
+function searchOver(published: SuppressedTable, bound: number): Search {
   const r = published.cells.length;
   const c = published.cells[0].length;
   const cellKnown = published.cells.map((row) => row.map((s) => knownOf(s, bound)));
-  const rowKnown = published.rowTotals?.map((s) => knownOf(s, bound)) ?? null;
-  const colKnown = published.columnTotals?.map((s) => knownOf(s, bound)) ?? null;
-  const totalKnown = knownOf(published.total, bound);
-  const x: number[][] = cellKnown.map((row) => row.map(lo));
   const open: Array<[number, number]> = [];
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) if (!('exact' in cellKnown[i][j])) open.push([i, j]);
-
-  // the least and most each row / column / the whole can still add from position p on
-  const rowLeft = (i: number, p: number) => {
-    let min = 0;
-    let max = 0;
-    for (let j = 0; j < c; j++) {
-      if (isOpenAfter(i, j, p)) {
-        min += lo(cellKnown[i][j]);
-        max += hi(cellKnown[i][j]);
-      } else {
-        min += x[i][j];
-        max += x[i][j];
-      }
-    }
-    return [min, max];
+  return {
+    r,
+    c,
+    cellKnown,
+    rowKnown: published.rowTotals?.map((s) => knownOf(s, bound)) ?? null,
+    colKnown: published.columnTotals?.map((s) => knownOf(s, bound)) ?? null,
+    totalKnown: knownOf(published.total, bound),
+    x: cellKnown.map((row) => row.map(lo)),
+    open,
+    position: new Map(open.map(([i, j], p) => [`${i},${j}`, p])),
   };
-  const colLeft = (j: number, p: number) => {
-    let min = 0;
-    let max = 0;
-    for (let i = 0; i < r; i++) {
-      if (isOpenAfter(i, j, p)) {
-        min += lo(cellKnown[i][j]);
-        max += hi(cellKnown[i][j]);
-      } else {
-        min += x[i][j];
-        max += x[i][j];
-      }
-    }
-    return [min, max];
-  };
-  const position = new Map(open.map(([i, j], p) => [`${i},${j}`, p]));
-  function isOpenAfter(i: number, j: number, p: number): boolean {
-    const q = position.get(`${i},${j}`);
-    return q !== undefined && q >= p;
-  }
-  const fits = (range: number[], k: Known) => range[0] <= hi(k) && range[1] >= lo(k);
-  function feasible(p: number): boolean {
-    for (let i = 0; i < r; i++) if (rowKnown && !fits(rowLeft(i, p), rowKnown[i])) return false;
-    for (let j = 0; j < c; j++) if (colKnown && !fits(colLeft(j, p), colKnown[j])) return false;
-    let min = 0;
-    let max = 0;
-    for (let i = 0; i < r; i++) {
-      const [a, b] = rowLeft(i, p);
-      min += a;
-      max += b;
-    }
-    return fits([min, max], totalKnown);
-  }
-  const sumOf = (t: Entry) => valueOf({ r, c, cells: x, hasLineTotals: true }, t);
+}
 
-  function search(p: number): boolean {
-    if (!feasible(p)) return false;
-    if (p === open.length) return sumOf(target) !== trueValue;
-    const [i, j] = open[p];
-    const k = cellKnown[i][j];
-    for (let v = lo(k); v <= hi(k); v++) {
-      x[i][j] = v;
-      if (search(p + 1)) return true;
-    }
-    x[i][j] = lo(k);
-    return false;
+/** Whether cell (i, j) is withheld and not yet chosen when the search stands at position p. */
+function isOpenAfter(s: Search, i: number, j: number, p: number): boolean {
+  const q = s.position.get(`${i},${j}`);
+  return q !== undefined && q >= p;
+}
+
+/** The least and most cell (i, j) can still add from position p on, into `range` ([min, max]). */
+function addCell(s: Search, i: number, j: number, p: number, range: number[]): void {
+  if (isOpenAfter(s, i, j, p)) {
+    range[0] += lo(s.cellKnown[i][j]);
+    range[1] += hi(s.cellKnown[i][j]);
+  } else {
+    range[0] += s.x[i][j];
+    range[1] += s.x[i][j];
   }
-  return !search(0);
+}
+
+/** The least and most row i can still add up to from position p on. */
+function rowLeft(s: Search, i: number, p: number): number[] {
+  const range = [0, 0];
+  for (let j = 0; j < s.c; j++) addCell(s, i, j, p, range);
+  return range;
+}
+
+/** The least and most column j can still add up to from position p on. */
+function colLeft(s: Search, j: number, p: number): number[] {
+  const range = [0, 0];
+  for (let i = 0; i < s.r; i++) addCell(s, i, j, p, range);
+  return range;
+}
+
+const fits = (range: number[], k: Known) => range[0] <= hi(k) && range[1] >= lo(k);
+
+/** Whether every row, column and the total can still reach what is published, from position p on. */
+function feasible(s: Search, p: number): boolean {
+  for (let i = 0; i < s.r; i++) if (s.rowKnown && !fits(rowLeft(s, i, p), s.rowKnown[i])) return false;
+  for (let j = 0; j < s.c; j++) if (s.colKnown && !fits(colLeft(s, j, p), s.colKnown[j])) return false;
+  let min = 0;
+  let max = 0;
+  for (let i = 0; i < s.r; i++) {
+    const [a, b] = rowLeft(s, i, p);
+    min += a;
+    max += b;
+  }
+  return fits([min, max], s.totalKnown);
+}
+
+/** Depth-first from position p: whether some table agreeing with what is published gives `target` a value other than `trueValue`. */
+function otherTableExists(s: Search, p: number, target: Entry, trueValue: number): boolean {
+  if (!feasible(s, p)) return false;
+  if (p === s.open.length) return valueOf({ r: s.r, c: s.c, cells: s.x, hasLineTotals: true }, target) !== trueValue;
+  const [i, j] = s.open[p];
+  const k = s.cellKnown[i][j];
+  for (let v = lo(k); v <= hi(k); v++) {
+    s.x[i][j] = v;
+    if (otherTableExists(s, p + 1, target, trueValue)) return true;
+  }
+  s.x[i][j] = lo(k);
+  return false;
 }
 
 /** Suppresses `cells` (r × c counts, r, c ≥ 1) so that no count from 1 to 4 is shown and none withheld can be worked out. */

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
-import { InvoicesService } from '../billing/invoices.service.js';
+import { InvoicesService } from '../billing/documents/invoices.service.js';
 import { type Page, paginate } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { OutboxSweeper } from '../queue/outbox.js';

@@ -1,7 +1,7 @@
 import { Process } from '@nestjs/bull';
 import type { Job, JobOptions, Queue } from 'bull';
-import type { BILLING_QUEUE, BillingJobs } from '../billing/billing-queue.js';
-import type { COMMITMENTS_QUEUE, CommitmentsJobs } from '../billing/commitments-queue.js';
+import type { BILLING_QUEUE, BillingJobs } from '../billing/runs/billing-queue.js';
+import type { COMMITMENTS_QUEUE, CommitmentsJobs } from '../billing/commitments/commitments-queue.js';
 import type { COMPLIANCE_QUEUE, ComplianceJobs } from '../compliance/compliance-queue.js';
 import type { DATA_PROTECTION_QUEUE, DataProtectionJobs } from '../data-protection/data-protection.queue.js';
 import type { MAIL_QUEUE, MailJobs } from '../notifications/notifications.queue.js';

@@ -2,7 +2,7 @@ import { one, rows } from '../database/database.repository.js';
 import { type Queryable, raw, sql as statement } from '../database/sql.js';
 
 /*
- * SQL over remittances. Their allocations are payments (src/billing/payments.repository.ts); the
+ * SQL over remittances. Their allocations are payments (src/billing/payments/payments.repository.ts); the
  * payments trigger keeps remittances.allocated_pence, whose CHECK refuses allocating more than the
  * remittance (migrations/1764410000000-PaymentsAndRemittances.ts).
  */

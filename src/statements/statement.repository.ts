@@ -1,6 +1,6 @@
 import { one, rows as rowsOf } from '../database/database.repository.js';
 import { bind, type Param, type Queryable, sql as statement } from '../database/sql.js';
-import type { PaymentMethod } from '../billing/payment-method.js';
+import type { PaymentMethod } from '../billing/payments/payment-method.js';
 import type { StatementEntryType } from './statement.js';
 
 /*

@@ -4,7 +4,7 @@ import { formatSterling } from '../common/money.js';
 import { addDays, todayInLondon } from '../common/london-calendar.js';
 import { invalidField, notFound, ruleBroken } from '../common/problem.js';
 import { AppConfig } from '../config/app-config.js';
-import { PAYMENT_METHOD_LABELS } from '../billing/payment-method.js';
+import { PAYMENT_METHOD_LABELS } from '../billing/payments/payment-method.js';
 import type { StatementEntryResponse, StatementQuery, StatementResponse } from './dto/statement.dto.js';
 import { ageDebt, daysPastDue, withRunningBalance } from './statement.js';
 import { renderStatementPdf } from './statement-pdf.js';

@@ -1,4 +1,4 @@
-import { drawSupplier, longDate, MARGIN, startPdf, WIDTH } from '../billing/invoice-pdf.js';
+import { drawSupplier, longDate, MARGIN, startPdf, WIDTH } from '../billing/pdf/invoice-pdf.js';
 import { formatSterling } from '../common/money.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { EqualityTableResponse } from '../monitoring-returns/dto/monitoring-return.dto.js';

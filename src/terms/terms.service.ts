@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
-import { lockQuarter } from '../billing/billing-ledger.repository.js';
+import { lockQuarter } from '../billing/documents/billing-ledger.repository.js';
 import { withConstraints } from '../common/constraints.js';
 import { type Page, PageQuery, paginate } from '../common/pagination.js';
 import { notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';

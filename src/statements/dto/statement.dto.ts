@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { IsCalendarDate } from '../../common/validation.js';
-import { PAYMENT_METHODS, type PaymentMethod } from '../../billing/payment-method.js';
+import { PAYMENT_METHODS, type PaymentMethod } from '../../billing/payments/payment-method.js';
 
 export class StatementQuery {
   @ApiPropertyOptional({ format: 'date', description: 'First day of the period (default: the first day anything happened on the account)' })

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { todayInLondon } from '../../../dist/src/common/london-calendar.js';
-import { BACKDATED_WITHDRAWAL_REASON, SESSIONS_CREDIT_REASON } from '../../../dist/src/billing/billing-lines.js';
+import { BACKDATED_WITHDRAWAL_REASON, SESSIONS_CREDIT_REASON } from '../../../dist/src/billing/runs/billing-lines.js';
 import { billableCensusRange } from '../../../dist/src/billing/quarter.js';
 import { benchServer, call, fmt, freshDatabase, pgTransaction, startService } from '../support.mjs';
 import { seedBillingQuarter } from './seed.mjs';

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
-import { RepeatableJobs } from '../queue/repeatable.js';
+import { AppConfig } from '../../config/app-config.js';
+import { RepeatableJobs } from '../../queue/repeatable.js';
 import { BillingQueue, type BillingJobs, QUARTERLY_SCHEDULE, SCHEDULE_JOB_ID } from './billing-queue.js';
 
 /**

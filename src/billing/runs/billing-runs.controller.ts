@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal, Roles } from '../auth/decorators.js';
-import type { Principal } from '../auth/principal.js';
-import { ParseIdPipe } from '../common/validation.js';
+import { CurrentPrincipal, Roles } from '../../auth/decorators.js';
+import type { Principal } from '../../auth/principal.js';
+import { ParseIdPipe } from '../../common/validation.js';
 import { BillingRunsService } from './billing-runs.service.js';
 import { BillingPreviewResponse, BillingRunPage, BillingRunQuery, BillingRunResponse, CreateBillingRunDto } from './dto/billing-run.dto.js';
-import { ApiProblems } from '../common/api-problems.js';
-import { EXAMPLES } from '../common/api-examples.js';
+import { ApiProblems } from '../../common/api-problems.js';
+import { EXAMPLES } from '../../common/api-examples.js';
 
 @ApiTags('billing')
 @Roles('finance')

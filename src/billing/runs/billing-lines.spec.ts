@@ -389,7 +389,7 @@ describe('a full credit of an invoice', () => {
 
 describe('the VAT wording of a document', () => {
   it('states the exemption in words for an exempt line', async () => {
-    const { vatStatements, EXEMPT_VAT_STATEMENT } = await import('./invoice-pdf.js');
+    const { vatStatements, EXEMPT_VAT_STATEMENT } = await import('../pdf/invoice-pdf.js');
     expect(EXEMPT_VAT_STATEMENT).toBe('Exempt from VAT: welfare services supplied by a charity (VATA 1994 Schedule 9 Group 7)');
     expect(vatStatements({ lines: [{ vatTreatment: 'exempt' }] } as never)).toEqual([EXEMPT_VAT_STATEMENT]);
     expect(vatStatements({ lines: [{ vatTreatment: 'standard' }] } as never)).toEqual([]);

@@ -1,4 +1,4 @@
-import { LONDON } from '../common/london-calendar.js';
+import { LONDON } from '../../common/london-calendar.js';
 
 /** The queue of the daily settlement of ended terms' commitments (rule 12). */
 export const COMMITMENTS_QUEUE = 'commitments';

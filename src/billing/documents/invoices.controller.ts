@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Header, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles } from '../auth/decorators.js';
-import type { Principal } from '../auth/principal.js';
-import { ParseIdPipe } from '../common/validation.js';
+import { CurrentPrincipal, Roles } from '../../auth/decorators.js';
+import type { Principal } from '../../auth/principal.js';
+import { ParseIdPipe } from '../../common/validation.js';
 import { CreateCreditNoteDto, CreatePaymentDto, InvoicePage, InvoiceQuery, InvoiceResponse, PaymentResponse } from './dto/invoice.dto.js';
 import { InvoicesService } from './invoices.service.js';
-import { PaymentsService } from './payments.service.js';
-import { ApiProblems } from '../common/api-problems.js';
-import { EXAMPLES } from '../common/api-examples.js';
+import { PaymentsService } from '../payments/payments.service.js';
+import { ApiProblems } from '../../common/api-problems.js';
+import { EXAMPLES } from '../../common/api-examples.js';
 
 @ApiTags('invoices')
 @Controller('invoices')

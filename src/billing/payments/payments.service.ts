@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Principal } from '../auth/principal.js';
-import { withConstraints } from '../common/constraints.js';
-import { todayInLondon } from '../common/london-calendar.js';
-import { notFound, type ProblemError, ruleBroken, ruleBrokenOn } from '../common/problem.js';
-import { AppConfig } from '../config/app-config.js';
-import { inTransaction } from '../database/transaction.js';
-import type { CreatePaymentDto, DocumentStatus, PaymentResponse } from './dto/invoice.dto.js';
+import type { Principal } from '../../auth/principal.js';
+import { withConstraints } from '../../common/constraints.js';
+import { todayInLondon } from '../../common/london-calendar.js';
+import { notFound, type ProblemError, ruleBroken, ruleBrokenOn } from '../../common/problem.js';
+import { AppConfig } from '../../config/app-config.js';
+import { inTransaction } from '../../database/transaction.js';
+import type { CreatePaymentDto, DocumentStatus, PaymentResponse } from '../documents/dto/invoice.dto.js';
 import { DEFAULT_PAYMENT_METHOD } from './payment-method.js';
 import {
   balancesOf,
@@ -18,8 +18,8 @@ import {
   paymentsOfInvoice,
   receiptFacts,
 } from './payments.repository.js';
-import { renderReceiptPdf } from './receipt-pdf.js';
-import { ProblemCode } from '../common/problem-codes.js';
+import { renderReceiptPdf } from '../pdf/receipt-pdf.js';
+import { ProblemCode } from '../../common/problem-codes.js';
 
 export const PaymentRule = {
   NotAnInvoice: ProblemCode.NotAnInvoice,

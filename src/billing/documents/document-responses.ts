@@ -1,4 +1,4 @@
-import type { PlannedLine, Recipient } from './billing-lines.js';
+import type { PlannedLine, Recipient } from '../runs/billing-lines.js';
 import type { DocumentLineResponse, DocumentStatus, InvoiceResponse, RecipientResponse } from './dto/invoice.dto.js';
 
 /** Rows of documents and document_lines as the invoice queries select them. */

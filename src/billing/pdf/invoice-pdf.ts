@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
-import { formatSterling } from '../common/money.js';
-import type { AppConfig } from '../config/app-config.js';
-import type { InvoiceResponse } from './dto/invoice.dto.js';
+import { formatSterling } from '../../common/money.js';
+import type { AppConfig } from '../../config/app-config.js';
+import type { InvoiceResponse } from '../documents/dto/invoice.dto.js';
 
 export interface PdfContext {
   provider: AppConfig['provider'];

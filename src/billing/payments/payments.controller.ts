@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/decorators.js';
-import { ParseIdPipe } from '../common/validation.js';
+import { Roles } from '../../auth/decorators.js';
+import { ParseIdPipe } from '../../common/validation.js';
 import { PaymentsService } from './payments.service.js';
 
 @ApiTags('invoices')

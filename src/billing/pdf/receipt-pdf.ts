@@ -1,8 +1,8 @@
-import { formatSterling } from '../common/money.js';
-import type { AppConfig } from '../config/app-config.js';
+import { formatSterling } from '../../common/money.js';
+import type { AppConfig } from '../../config/app-config.js';
 import { drawSupplier, longDate, MARGIN, startPdf, WIDTH } from './invoice-pdf.js';
-import { PAYMENT_METHOD_LABELS } from './payment-method.js';
-import type { ReceiptFacts } from './payments.repository.js';
+import { PAYMENT_METHOD_LABELS } from '../payments/payment-method.js';
+import type { ReceiptFacts } from '../payments/payments.repository.js';
 
 const weekday = (date: string) =>
   new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));

@@ -1,8 +1,8 @@
 import { OnQueueFailed, OnQueueStalled, Processor } from '@nestjs/bull';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bull';
-import { OnJob } from '../queue/jobs.js';
-import { OutboxSweeper } from '../queue/outbox.js';
+import { OnJob } from '../../queue/jobs.js';
+import { OutboxSweeper } from '../../queue/outbox.js';
 import { BILLING_QUEUE, type BillingJobs } from './billing-queue.js';
 import { BillingRunsOutbox } from './billing-runs.outbox.js';
 import { BillingRunsService } from './billing-runs.service.js';

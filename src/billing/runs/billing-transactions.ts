@@ -1,4 +1,4 @@
-import type { Queryable } from '../database/sql.js';
+import type { Queryable } from '../../database/sql.js';
 import { type BillingFacts, type BillingUnit, creditNoteFor, type PlannedDocument, planBilling } from './billing-lines.js';
 import {
   advanceCounter,
@@ -10,11 +10,11 @@ import {
   insertDocuments,
   insertLines,
   linesToCredit,
-} from './billing-documents.repository.js';
-import { BillingLedgerRepository, lockQuarter, openEntriesOf } from './billing-ledger.repository.js';
+} from '../documents/billing-documents.repository.js';
+import { BillingLedgerRepository, lockQuarter, openEntriesOf } from '../documents/billing-ledger.repository.js';
 import { completeRun, lockRun, runState } from './billing-run.repository.js';
-import { type DocumentSeries, numberBlock, SERIES_OF } from './invoice-numbering.js';
-import { billableCensusRange, quarterOf } from './quarter.js';
+import { type DocumentSeries, numberBlock, SERIES_OF } from '../documents/invoice-numbering.js';
+import { billableCensusRange, quarterOf } from '../quarter.js';
 
 /**
  * Billing's transactions, in the caller's transaction (a manager, or a `pg` shim in the tests that race

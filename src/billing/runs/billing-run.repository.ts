@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { execute, one, rows } from '../database/database.repository.js';
-import { bind, type Queryable, raw, sql } from '../database/sql.js';
-import { tryLockQuarter } from './billing-ledger.repository.js';
+import { execute, one, rows } from '../../database/database.repository.js';
+import { bind, type Queryable, raw, sql } from '../../database/sql.js';
+import { tryLockQuarter } from '../documents/billing-ledger.repository.js';
 import type { BillingRunStatus } from './dto/billing-run.dto.js';
 
 /** A billing run as GET /billing-runs shows it. */

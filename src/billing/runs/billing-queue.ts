@@ -1,10 +1,10 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
-import { LONDON } from '../common/london-calendar.js';
-import { withTimeout } from '../common/with-timeout.js';
-import { AppConfig } from '../config/app-config.js';
-import { addJob } from '../queue/jobs.js';
+import { LONDON } from '../../common/london-calendar.js';
+import { withTimeout } from '../../common/with-timeout.js';
+import { AppConfig } from '../../config/app-config.js';
+import { addJob } from '../../queue/jobs.js';
 
 export const BILLING_QUEUE = 'billing';
 

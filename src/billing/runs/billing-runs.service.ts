@@ -1,26 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Principal } from '../auth/principal.js';
-import { todayInLondon } from '../common/london-calendar.js';
-import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page } from '../common/pagination.js';
-import { conflict, notFound, ProblemError } from '../common/problem.js';
-import { withTimeout } from '../common/with-timeout.js';
-import { setTransactionReadOnly } from '../database/database.repository.js';
-import { AppConfig } from '../config/app-config.js';
-import { isUniqueViolation } from '../database/pg-errors.js';
-import { inTransaction } from '../database/transaction.js';
-import { writeInvoiceNotifications } from '../notifications/notification.repository.js';
-import { jobLiveness } from '../queue/job-liveness.js';
-import { OutboxSweeper } from '../queue/outbox.js';
+import type { Principal } from '../../auth/principal.js';
+import { todayInLondon } from '../../common/london-calendar.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page } from '../../common/pagination.js';
+import { conflict, notFound, ProblemError } from '../../common/problem.js';
+import { withTimeout } from '../../common/with-timeout.js';
+import { setTransactionReadOnly } from '../../database/database.repository.js';
+import { AppConfig } from '../../config/app-config.js';
+import { isUniqueViolation } from '../../database/pg-errors.js';
+import { inTransaction } from '../../database/transaction.js';
+import { writeInvoiceNotifications } from '../../notifications/notification.repository.js';
+import { jobLiveness } from '../../queue/job-liveness.js';
+import { OutboxSweeper } from '../../queue/outbox.js';
 import type { PlannedDocument } from './billing-lines.js';
 import { type BillingRunRecord, BillingRunRepository, type InFlightRun } from './billing-run.repository.js';
 import { BillingRunsOutbox } from './billing-runs.outbox.js';
 import { executeBillingRun, previewBilling } from './billing-transactions.js';
 import type { BillingPreviewResponse, BillingRunQuery, BillingRunResponse } from './dto/billing-run.dto.js';
-import type { PlannedDocumentResponse } from './dto/invoice.dto.js';
-import { toPlannedLineResponse, toRecipientResponse } from './document-responses.js';
-import { previousQuarter } from './quarter.js';
-import { ProblemCode } from '../common/problem-codes.js';
+import type { PlannedDocumentResponse } from '../documents/dto/invoice.dto.js';
+import { toPlannedLineResponse, toRecipientResponse } from '../documents/document-responses.js';
+import { previousQuarter } from '../quarter.js';
+import { ProblemCode } from '../../common/problem-codes.js';
 
 export function toPlannedDocumentResponse(d: PlannedDocument): PlannedDocumentResponse {
   return {

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { todayInLondon } from '../common/london-calendar.js';
-import { inTransaction } from '../database/transaction.js';
-import { CommitmentsRepository, type Settlement } from '../registrations/commitments.repository.js';
+import { todayInLondon } from '../../common/london-calendar.js';
+import { inTransaction } from '../../database/transaction.js';
+import { CommitmentsRepository, type Settlement } from '../../registrations/commitments.repository.js';
 
 /**
  * Rule 12's daily job: for the places of every term that has ended, what stays committed against the

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { PageQuery, PageResponse } from '../../common/pagination.js';
-import { IsCalendarDate, IsId, IsOmittable, IsPence } from '../../common/validation.js';
-import { DEFAULT_PAYMENT_METHOD, PAYMENT_METHODS, type PaymentMethod } from '../payment-method.js';
+import { PageQuery, PageResponse } from '../../../common/pagination.js';
+import { IsCalendarDate, IsId, IsOmittable, IsPence } from '../../../common/validation.js';
+import { DEFAULT_PAYMENT_METHOD, PAYMENT_METHODS, type PaymentMethod } from '../../payments/payment-method.js';
 
 export const DOCUMENT_KINDS = ['invoice', 'credit_note'] as const;
 export const DOCUMENT_STATUSES = ['issued', 'paid', 'credited'] as const;

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/decorators.js';
+import { Roles } from '../../auth/decorators.js';
 import { AgedDebtQuery, AgedDebtResponse } from './dto/invoice.dto.js';
 import { InvoicesService } from './invoices.service.js';
 

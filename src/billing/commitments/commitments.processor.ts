@@ -1,8 +1,8 @@
 import { InjectQueue, OnQueueFailed, Processor } from '@nestjs/bull';
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
-import { OnJob } from '../queue/jobs.js';
-import { RepeatableJobs } from '../queue/repeatable.js';
+import { OnJob } from '../../queue/jobs.js';
+import { RepeatableJobs } from '../../queue/repeatable.js';
 import { CommitmentSettlementService } from './commitment-settlement.service.js';
 import { COMMITMENTS_QUEUE, type CommitmentsJobs, SETTLEMENT_SCHEDULE } from './commitments-queue.js';
 

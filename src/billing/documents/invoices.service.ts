@@ -1,19 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Principal } from '../auth/principal.js';
-import { todayInLondon } from '../common/london-calendar.js';
-import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page } from '../common/pagination.js';
-import { conflict, notFound, ruleBroken } from '../common/problem.js';
-import { ProblemCode } from '../common/problem-codes.js';
-import { AppConfig } from '../config/app-config.js';
-import { inTransaction } from '../database/transaction.js';
-import { creditInvoice } from './billing-transactions.js';
+import type { Principal } from '../../auth/principal.js';
+import { todayInLondon } from '../../common/london-calendar.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, keysetPage, type Page } from '../../common/pagination.js';
+import { conflict, notFound, ruleBroken } from '../../common/problem.js';
+import { ProblemCode } from '../../common/problem-codes.js';
+import { AppConfig } from '../../config/app-config.js';
+import { inTransaction } from '../../database/transaction.js';
+import { creditInvoice } from '../runs/billing-transactions.js';
 import { toInvoiceResponse } from './document-responses.js';
 import { findDocument, linesOfDocuments, listDocuments, termNames } from './billing-documents.repository.js';
-import { commissionerNames } from '../commissioners/commissioner.repository.js';
+import { commissionerNames } from '../../commissioners/commissioner.repository.js';
 import type { AgedDebtResponse, AgedDebtRow, InvoiceQuery, InvoiceResponse } from './dto/invoice.dto.js';
-import { renderInvoicePdf } from './invoice-pdf.js';
-import { agedDebtRows } from './payments.repository.js';
+import { renderInvoicePdf } from '../pdf/invoice-pdf.js';
+import { agedDebtRows } from '../payments/payments.repository.js';
 
 export const BillingRule = {
   NotAnInvoice: ProblemCode.NotAnInvoice,

@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bull';
-import { AppConfig } from '../config/app-config.js';
-import type { JobLiveness } from '../queue/job-liveness.js';
-import { type Outbox, type OutboxEntry, OutboxSweeper } from '../queue/outbox.js';
+import { AppConfig } from '../../config/app-config.js';
+import type { JobLiveness } from '../../queue/job-liveness.js';
+import { type Outbox, type OutboxEntry, OutboxSweeper } from '../../queue/outbox.js';
 import { BillingQueue, runJobId } from './billing-queue.js';
 import { BillingRunRepository, type InFlightRun } from './billing-run.repository.js';
 

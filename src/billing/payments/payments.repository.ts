@@ -1,6 +1,6 @@
-import { one, rows as rowsOf } from '../database/database.repository.js';
-import { bind, type Queryable, raw, sql as statement } from '../database/sql.js';
-import type { DocumentStatus } from './dto/invoice.dto.js';
+import { one, rows as rowsOf } from '../../database/database.repository.js';
+import { bind, type Queryable, raw, sql as statement } from '../../database/sql.js';
+import type { DocumentStatus } from '../documents/dto/invoice.dto.js';
 import type { PaymentMethod } from './payment-method.js';
 
 /*

@@ -1,5 +1,5 @@
-import { execute, one, rows } from '../database/database.repository.js';
-import { type Queryable, raw, sql } from '../database/sql.js';
+import { execute, one, rows } from '../../database/database.repository.js';
+import { type Queryable, raw, sql } from '../../database/sql.js';
 import type {
   BillingCommissioner,
   BillingContract,
@@ -10,7 +10,7 @@ import type {
   Recipient,
   UnitKind,
   VatTreatment,
-} from './billing-lines.js';
+} from '../runs/billing-lines.js';
 import { type DocumentRow, type LineRow as DocumentLineRow, plannedLineRow } from './document-responses.js';
 import type { DocumentSeries } from './invoice-numbering.js';
 

@@ -2,9 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, ValidateBy } from 'class-validator';
-import { PageQuery, PageResponse } from '../../common/pagination.js';
-import { FIRST_QUARTER_YEAR, isBillableQuarter, LAST_QUARTER_YEAR, normalizeQuarter } from '../quarter.js';
-import { PlannedDocumentResponse } from './invoice.dto.js';
+import { PageQuery, PageResponse } from '../../../common/pagination.js';
+import { FIRST_QUARTER_YEAR, isBillableQuarter, LAST_QUARTER_YEAR, normalizeQuarter } from '../../quarter.js';
+import { PlannedDocumentResponse } from '../../documents/dto/invoice.dto.js';
 
 export const BILLING_RUN_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
 export type BillingRunStatus = (typeof BILLING_RUN_STATUSES)[number];

@@ -1,6 +1,6 @@
-import { addDays } from '../common/london-calendar.js';
-import { percentageOfPence } from '../common/money.js';
-import type { DocumentKind } from './invoice-numbering.js';
+import { addDays } from '../../common/london-calendar.js';
+import { percentageOfPence } from '../../common/money.js';
+import type { DocumentKind } from '../documents/invoice-numbering.js';
 
 /**
  * The billing arithmetic, as pure functions (rules 5, 11-13). A run loads, for every billing unit it may

@@ -1,6 +1,6 @@
-import { execute, one, rows as rowsOf } from '../database/database.repository.js';
-import { bind, type Queryable, raw, sql as statement } from '../database/sql.js';
-import type { BillingUnit, CreditableLine, UnitKind } from './billing-lines.js';
+import { execute, one, rows as rowsOf } from '../../database/database.repository.js';
+import { bind, type Queryable, raw, sql as statement } from '../../database/sql.js';
+import type { BillingUnit, CreditableLine, UnitKind } from '../runs/billing-lines.js';
 
 /** Namespace of the quarter advisory locks (any fixed number distinct from the migrations lock). */
 const QUARTER_LOCK_NAMESPACE = 74201;
