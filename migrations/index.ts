@@ -23,6 +23,7 @@ import { TokenChangeNotices1764512120000 } from './1764512120000-TokenChangeNoti
 import { LateJoiner1764540000000 } from './1764540000000-LateJoiner.js';
 import { DocumentCovers1764540000001 } from './1764540000001-DocumentCovers.js';
 import { ReminderDue1764540000002 } from './1764540000002-ReminderDue.js';
+import { RegisterParticipant1764550000000 } from './1764550000000-RegisterParticipant.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   LateJoiner1764540000000,
   DocumentCovers1764540000001,
   ReminderDue1764540000002,
+  RegisterParticipant1764550000000,
 ];

@@ -1,4 +1,4 @@
-import { addDays, ageOn, daysBetween, endOfLondonDay, isCalendarDate, isWithin, londonDateOf, todayInLondon } from './london-calendar.js';
+import { addDays, daysBetween, endOfLondonDay, isCalendarDate, isWithin, londonDateOf, todayInLondon } from './london-calendar.js';
 
 describe('London calendar', () => {
   it.each([
@@ -30,13 +30,6 @@ describe('London calendar', () => {
     expect(addDays('2028-03-01', -1)).toBe('2028-02-29');
     expect(daysBetween('2026-10-01', '2026-10-31')).toBe(30);
     expect(daysBetween('2026-03-28', '2026-03-30')).toBe(2);
-  });
-
-  it('counts age in completed years', () => {
-    expect(ageOn('2013-09-01', '2026-09-01')).toBe(13);
-    expect(ageOn('2013-09-02', '2026-09-01')).toBe(12);
-    expect(ageOn('2012-02-29', '2027-02-28')).toBe(14);
-    expect(ageOn('2012-02-29', '2027-03-01')).toBe(15);
   });
 
   it('checks inclusive ranges', () => {

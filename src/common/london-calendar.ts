@@ -55,15 +55,6 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((toUtcMidnight(to).getTime() - toUtcMidnight(from).getTime()) / 86_400_000);
 }
 
-/** Age in completed years on a date; someone born on 29 February turns a year older on 1 March in common years. */
-export function ageOn(dateOfBirth: string, on: string): number {
-  const [by, bm, bd] = dateOfBirth.split('-').map(Number);
-  const [y, m, d] = on.split('-').map(Number);
-  let age = y - by;
-  if (m < bm || (m === bm && d < bd)) age -= 1;
-  return age;
-}
-
 /** True when `date` lies within [from, to], all inclusive calendar dates. */
 export function isWithin(date: string, from: string, to: string): boolean {
   return from <= date && date <= to;

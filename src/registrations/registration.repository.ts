@@ -6,9 +6,10 @@ import { writeWaitlistPromotedNotifications } from '../notifications/notificatio
 import { Registration } from './registration.entity.js';
 
 /*
- * The SQL of registrations: the facts eligibility is decided from, the calls into the database
- * functions that register, withdraw and promote (place_registration, withdraw_registration,
- * promote_from_waitlist: migrations/1764320000000-RegistrationLockOrder.ts, which hold the lock order),
+ * The SQL of registrations: the calls into the database functions that register, withdraw and promote
+ * (register_participant: migrations/1764550000000-RegisterParticipant.ts, which holds the registration
+ * rules; place_registration, withdraw_registration, promote_from_waitlist:
+ * migrations/1764320000000-RegistrationLockOrder.ts, which hold the lock order),
  * and erasure's part. Each writes in one statement (atomic on its own). Lists and reads by id go through
  * the Registration entity (RegistrationsService). This is also the seam the registrations benchmark
  * measures its baseline through (test/bench/registrations), with a `pg` shim as `db`.
@@ -21,97 +22,6 @@ export interface RegistrationRequest {
   budgetId: string;
   /** The date the place is taken (a correction's registeredOn; default today): prices a late joiner. */
   registeredOn?: string | null;
-}
-
-/** What registering depends on, each reference null when it names nothing. */
-export interface RegistrationFacts {
-  participantId: string | null;
-  dateOfBirth: string;
-  erased: boolean;
-  programmeId: string | null;
-  minAge: number;
-  maxAge: number;
-  termId: string | null;
-  startsOn: string;
-  endsOn: string;
-  censusDate: string;
-  budgetId: string | null;
-  budgetParticipantId: string;
-  validFrom: string;
-  validTo: string;
-  amountPence: number;
-  committedPence: number;
-  /** The budget's commissioner's contract covering the programme for the whole term, if any. */
-  contractId: string | null;
-  /** The price the place would take on the requested date (place_price: the contract period's, or a late joiner's pro rata). */
-  pricePence: number;
-}
-
-interface FactsRow {
-  participant_id: string | null;
-  date_of_birth: string;
-  erased: boolean;
-  programme_id: string | null;
-  min_age: number;
-  max_age: number;
-  term_id: string | null;
-  starts_on: string;
-  ends_on: string;
-  census_date: string;
-  budget_id: string | null;
-  budget_participant_id: string;
-  valid_from: string;
-  valid_to: string;
-  amount_pence: number;
-  committed_pence: number;
-  contract_id: string | null;
-  price_pence: number;
-}
-
-const toFacts = (r: FactsRow): RegistrationFacts => ({
-  participantId: r.participant_id,
-  dateOfBirth: r.date_of_birth,
-  erased: r.erased,
-  programmeId: r.programme_id,
-  minAge: r.min_age,
-  maxAge: r.max_age,
-  termId: r.term_id,
-  startsOn: r.starts_on,
-  endsOn: r.ends_on,
-  censusDate: r.census_date,
-  budgetId: r.budget_id,
-  budgetParticipantId: r.budget_participant_id,
-  validFrom: r.valid_from,
-  validTo: r.valid_to,
-  amountPence: r.amount_pence,
-  committedPence: r.committed_pence,
-  contractId: r.contract_id,
-  pricePence: r.price_pence,
-});
-
-/** Everything eligibility depends on, in one query (read before the transaction; the locks re-check what matters). */
-export async function loadRegistrationFacts(db: Queryable, r: RegistrationRequest): Promise<RegistrationFacts> {
-  const row = await one<FactsRow>(
-    db,
-    sql`SELECT p.id AS participant_id, p.date_of_birth, p.erased_at IS NOT NULL AS erased,
-               pr.id AS programme_id, pr.min_age, pr.max_age,
-               t.id AS term_id, t.starts_on, t.ends_on, t.census_date,
-               b.id AS budget_id, b.participant_id AS budget_participant_id, b.valid_from, b.valid_to,
-               b.amount_pence, b.committed_pence,
-               c.id AS contract_id,
-               place_price(c.id, pr.id, t.id, coalesce(${r.registeredOn ?? null}::date, (now() AT TIME ZONE 'Europe/London')::date)) AS price_pence
-          FROM (SELECT 1) AS one
-          LEFT JOIN participants p ON p.id = ${r.participantId}
-          LEFT JOIN programmes pr ON pr.id = ${r.programmeId}
-          LEFT JOIN terms t ON t.id = ${r.termId}
-          LEFT JOIN personal_budgets b ON b.id = ${r.budgetId}
-          LEFT JOIN LATERAL (
-               SELECT c.id
-                 FROM contracts c JOIN contract_programmes cp ON cp.contract_id = c.id AND cp.programme_id = pr.id
-                WHERE c.commissioner_id = b.commissioner_id AND c.starts_on <= t.starts_on AND c.ends_on >= t.ends_on
-                ORDER BY c.starts_on DESC LIMIT 1) c ON true`,
-  );
-  return toFacts(row!);
 }
 
 /** A registration as PostgreSQL's to_jsonb writes its row (snake_case, timestamps as text). */
@@ -159,42 +69,63 @@ function toRegistration(row: RegistrationJson, waitlistPosition: number | null):
   });
 }
 
-export interface Placement extends RegistrationRequest {
-  contractId: string;
-  registeredOn: string;
-  createdBy: string;
+/** The first rule a registration breaks (register_participant's refusal codes, in the order it checks them). */
+export type RegistrationRefusal =
+  | 'unknown-participant'
+  | 'unknown-programme'
+  | 'unknown-term'
+  | 'unknown-budget'
+  | 'participant-erased'
+  | 'age-out-of-range'
+  | 'budget-not-participants'
+  | 'budget-not-valid-for-term'
+  | 'no-contract-covers-programme'
+  | 'insufficient-budget'
+  | 'term-ended'
+  | 'registered-on-in-future'
+  | 'registered-on-after-term';
+
+/** The values a refusal is worded with (which ones depends on the refusal: see register_participant). */
+export interface RefusalFacts {
+  age?: number;
+  minAge?: number;
+  maxAge?: number;
+  startsOn?: string;
+  endsOn?: string;
+  validFrom?: string;
+  validTo?: string;
+  remainingPence?: number;
+  pricePence?: number;
 }
 
-/** What placing did: a registration (registered or waitlisted), or nothing because the budget could not pay. */
-export type PlacementOutcome =
+/** What registering did: a registration (registered or waitlisted), or the first rule it broke. */
+export type RegistrationOutcome =
   | { placed: true; registration: Registration }
-  | { placed: false; remainingPence: number; pricePence: number };
+  | { placed: false; refusal: RegistrationRefusal; facts: RefusalFacts };
 
 /**
- * Places a registration, in one statement (the database function place_registration): with the
- * programme and programme-term locked, then the participant (the lock order of
- * migrations/1764320000000-RegistrationLockOrder.ts), an erased participant is refused (an erasure may
- * have committed since the facts were read: the constraint registrations_participant_not_erased); a
+ * Registers a participant in one statement (the database function register_participant,
+ * migrations/1764550000000-RegisterParticipant.ts, the one definition of the registration rules): the
+ * first rule the request breaks, in the order it checks them, or else the registration placed by
+ * place_registration: with the programme and programme-term locked, then the participant (the lock order
+ * of migrations/1764320000000-RegistrationLockOrder.ts), an erased participant is refused (an erasure may
+ * have committed since the rules were checked: the constraint registrations_participant_not_erased); a
  * free place goes first to someone already waiting who can now pay (not once the term has ended); then,
  * if a place is still free, its price (place_price: the contract period's price on the term's first
  * day, or a late joiner's pro rata) is fixed and committed against the budget (only if the money is
  * there), the place taken on the programme-term and on each of its sessions, and the registration
  * inserted as registered; otherwise it joins the waitlist, committing nothing. One active registration
- * per participant, programme and term: registrations_one_active.
+ * per participant, programme and term: registrations_one_active. `createdBy` is the user registering.
  */
-export async function placeRegistration(db: Queryable, p: Placement): Promise<PlacementOutcome> {
-  const row = await one<{ registration: RegistrationJson | null; waitlist_position: number | null; remaining: number }>(
+export async function registerParticipant(db: Queryable, r: RegistrationRequest, createdBy: string): Promise<RegistrationOutcome> {
+  const row = await one<{ refusal: RegistrationRefusal | null; facts: RefusalFacts | null; registration: RegistrationJson | null; waitlist_position: number | null }>(
     db,
-    sql`SELECT registration, waitlist_position, remaining
-          FROM place_registration(${p.participantId}, ${p.programmeId}, ${p.termId}, ${p.budgetId}, ${p.contractId},
-                                  ${p.registeredOn}, ${p.createdBy}, ${todayInLondon()})`,
+    sql`SELECT refusal, facts, registration, waitlist_position
+          FROM register_participant(${r.participantId}, ${r.programmeId}, ${r.termId}, ${r.budgetId},
+                                    ${r.registeredOn ?? null}, ${createdBy}, ${todayInLondon()})`,
   );
-  if (row!.registration) return { placed: true, registration: toRegistration(row!.registration, row!.waitlist_position) };
-  const price = await one<{ price: number }>(
-    db,
-    sql`SELECT place_price(${p.contractId}, ${p.programmeId}, ${p.termId}, ${p.registeredOn}) AS price`,
-  );
-  return { placed: false, remainingPence: row!.remaining, pricePence: price!.price };
+  if (row!.refusal) return { placed: false, refusal: row!.refusal, facts: row!.facts ?? {} };
+  return { placed: true, registration: toRegistration(row!.registration!, row!.waitlist_position) };
 }
 
 /** The dates of a registration's term, if there is such a registration. */

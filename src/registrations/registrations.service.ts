@@ -2,18 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
-import { todayInLondon } from '../common/london-calendar.js';
 import { type Page, paginate } from '../common/pagination.js';
 import { withConstraints } from '../common/constraints.js';
-import { conflict, notFound, ruleBroken, ruleBrokenOn } from '../common/problem.js';
+import { conflict, notFound, ruleBroken } from '../common/problem.js';
 import { ProblemCode } from '../common/problem-codes.js';
 import { inTransaction, retryingAborts } from '../database/transaction.js';
 import { NotificationRepository } from '../notifications/notification.repository.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { CreateRegistrationDto, RegistrationQuery, RegistrationResponse, WithdrawalResponse, WithdrawRegistrationDto } from './dto/registration.dto.js';
 import { Registration } from './registration.entity.js';
-import { insufficientBudget, participantErased, refusalOf } from './eligibility.js';
-import { loadRegistrationFacts, placeRegistration, termOfRegistration, withdrawRegistration } from './registration.repository.js';
+import { registerParticipant, termOfRegistration, withdrawRegistration } from './registration.repository.js';
+import { participantErased, registrationRefused } from './refusals.js';
 import { withdrawalEffectiveOn } from './withdrawal.js';
 
 @Injectable()
@@ -26,26 +25,22 @@ export class RegistrationsService {
   ) {}
 
   /**
-   * Registers a participant for a programme-term (rules 1-4). Eligibility is checked first; then, with
-   * the programme-term's row locked, the registration takes a place and commits the price against the
-   * budget, or joins the waitlist when every place is taken. One active registration per participant,
-   * programme and term is a unique index (409).
+   * Registers a participant for a programme-term (rules 1-4), in one statement (registerParticipant):
+   * the rules are checked first, then, with the programme-term's row locked, the registration takes a
+   * place and commits the price against the budget, or joins the waitlist when every place is taken.
+   * A refusal is worded here (registrationRefused). One active registration per participant, programme
+   * and term is a unique index (409).
    */
   async register(dto: CreateRegistrationDto, principal: Principal): Promise<RegistrationResponse> {
-    const db = this.dataSource.manager;
-    const facts = await loadRegistrationFacts(db, { ...dto, registeredOn: dto.registeredOn ?? null });
-    const refusal = refusalOf(dto, facts);
-    if (refusal) throw refusal;
-    const registeredOn = this.registeredOn(dto.registeredOn, facts);
-    const placement = { ...dto, contractId: facts.contractId!, registeredOn, createdBy: principal.id };
+    const request = { ...dto, registeredOn: dto.registeredOn ?? null };
     const outcome = await retryingAborts(() =>
-      withConstraints(() => placeRegistration(db, placement), {
+      withConstraints(() => registerParticipant(this.dataSource.manager, request, principal.id), {
         registrations_one_active: () =>
           conflict(ProblemCode.AlreadyRegistered, 'The participant already has an active registration for this programme and term'),
         registrations_participant_not_erased: participantErased,
       }),
     );
-    if (!outcome.placed) throw insufficientBudget(outcome.remainingPence, outcome.pricePence);
+    if (!outcome.placed) throw registrationRefused(outcome.refusal, request, outcome.facts);
     return RegistrationResponse.of(outcome.registration);
   }
 
@@ -84,19 +79,5 @@ export class RegistrationsService {
     const registration = await this.registrations.findOneBy({ id });
     if (!registration) throw notFound('registration', id);
     return registration;
-  }
-
-  /** A correction may date the place earlier than today, but never in the future nor after the term. */
-  private registeredOn(given: string | null | undefined, term: { endsOn: string }): string {
-    const today = todayInLondon();
-    if (given == null) {
-      if (today > term.endsOn) {
-        throw ruleBrokenOn(ProblemCode.TermEnded, 'termId', `the term ended on ${term.endsOn}; give registeredOn to record a past registration`);
-      }
-      return today;
-    }
-    if (given > today) throw ruleBrokenOn(ProblemCode.RegisteredOnInFuture, 'registeredOn', 'must not be in the future');
-    if (given > term.endsOn) throw ruleBrokenOn(ProblemCode.RegisteredOnAfterTerm, 'registeredOn', 'must not be after the term ends');
-    return given;
   }
 }

@@ -7,17 +7,11 @@
 //      withdrawing over and over (churn: every withdrawal promotes from the waitlist), p50/p99.
 // It prints the figures and the ratios. It asserts nothing: figures, not a timed test.
 import pg from 'pg';
-// The baseline goes through the registrations repository (the module that owns their SQL) and the
-// rules the service applies, with a pg shim as the connection: the very statements the service runs.
-import {
-  loadRegistrationFacts,
-  placeRegistration,
-  termOfRegistration,
-  withdrawRegistration,
-} from '../../../dist/src/registrations/registration.repository.js';
-import { insufficientBudget, refusalOf } from '../../../dist/src/registrations/eligibility.js';
+// The baseline goes through the registrations repository (the module that owns their SQL) and words
+// refusals as the service does, with a pg shim as the connection: the very statements the service runs.
+import { registerParticipant, termOfRegistration, withdrawRegistration } from '../../../dist/src/registrations/registration.repository.js';
+import { registrationRefused } from '../../../dist/src/registrations/refusals.js';
 import { withdrawalEffectiveOn } from '../../../dist/src/registrations/withdrawal.js';
-import { todayInLondon } from '../../../dist/src/common/london-calendar.js';
 import { benchServer, call, concurrently, fmt, freshDatabase, percentile, startService } from '../support.mjs';
 
 const PROGRAMMES = Number(process.env.BENCH_PROGRAMMES ?? 60); // × 12 places = uncontended registrations
@@ -85,21 +79,13 @@ function viaApi(service, token) {
   };
 }
 
-/** The baseline: the same facts query and the same transaction, straight through pg. */
+/** The baseline: the same statement (register_participant), straight through pg. */
 function viaPg(pool) {
   const sql = { query: (text, params) => pool.query(text, params).then((r) => r.rows) };
   return {
     async register(r) {
-      const facts = await loadRegistrationFacts(sql, r);
-      const problem = refusalOf(r, facts);
-      if (problem) throw problem;
-      const outcome = await placeRegistration(sql, {
-        ...r,
-        contractId: facts.contractId,
-        registeredOn: todayInLondon(),
-        createdBy: '00000000-0000-0000-0000-000000000000',
-      });
-      if (!outcome.placed) throw insufficientBudget(outcome.remainingPence, outcome.pricePence);
+      const outcome = await registerParticipant(sql, r, '00000000-0000-0000-0000-000000000000');
+      if (!outcome.placed) throw registrationRefused(outcome.refusal, r, outcome.facts);
       return outcome.registration.id;
     },
     async withdraw(id) {
@@ -183,11 +169,11 @@ async function main() {
     console.log(`\n1. Uncontended: ${PROGRAMMES * 12} registrations, ${CLIENTS} clients, each on its own programme-terms`);
     console.log(`   service (HTTP → Nest → TypeORM): ${fmt(u.api.perSecond)} registrations/s  (p50 ${fmt(u.api.p50)} ms, p99 ${fmt(u.api.p99)} ms)`);
     console.log(`   baseline (same SQL through pg):  ${fmt(u.base.perSecond)} registrations/s  (p50 ${fmt(u.base.p50)} ms, p99 ${fmt(u.base.p99)} ms)`);
-    console.log(`   ratio service/baseline: ${fmt(u.api.perSecond / u.base.perSecond, 2)}   (aim ≥ 0.50)`);
+    console.log(`   ratio service/baseline: ${fmt(u.api.perSecond / u.base.perSecond, 2)}   (aim ≥ 0.70)`);
     console.log(`\n2. Contended: ${CONTENDED_CLIENTS} clients on one 12-place programme-term, ${CYCLES} register+withdraw cycles each (churn)`);
     console.log(`   service  registration p50 ${fmt(c.api.p50)} ms, p99 ${fmt(c.api.p99)} ms; withdrawal p50 ${fmt(c.api.withdrawP50)} ms, p99 ${fmt(c.api.withdrawP99)} ms; ${fmt(c.api.perSecond)} cycles/s`);
     console.log(`   baseline registration p50 ${fmt(c.base.p50)} ms, p99 ${fmt(c.base.p99)} ms; withdrawal p50 ${fmt(c.base.withdrawP50)} ms, p99 ${fmt(c.base.withdrawP99)} ms; ${fmt(c.base.perSecond)} cycles/s`);
-    console.log(`   ratio p99 service/baseline: ${fmt(c.api.p99 / c.base.p99, 2)}; throughput ratio ${fmt(c.api.perSecond / c.base.perSecond, 2)}   (aim: service p99 ≤ 50 ms)`);
+    console.log(`   ratio p99 service/baseline: ${fmt(c.api.p99 / c.base.p99, 2)}; throughput ratio ${fmt(c.api.perSecond / c.base.perSecond, 2)}   (aim: p99 ratio ≤ 1.5)`);
     console.log(JSON.stringify({ uncontended: u, contended: c }));
   } finally {
     await pool.end();
