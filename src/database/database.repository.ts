@@ -1,9 +1,20 @@
 import type pg from 'pg';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { type Queryable, type Statement } from './sql.js';
 
 /*
  * How every repository runs a statement built with sql`...` (sql.ts). The only `.query(` calls outside
  * repositories and the migration runner are here.
+ *
+ * A statement outside any transaction (`dataSource.manager`) runs straight on the `pg` pool TypeORM owns:
+ * one pooled connection taken, the statement, the connection given back — what TypeORM does through a
+ * QueryRunner, without the QueryRunner (its creation, events and bookkeeping cost more than the statement
+ * on a short read). It keeps what TypeORM's path gives: the DataSource's logger hears of every statement
+ * (logQuery, logQueryError, logQuerySlow past `maxQueryExecutionTime`), a failed statement is a
+ * QueryFailedError carrying the driver's error (pg-errors.ts reads it either way), a connection that
+ * breaks while taken is dropped from the pool. Inside a transaction (the manager a transaction gives)
+ * statements go through its QueryRunner as before.
  *
  * TypeORM answers a statement whose top-level command is UPDATE or DELETE with `[rows, rowCount]`, any
  * other with the rows; a `pg` shim (tests racing transactions on their own connections) always with the
@@ -15,15 +26,63 @@ type Raw = unknown[] | [unknown[], number];
 const isUpdateResult = (result: Raw): result is [unknown[], number] =>
   result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number';
 
-async function run(db: Queryable, statement: Statement): Promise<Raw> {
+/** The rows and how many rows an UPDATE or DELETE changed (any other statement: how many it returned). */
+interface Answer {
+  rows: unknown[];
+  count: number;
+}
+
+/** The pool of a manager outside any transaction, on PostgreSQL; undefined for anything else. */
+function poolOf(db: Queryable): { pool: pg.Pool; manager: EntityManager } | undefined {
+  if (!(db instanceof EntityManager) || db.queryRunner) return undefined;
+  const driver = db.dataSource.driver;
+  if (driver.options.type !== 'postgres') return undefined;
+  const pool = (driver as PostgresDriver).master as pg.Pool | undefined;
+  return pool ? { pool, manager: db } : undefined;
+}
+
+/** As TypeORM's PostgresQueryRunner.query on a QueryRunner of its own, without the QueryRunner. */
+async function onPool(pool: pg.Pool, manager: EntityManager, text: string, params: unknown[]): Promise<Answer> {
+  const { logger, driver } = manager.dataSource;
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => (broken ??= error);
+  client.on('error', onError);
+  try {
+    logger.logQuery(text, params);
+    const started = Date.now();
+    const result = await client.query(text, params).catch((error: Error) => {
+      logger.logQueryError(error, text, params);
+      throw new QueryFailedError(text, params, error);
+    });
+    const slow = driver.options.maxQueryExecutionTime;
+    const took = Date.now() - started;
+    if (slow && took > slow) logger.logQuerySlow(took, text, params);
+    // several statements in one text (no parameters): the last one's answer
+    const last = (Array.isArray(result) ? result[result.length - 1] : result) as pg.QueryResult;
+    const updated = last.command === 'UPDATE' || last.command === 'DELETE';
+    return { rows: last.rows, count: updated ? (last.rowCount ?? 0) : last.rows.length };
+  } finally {
+    client.removeListener('error', onError);
+    client.release(broken);
+  }
+}
+
+async function answer(db: Queryable, text: string, params: unknown[]): Promise<Answer> {
+  const direct = poolOf(db);
+  if (direct) return onPool(direct.pool, direct.manager, text, params);
+  const result: Raw = await db.query(text, params);
+  return isUpdateResult(result) ? { rows: result[0], count: result[1] } : { rows: result, count: result.length };
+}
+
+function run(db: Queryable, statement: Statement): Promise<Answer> {
   const { text, params } = statement.compile();
-  return db.query(text, params);
+  return answer(db, text, params);
 }
 
 /** The rows a statement returns, typed as the repository's row shape. */
 export async function rows<Row>(db: Queryable, statement: Statement): Promise<Row[]> {
-  const result = await run(db, statement);
-  return (isUpdateResult(result) ? result[0] : result) as Row[];
+  return (await run(db, statement)).rows as Row[];
 }
 
 /** The first row, if any. */
@@ -34,8 +93,7 @@ export async function one<Row>(db: Queryable, statement: Statement): Promise<Row
 
 /** How many rows an UPDATE or DELETE changed (with a `pg` shim: how many it returned). */
 export async function affected(db: Queryable, statement: Statement): Promise<number> {
-  const result = await run(db, statement);
-  return isUpdateResult(result) ? result[1] : result.length;
+  return (await run(db, statement)).count;
 }
 
 /**
@@ -52,8 +110,7 @@ export async function execute(db: Queryable, statement: Statement): Promise<void
 
 /** Runs a statement compiled elsewhere (a hot path's prepared text, write-note.ts). */
 export async function rowsOf<Row>(db: Queryable, compiled: { sql: string; params: unknown[] }): Promise<Row[]> {
-  const result: Raw = await db.query(compiled.sql, compiled.params);
-  return (isUpdateResult(result) ? result[0] : result) as Row[];
+  return (await answer(db, compiled.sql, compiled.params)).rows as Row[];
 }
 
 /** Makes the transaction read-only (first statement of a transaction that must write nothing). */
