@@ -13,7 +13,7 @@ import { type Queryable, type Statement } from './sql.js';
  * on a short read). It keeps what TypeORM's path gives: the DataSource's logger hears of every statement
  * (logQuery, logQueryError, logQuerySlow past `maxQueryExecutionTime`), a failed statement is a
  * QueryFailedError carrying the driver's error (pg-errors.ts reads it either way), a connection that
- * breaks while taken is dropped from the pool. Inside a transaction (the manager a transaction gives)
+ * breaks while taken (or whose session PostgreSQL ended) is dropped from the pool. Inside a transaction (the manager a transaction gives)
  * statements go through its QueryRunner as before.
  *
  * TypeORM answers a statement whose top-level command is UPDATE or DELETE with `[rows, rowCount]`, any
@@ -51,7 +51,9 @@ async function onPool(pool: pg.Pool, manager: EntityManager, text: string, param
   try {
     logger.logQuery(text, params);
     const started = Date.now();
-    const result = await client.query(text, params).catch((error: Error) => {
+    const result = await client.query(text, params).catch((error: Error & { severity?: string }) => {
+      // FATAL and PANIC end the session (pg_terminate_backend, a shutdown): the connection must not be reused
+      if (error.severity === 'FATAL' || error.severity === 'PANIC') broken ??= error;
       logger.logQueryError(error, text, params);
       throw new QueryFailedError(text, params, error);
     });
