@@ -4,7 +4,7 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import { affected, one, rows } from '../src/database/database.repository.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { sqlState, violatedConstraint } from '../src/database/pg-errors.js';
-import { sql } from '../src/database/sql.js';
+import { raw, sql } from '../src/database/sql.js';
 import { createTestDatabase, dropTestDatabase } from './support/test-database.js';
 
 /**
@@ -13,7 +13,8 @@ import { createTestDatabase, dropTestDatabase } from './support/test-database.js
  * of it (and of a slow one past maxQueryExecutionTime, and of a failed one), a failure is a QueryFailedError
  * whose SQLSTATE and constraint pg-errors.ts reads, a constraint violation gives its connection back to the
  * pool, a connection that breaks under a statement is dropped (and the process lives on), UPDATE counts
- * what it changed. Statements in a transaction still go through its QueryRunner.
+ * what it changed. A hot statement marked prepared is prepared once per connection. Statements in a
+ * transaction still go through its QueryRunner.
  */
 describe('statements outside a transaction, on the pool', () => {
   let database: { name: string; url: string };
@@ -117,6 +118,22 @@ describe('statements outside a transaction, on the pool', () => {
     const next = await one<{ pid: number }>(dataSource.manager, sql`SELECT pg_backend_pid() AS pid`);
     expect(next?.pid).not.toBe(pid);
     expect(runners).toBe(0);
+  });
+
+  it('a statement marked prepared is prepared once per connection, in up to 8 forms, and not in a transaction', async () => {
+    const named = () => rows<{ name: string; statement: string }>(dataSource.manager, sql`SELECT name, statement FROM pg_prepared_statements ORDER BY name`);
+    const form = (n: number) => sql`SELECT ${n}::int + ${raw(String(n))} AS n`.prepared('probe');
+    expect(await named()).toEqual([]);
+    // the pool hands back the connection last released: these all run on one
+    for (let n = 1; n <= 9; n++) for (let time = 0; time < 2; time++) expect(await one(dataSource.manager, form(n))).toEqual({ n: 2 * n });
+    const prepared = await named();
+    expect(prepared.map((p) => p.name)).toEqual(['sb:probe:1', 'sb:probe:2', 'sb:probe:3', 'sb:probe:4', 'sb:probe:5', 'sb:probe:6', 'sb:probe:7', 'sb:probe:8']);
+    expect(prepared[0].statement).toBe('SELECT $1::int + 1 AS n');
+    await dataSource.transaction(async (em) => {
+      expect(await one(em, sql`SELECT ${10}::int AS n`.prepared('in-transaction'))).toEqual({ n: 10 });
+      expect((await rows(em, sql`SELECT name FROM pg_prepared_statements WHERE name LIKE ${'sb:in-transaction%'}`)).length).toBe(0);
+    });
+    expect(runners).toBe(1);
   });
 
   it('in a transaction, statements go through its QueryRunner and roll back with it', async () => {

@@ -41,8 +41,21 @@ function poolOf(db: Queryable): { pool: pg.Pool; manager: EntityManager } | unde
   return pool ? { pool, manager: db } : undefined;
 }
 
+/** How many forms of one prepared statement's text get a name (each is prepared on every pooled connection). */
+const PREPARED_FORMS = 8;
+const preparedNames = new Map<string, Map<string, string>>();
+
+/** The name under which this form of a prepared statement is prepared, if it gets one. */
+function preparedName(label: string, text: string): string | undefined {
+  let forms = preparedNames.get(label);
+  if (!forms) preparedNames.set(label, (forms = new Map()));
+  let name = forms.get(text);
+  if (name === undefined && forms.size < PREPARED_FORMS) forms.set(text, (name = `sb:${label}:${forms.size + 1}`));
+  return name;
+}
+
 /** As TypeORM's PostgresQueryRunner.query on a QueryRunner of its own, without the QueryRunner. */
-async function onPool(pool: pg.Pool, manager: EntityManager, text: string, params: unknown[]): Promise<Answer> {
+async function onPool(pool: pg.Pool, manager: EntityManager, text: string, params: unknown[], label?: string): Promise<Answer> {
   const { logger, driver } = manager.dataSource;
   const client = await pool.connect();
   let broken: Error | undefined;
@@ -51,7 +64,8 @@ async function onPool(pool: pg.Pool, manager: EntityManager, text: string, param
   try {
     logger.logQuery(text, params);
     const started = Date.now();
-    const result = await client.query(text, params).catch((error: Error & { severity?: string }) => {
+    const name = label === undefined ? undefined : preparedName(label, text);
+    const result = await client.query({ text, values: params, name }).catch((error: Error & { severity?: string }) => {
       // FATAL and PANIC end the session (pg_terminate_backend, a shutdown): the connection must not be reused
       if (error.severity === 'FATAL' || error.severity === 'PANIC') broken ??= error;
       logger.logQueryError(error, text, params);
@@ -70,16 +84,16 @@ async function onPool(pool: pg.Pool, manager: EntityManager, text: string, param
   }
 }
 
-async function answer(db: Queryable, text: string, params: unknown[]): Promise<Answer> {
+async function answer(db: Queryable, text: string, params: unknown[], prepared?: string): Promise<Answer> {
   const direct = poolOf(db);
-  if (direct) return onPool(direct.pool, direct.manager, text, params);
+  if (direct) return onPool(direct.pool, direct.manager, text, params, prepared);
   const result: Raw = await db.query(text, params);
   return isUpdateResult(result) ? { rows: result[0], count: result[1] } : { rows: result, count: result.length };
 }
 
 function run(db: Queryable, statement: Statement): Promise<Answer> {
   const { text, params } = statement.compile();
-  return answer(db, text, params);
+  return answer(db, text, params, statement.preparedAs);
 }
 
 /** The rows a statement returns, typed as the repository's row shape. */
@@ -110,9 +124,9 @@ export async function execute(db: Queryable, statement: Statement): Promise<void
   await run(db, statement);
 }
 
-/** Runs a statement compiled elsewhere (a hot path's prepared text, write-note.ts). */
-export async function rowsOf<Row>(db: Queryable, compiled: { sql: string; params: unknown[] }): Promise<Row[]> {
-  return (await answer(db, compiled.sql, compiled.params)).rows as Row[];
+/** Runs a statement compiled elsewhere (a hot path's text, write-note.ts; `prepared` as Statement.prepared()). */
+export async function rowsOf<Row>(db: Queryable, compiled: { sql: string; params: unknown[]; prepared?: string }): Promise<Row[]> {
+  return (await answer(db, compiled.sql, compiled.params, compiled.prepared)).rows as Row[];
 }
 
 /** Makes the transaction read-only (first statement of a transaction that must write nothing). */
