@@ -13,8 +13,9 @@ import { type Queryable, type Statement } from './sql.js';
  * on a short read). It keeps what TypeORM's path gives: the DataSource's logger hears of every statement
  * (logQuery, logQueryError, logQuerySlow past `maxQueryExecutionTime`), a failed statement is a
  * QueryFailedError carrying the driver's error (pg-errors.ts reads it either way), a connection that
- * breaks while taken (or whose session PostgreSQL ended) is dropped from the pool. Inside a transaction (the manager a transaction gives)
- * statements go through its QueryRunner as before.
+ * breaks while taken (or whose session PostgreSQL ended) is dropped from the pool. A hot path's statement
+ * marked prepared (Statement.prepared) is prepared once per pooled connection, under a name. Inside a
+ * transaction (the manager a transaction gives) statements go through its QueryRunner as before.
  *
  * TypeORM answers a statement whose top-level command is UPDATE or DELETE with `[rows, rowCount]`, any
  * other with the rows; a `pg` shim (tests racing transactions on their own connections) always with the
