@@ -35,9 +35,10 @@ export interface NoteWriting {
  * It answers one row when the participant exists: what the checks found, `written` (1 or 0), `alert_id`.
  * Parameters are named where they are used (sql.ts); those used twice are bound once. The case note
  * repository runs it (case-note.repository.ts); test/bench/case-notes.ts runs the same text straight
- * through pg as the baseline of the benchmark.
+ * through pg as the baseline of the benchmark. It is kept prepared under `prepared` (Statement.prepared()):
+ * its few forms (with or without a key, an alert) are parsed and planned once per pooled connection.
  */
-export function writeNoteStatement({ note, body, actor, idempotency, alert: raiseAlert }: NoteWriting): { sql: string; params: unknown[] } {
+export function writeNoteStatement({ note, body, actor, idempotency, alert: raiseAlert }: NoteWriting): { sql: string; params: unknown[]; prepared: string } {
   const claim = claimKeyClause(actor.principal, idempotency?.request, idempotency?.response, 'allowed');
   const audit = auditInsertClause(actor, 'create', 'case_note', 'note');
   const alert = alertOutboxClause(raiseAlert, 'note');
@@ -79,5 +80,5 @@ export function writeNoteStatement({ note, body, actor, idempotency, alert: rais
                  (SELECT count(*) FROM note)::int AS written, (SELECT id FROM alert) AS alert_id
             FROM participant`;
   const { text, params } = statement.compile();
-  return { sql: text, params };
+  return { sql: text, params, prepared: 'case-note-write' };
 }

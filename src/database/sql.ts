@@ -20,8 +20,24 @@ class Raw {
 }
 
 export class Statement {
-  /** @internal text chunks and parameters, in order */
-  constructor(readonly parts: readonly (string | Param)[]) {}
+  /**
+   * @internal text chunks and parameters, in order; `prepared`: the label of a hot statement kept prepared
+   * on each pooled connection (see prepared() below)
+   */
+  constructor(
+    readonly parts: readonly (string | Param)[],
+    readonly preparedAs?: string,
+  ) {}
+
+  /**
+   * The same statement, kept prepared (parsed and planned once per pooled connection, then only bound and
+   * run) when it runs outside a transaction: for a hot path's statement whose text takes few forms (the
+   * runner names each form it sees under `label`, up to a few, and runs any more unprepared). Inside a
+   * transaction it runs as any other.
+   */
+  prepared(label: string): Statement {
+    return new Statement(this.parts, label);
+  }
 
   /** The text with $1..$n and the parameters in that order. */
   compile(): { text: string; params: unknown[] } {

@@ -279,11 +279,12 @@ async function main(): Promise<void> {
     };
 
     // The baseline: the very statement the API's service runs for a note (writeNoteStatement: checks and
-    // lock, key, note, version, audit event), straight through pg.
+    // lock, key, note, version, audit event), straight through pg, kept prepared as the service keeps it.
     const sameInserts = async (client: number) => {
       const { dto, note, response, request } = prepare(client);
       const statement = writeNoteStatement({ note, body: dto.body, actor, idempotency: { request, response: { status: 201, body: response } }, alert: false });
-      const { rows } = await db.query(statement.sql, statement.params);
+      // prepared on each connection as the service prepares it (Statement.prepared)
+      const { rows } = await db.query({ name: statement.prepared, text: statement.sql, values: statement.params });
       if (rows[0].written !== 1) throw new Error('The note was not written');
     };
 
