@@ -79,7 +79,13 @@ export class SessionsService {
       }
       const next = { ...session, ...dto };
       this.checkTimes(next.startTime, next.endTime);
-      await em.update(Session, { id }, { startTime: next.startTime, endTime: next.endTime, venue: next.venue, capacity: next.capacity, offSite: next.offSite });
+      await withConstraints(
+        () => em.update(Session, { id }, { startTime: next.startTime, endTime: next.endTime, venue: next.venue, capacity: next.capacity, offSite: next.offSite }),
+        {
+          sessions_programme_date_start_key: () =>
+            conflict(ProblemCode.DuplicateSession, `The programme already has a session on ${session.date} at ${next.startTime}`),
+        },
+      );
       if (dto.capacity !== undefined && dto.capacity !== session.capacity) {
         await refreshPlaces(em, session.programmeId, session.termId);
         await promoteFromWaitlist(em, session.programmeId, session.termId); // a larger capacity may free places
