@@ -14,7 +14,7 @@ export class ProgrammeSessionsController {
 
   @Post()
   @ApiOperation({ summary: 'Schedule a session of a programme' })
-  @ApiProblems(ProblemCode.DuplicateSession, ProblemCode.MakeUpExists, ProblemCode.NoTermForDate, ProblemCode.SessionTimes, ProblemCode.UnknownReplacedSession, ProblemCode.ReplacedSessionNotCancelled)
+  @ApiProblems(ProblemCode.DuplicateSession, ProblemCode.MakeUpExists, ProblemCode.NoTermForDate, ProblemCode.SessionTimes, ProblemCode.UnknownReplacedSession, ProblemCode.ReplacedSessionNotCancelled, ProblemCode.CapacityBelowRegistered)
   @Roles('coordinator')
   @ApiCreatedResponse({ type: SessionResponse, description: '422 when no term contains the date, or the capacity would not fit the registered participants' })
   create(@Param('programmeId', ParseIdPipe) programmeId: string, @Body() dto: CreateSessionDto): Promise<SessionResponse> {

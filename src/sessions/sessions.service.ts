@@ -61,6 +61,8 @@ export class SessionsService {
           sessions_programme_date_start_key: () =>
             conflict(ProblemCode.DuplicateSession, `The programme already has a session on ${dto.date} at ${dto.startTime}`),
           sessions_one_make_up: () => conflict(ProblemCode.MakeUpExists, `The session ${dto.replacesSessionId} already has a make-up session`),
+          // the term was shortened meanwhile (its trigger holds the rule): the date is in no term now
+          sessions_within_term: () => ruleBrokenOn(ProblemCode.NoTermForDate, 'date', `no term contains ${dto.date}`),
         },
       );
       await refreshPlaces(em, programmeId, termId);
