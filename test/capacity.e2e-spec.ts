@@ -223,8 +223,9 @@ describe('capacity', () => {
     });
 
     it('PATCH /sessions/:id onto the start time of another session of the programme that day is refused with 409 duplicate-session', async () => {
-      await f.session(programme.id, { date: day(6), startTime: '10:00', endTime: '12:00' });
-      const later = await f.session(programme.id, { date: day(6), startTime: '13:00', endTime: '15:00' });
+      const own = (await f.offer(term)).programme; // the other tests here count the sessions of `programme`
+      await f.session(own.id, { date: day(6), startTime: '10:00', endTime: '12:00' });
+      const later = await f.session(own.id, { date: day(6), startTime: '13:00', endTime: '15:00' });
       const res = await t.api().patch(`/api/v1/sessions/${later.id}`).set('Authorization', `Bearer ${t.adminToken}`).send({ startTime: '10:00' });
       expectProblem(res, 409);
       expect(res.body.type).toBe(`${PROBLEM_TYPE_BASE}duplicate-session`);
