@@ -77,7 +77,7 @@ describe('problem codes in the API description', () => {
         res.writeHead(answer.status, { 'Content-Type': 'application/problem+json' });
         res.end(JSON.stringify({ type: PROBLEM_TYPE_BASE + answer.code, title: 'x', status: answer.status, detail: 'x' }));
       });
-      checkProblemCodes(server, document);
+      checkProblemCodes(server, () => document);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });

@@ -1,4 +1,4 @@
-import { undocumentedProblems } from './problem-codes.js';
+import { enableProblemCodeCheck, undocumentedProblems } from './problem-codes.js';
 
 /**
  * Fails the e2e test that provoked a problem response whose code the OpenAPI document does not list
@@ -11,5 +11,6 @@ function report(): void {
   }
 }
 
+enableProblemCodeCheck();
 afterEach(report);
 afterAll(report);

@@ -52,7 +52,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   await prepareDatabase(database.url, adminToken);
   const app = await createHttpApp(config, options.role ?? 'all');
   // every problem answer must carry a code the API description lists for its operation (problem-codes.ts)
-  checkProblemCodes(app.getHttpServer(), createApiDocument(app));
+  checkProblemCodes(app.getHttpServer(), () => createApiDocument(app));
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
