@@ -65,7 +65,7 @@ describe('problem codes in the API description', () => {
     expect(codes(400)).toEqual([ProblemCode.InvalidRequest]);
     expect(codes(401)).toEqual([ProblemCode.Unauthorized]);
     expect(codes(503)).toEqual(expect.arrayContaining([ProblemCode.DependencyUnavailable, ProblemCode.RequestTimeout]));
-    expect((op.responses[422] as Response).description).toContain("- `age-out-of-range`: the participant's age is outside the programme's range");
+    expect((op.responses[422] as Response).description).toContain(`- \`age-out-of-range\`: ${PROBLEM_CATALOGUE[ProblemCode.AgeOutOfRange].summary}`);
   });
 
   describe('the e2e check', () => {

@@ -53,7 +53,7 @@ export class ContractsController {
   }
 
   @Post(':id/extensions')
-  @ApiProblems(ProblemCode.ContractExtension, ProblemCode.ContractInUse, ProblemCode.ContractOverlap)
+  @ApiProblems(ProblemCode.ContractExtension, ProblemCode.ContractInUse, ProblemCode.ContractDates, ProblemCode.ContractOverlap)
   @Roles()
   @ApiOperation({
     summary: 'Extend a contract, with a new period',
