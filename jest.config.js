@@ -43,6 +43,8 @@ export default {
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/timing/'],
       globalSetup: '<rootDir>/test/support/global-setup.js',
       globalTeardown: '<rootDir>/test/support/global-teardown.js',
+      // fails a test that provoked a problem code its operation's OpenAPI description does not list
+      setupFilesAfterEnv: ['<rootDir>/test/support/problem-codes-setup.ts'],
       slowTestThreshold: 20,
     },
     {

@@ -1,5 +1,7 @@
 import { addDays, factories, londonToday, type TermDates } from './factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { expectProblem } from './support/problem.js';
+import { PROBLEM_TYPE_BASE } from '../src/common/problem.js';
 
 /**
  * Capacity (DOMAIN.md rule 1, API.md sessions' booked/available): a programme-term's places are
@@ -218,6 +220,16 @@ describe('capacity', () => {
       const res = await postSession(body);
       expect(res.status).toBe(400);
       expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    });
+
+    it('PATCH /sessions/:id onto the start time of another session of the programme that day is refused with 409 duplicate-session', async () => {
+      const own = (await f.offer(term)).programme; // the other tests here count the sessions of `programme`
+      await f.session(own.id, { date: day(6), startTime: '10:00', endTime: '12:00' });
+      const later = await f.session(own.id, { date: day(6), startTime: '13:00', endTime: '15:00' });
+      const res = await t.api().patch(`/api/v1/sessions/${later.id}`).set('Authorization', `Bearer ${t.adminToken}`).send({ startTime: '10:00' });
+      expectProblem(res, 409);
+      expect(res.body.type).toBe(`${PROBLEM_TYPE_BASE}duplicate-session`);
+      expect((await session(later.id)).startTime).toMatch(/^13:00/);
     });
 
     it('a session on a date no term contains is refused with 422 naming the date', async () => {

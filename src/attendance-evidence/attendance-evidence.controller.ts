@@ -2,6 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { AttendanceEvidenceService } from './attendance-evidence.service.js';
 import { AttendanceSummaryResponse, InvoiceEvidenceResponse } from './dto/attendance-evidence.dto.js';
@@ -20,7 +21,7 @@ export class AttendanceEvidenceController {
       'withdrawn effective on or before it), present, late, absent, excused, unrecorded, attendanceRate = (present + late) ÷ held as a whole percentage, and ' +
       'unexplainedAbsenceStreak — the current run of held sessions, latest first, absent or unrecorded; flagged at 2 or more. No notes.',
   })
-  @ApiProblems(404)
+  @ApiProblems(ProblemCode.NotFound)
   @ApiOkResponse({ type: AttendanceSummaryResponse })
   summary(@Param('id', ParseIdPipe) id: string, @Param('termId', ParseIdPipe) termId: string): Promise<AttendanceSummaryResponse> {
     return this.evidence.summary(id, termId);
@@ -35,7 +36,7 @@ export class AttendanceEvidenceController {
       "as on the document, and the child's attendance in the line's period (held sessions their place covered, up to today). A credit note answers " +
       'the same way with negative amounts. No medical notes, no case-note or attendance-note text.',
   })
-  @ApiProblems(404)
+  @ApiProblems(ProblemCode.NotFound)
   @ApiOkResponse({ type: InvoiceEvidenceResponse })
   invoiceEvidence(@Param('id', ParseIdPipe) id: string): Promise<InvoiceEvidenceResponse> {
     return this.evidence.invoiceEvidence(id);

@@ -7,6 +7,7 @@ import { ParseIdPipe } from '../common/validation.js';
 import { AttendanceService } from './attendance.service.js';
 import { AttendancePage, AttendanceResponse, RecordAttendanceDto, RosterPage } from './dto/attendance.dto.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 @ApiTags('attendance')
 @Roles('coordinator', 'support_worker')
@@ -16,7 +17,7 @@ export class AttendanceController {
 
   @Put('attendance/:participantId')
   @ApiOperation({ summary: "Record a participant's attendance at a session" })
-  @ApiProblems(422)
+  @ApiProblems(ProblemCode.NotRegisteredForSession, ProblemCode.SessionCancelled, ProblemCode.OffSiteConsentMissing)
   @Scopes('attendance:write')
   @ApiOkResponse({ type: AttendanceResponse, description: '422 unless the participant is registered for the session’s term; last write wins' })
   record(

@@ -6,6 +6,7 @@ import { ParseIdPipe } from '../common/validation.js';
 import { BudgetsService } from './budgets.service.js';
 import { BudgetPage, BudgetResponse, CreateBudgetDto } from './dto/budget.dto.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 @ApiTags('participants and budgets')
 @Controller()
@@ -14,7 +15,7 @@ export class BudgetsController {
 
   @Post('participants/:id/budgets')
   @ApiOperation({ summary: 'Add a budget to a participant' })
-  @ApiProblems(409, 422)
+  @ApiProblems(ProblemCode.BudgetDates, ProblemCode.HolderAddressNotDirectPayment, ProblemCode.ParticipantErased, ProblemCode.UnknownCommissioner, ProblemCode.DuplicateBudgetReference)
   @Roles('coordinator')
   @ApiCreatedResponse({ type: BudgetResponse })
   create(@Param('id', ParseIdPipe) participantId: string, @Body() dto: CreateBudgetDto): Promise<BudgetResponse> {

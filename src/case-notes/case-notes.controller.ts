@@ -25,6 +25,7 @@ import {
 import { ApiIdempotencyKey, IdempotencyKey } from './idempotency-key.decorator.js';
 import type { IdempotentRequest } from './idempotency.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { EXAMPLES } from '../common/api-examples.js';
 
 const RATE_LIMITED = {
@@ -40,6 +41,7 @@ export class CaseNotesController {
   constructor(private readonly caseNotes: CaseNotesService) {}
 
   @Post('participants/:id/case-notes')
+  @ApiProblems(ProblemCode.ParticipantErased, ProblemCode.UnknownSession, ProblemCode.SessionNotRegistered)
   @Roles('coordinator', 'support_worker', 'safeguarding_lead')
   @Scopes('case-notes:write')
   @ApiOperation({
@@ -79,7 +81,7 @@ export class CaseNotesController {
   }
 
   @Post('case-notes/:id/amendments')
-  @ApiProblems(422)
+  @ApiProblems(ProblemCode.ParticipantErased)
   @Roles('coordinator', 'support_worker', 'safeguarding_lead')
   @Scopes('case-notes:write')
   @ApiOperation({

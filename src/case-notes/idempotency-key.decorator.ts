@@ -4,6 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 import { invalidField } from '../common/problem.js';
 import { IDEMPOTENCY_KEY_PATTERN, type IdempotentRequest, requestFingerprint } from './idempotency.js';
+import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
@@ -33,7 +35,7 @@ export const IdempotencyKey = createParamDecorator(
   },
 );
 
-/** OpenAPI description of the header and of its 409. */
+/** OpenAPI description of the header and of its 409s. */
 export function ApiIdempotencyKey(required: string) {
   return applyDecorators(
     ApiHeader({
@@ -45,6 +47,7 @@ export function ApiIdempotencyKey(required: string) {
         'request is refused with 409. Concurrent requests with one key create one record. Refused requests are not ' +
         'remembered: fix and retry with the same key.',
     }),
-    ApiConflictResponse({ description: 'The Idempotency-Key was already used with a different request' }),
+    ApiConflictResponse({ description: 'The Idempotency-Key was already used with a different request, or its request is still running' }),
+    ApiProblems(ProblemCode.IdempotencyKeyReused, ProblemCode.IdempotencyKeyInProgress),
   );
 }

@@ -6,6 +6,7 @@ import { ParseIdPipe } from '../common/validation.js';
 import { CommissionersService } from './commissioners.service.js';
 import { CommissionerPage, CommissionerResponse, CreateCommissionerDto, UpdateCommissionerDto } from './dto/commissioner.dto.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 @ApiTags('commissioners and contracts')
 @Controller('commissioners')
@@ -14,7 +15,7 @@ export class CommissionersController {
 
   @Post()
   @ApiOperation({ summary: 'Create a commissioner' })
-  @ApiProblems(409)
+  @ApiProblems(ProblemCode.DuplicateCommissionerCode)
   @Roles()
   @ApiCreatedResponse({ type: CommissionerResponse })
   create(@Body() dto: CreateCommissionerDto): Promise<CommissionerResponse> {
@@ -39,7 +40,7 @@ export class CommissionersController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a commissioner' })
-  @ApiProblems(409)
+  @ApiProblems(ProblemCode.DuplicateCommissionerCode)
   @Roles()
   @ApiOkResponse({ type: CommissionerResponse })
   update(@Param('id', ParseIdPipe) id: string, @Body() dto: UpdateCommissionerDto): Promise<CommissionerResponse> {

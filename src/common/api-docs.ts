@@ -60,7 +60,7 @@ export function createApiDocument(app: INestApplication): OpenAPIObject {
   document.components.schemas = { ...(document.components.schemas ?? {}), ProblemDetails: PROBLEM_SCHEMA as never };
   documentIdParameters(app, document);
   documentSecurity(app, document);
-  documentProblems(document);
+  documentProblems(app, document);
   return document;
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { PROBLEM_TYPE_BASE } from './problem.js';
+import { ProblemCode } from './problem-codes.js';
 
 export interface DrainResult {
   /** Requests still unanswered at the deadline, whose connections were cut. */
@@ -59,7 +60,7 @@ export class HttpDrain {
   private refuse(req: IncomingMessage, res: ServerResponse): void {
     this.refused++;
     const body = JSON.stringify({
-      type: `${PROBLEM_TYPE_BASE}shutting-down`,
+      type: PROBLEM_TYPE_BASE + ProblemCode.ShuttingDown,
       title: 'Service unavailable',
       status: 503,
       detail: 'This process is shutting down: send the request again (another process will take it)',

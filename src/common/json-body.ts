@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalidRequest, ProblemError } from './problem.js';
 import { refuseExcessiveJson } from './validation.js';
+import { ProblemCode } from './problem-codes.js';
 
 /** The most a request body may weigh: 1 MB (1,048,576 bytes); more is refused 413 before it is read. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -20,7 +21,7 @@ const OPEN_ARRAY = 0x5b;
 export function parseJsonBody(request: FastifyRequest, body: Buffer): unknown {
   const encoding = request.headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-    throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'Compressed bodies are not accepted: send the JSON as it is');
+    throw new ProblemError(415, ProblemCode.UnsupportedMediaType, 'Unsupported media type', 'Compressed bodies are not accepted: send the JSON as it is');
   }
   const charset = CHARSET.exec(request.headers['content-type'] ?? '')?.[1] ?? 'utf-8';
   refuseExcessiveJson(undefined, undefined, body, charset);

@@ -4,7 +4,8 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { ModulesContainer } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { PUBLIC_KEY } from '../auth/decorators.js';
-import { PROBLEM_DESCRIPTIONS } from './api-problems.js';
+import { declaredProblems, PROBLEM_DESCRIPTIONS } from './api-problems.js';
+import { PROBLEM_CATALOGUE, ProblemCode } from './problem-codes.js';
 import { ParseIdPipe } from './validation.js';
 
 /**
@@ -17,7 +18,7 @@ interface Operation {
   'x-scopes'?: string[];
   parameters?: Array<{ name: string; in: string; schema?: Record<string, unknown> }>;
   requestBody?: unknown;
-  responses: Record<string, { description?: string; content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
+  responses: Record<string, { description?: string; content?: Record<string, unknown>; headers?: Record<string, unknown>; 'x-problem-codes'?: ProblemCode[] }>;
   security?: unknown[];
 }
 
@@ -84,32 +85,75 @@ export function documentSecurity(app: INestApplication, document: OpenAPIObject)
 
 const RETRY_AFTER = { description: 'Seconds to wait before repeating the request', schema: { type: 'integer', minimum: 1 } };
 
+/** Every request can be answered these (a dependency down, the request deadline, a process shutting down). */
+const ALWAYS: ProblemCode[] = [ProblemCode.DependencyUnavailable, ProblemCode.RequestTimeout, ProblemCode.ShuttingDown];
+
+/** Codes that only a fault answers (ProblemDetailsFilter's fallbacks): listed under `default`, never expected. */
+const FALLBACKS: ProblemCode[] = [
+  ProblemCode.InternalError,
+  ProblemCode.Duplicate,
+  ProblemCode.MissingReference,
+  ProblemCode.ConstraintViolated,
+  ProblemCode.Conflict,
+  ProblemCode.RuleBroken,
+  ProblemCode.MethodNotAllowed,
+];
+
+/**
+ * The codes that follow from how the operation is built: invalid-request (it takes parameters or a
+ * body: validation, unknown fields, malformed ids), not-found (its path names a record),
+ * payload-too-large and unsupported-media-type (it takes a JSON body: at most 1 MB, UTF-8),
+ * too-many-requests (integration keys, rate-limited, may call it: it has @Scopes), unauthorized and
+ * forbidden (it needs a token: the guard), and the 503s (every request).
+ */
+function shapeProblems(op: Operation): ProblemCode[] {
+  const codes: ProblemCode[] = [];
+  if (op.parameters?.length || op.requestBody) codes.push(ProblemCode.InvalidRequest);
+  if (op.parameters?.some((p) => p.in === 'path')) codes.push(ProblemCode.NotFound);
+  if (op.requestBody) codes.push(ProblemCode.PayloadTooLarge, ProblemCode.UnsupportedMediaType);
+  if (op['x-scopes']) codes.push(ProblemCode.TooManyRequests);
+  if (op.security?.length) codes.push(ProblemCode.Unauthorized, ProblemCode.Forbidden);
+  return [...codes, ...ALWAYS];
+}
+
+/** "- `code`: summary" per code, after what the status means. */
+function describe(description: string, codes: ProblemCode[]): string {
+  return [description, '', ...codes.map((code) => `- \`${code}\`: ${PROBLEM_CATALOGUE[code].summary}`)].join('\n');
+}
+
 /**
  * Every error this service answers is problem details (ProblemDetailsFilter): each 4xx and 5xx response
- * gets the ProblemDetails schema as `application/problem+json`. Added where the operation's shape makes
- * them possible: 400 (it takes parameters or a body: validation, unknown fields, malformed ids), 404 (its
- * path names a record), 413 and 415 (it takes a JSON body: at most 1 MB, UTF-8), 429 (integration keys,
- * rate-limited, may call it: it has @Scopes), 503 (every request: a dependency down or the request
- * deadline). `default` covers any other.
+ * gets the ProblemDetails schema as `application/problem+json`, and lists the codes (`type` is
+ * PROBLEM_TYPE_BASE + code) it may carry: in its description, and as `x-problem-codes` for clients.
+ * The codes are the operation's own (@ApiProblems) and those that follow from its shape (shapeProblems);
+ * each goes under the one status the catalogue gives it. `default` covers any other, with the codes
+ * only a fault answers.
  */
-export function documentProblems(document: OpenAPIObject): void {
+export function documentProblems(app: INestApplication, document: OpenAPIObject): void {
+  const byOperationId = handlers(app);
   const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } };
   for (const { op } of operations(document)) {
-    const add = (status: number) => {
-      op.responses[status] ??= { description: PROBLEM_DESCRIPTIONS[status] };
-    };
-    if (op.parameters?.length || op.requestBody) add(400);
-    if (op.parameters?.some((p) => p.in === 'path')) add(404);
-    if (op.requestBody) add(413);
-    if (op.requestBody) add(415);
-    if (op['x-scopes']) add(429);
-    add(503);
-    for (const [status, response] of Object.entries(op.responses)) {
-      if (!/^[45]\d\d$/.test(status)) continue;
-      response.description ||= PROBLEM_DESCRIPTIONS[Number(status)] ?? 'Problem details';
-      response.content = problem;
-      if (status === '429' || status === '503') response.headers = { ...(response.headers ?? {}), 'Retry-After': RETRY_AFTER };
+    const handler = op.operationId ? byOperationId.get(op.operationId) : undefined;
+    const declared = handler ? declaredProblems(handler.controller, handler.method) : [];
+    const byStatus = new Map<number, ProblemCode[]>();
+    for (const code of new Set([...shapeProblems(op), ...declared])) {
+      const status = PROBLEM_CATALOGUE[code].status;
+      byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
     }
-    op.responses.default = { description: 'Problem details (RFC 9457)', content: problem };
+    for (const status of Object.keys(op.responses).filter((s) => /^[45]\d\d$/.test(s))) {
+      if (!byStatus.has(Number(status))) throw new Error(`API description: ${op.operationId} documents ${status} but declares no problem code for it`);
+    }
+    for (const [status, codes] of byStatus) {
+      // a copy: @nestjs/swagger may share one response object between operations (the @Roles ones)
+      const given = op.responses[status] ?? {};
+      op.responses[status] = {
+        ...given,
+        description: describe(given.description || (PROBLEM_DESCRIPTIONS[status] ?? 'Problem details'), codes),
+        content: problem,
+        ...(status === 429 || status === 503 ? { headers: { ...(given.headers ?? {}), 'Retry-After': RETRY_AFTER } } : {}),
+        'x-problem-codes': codes,
+      };
+    }
+    op.responses.default = { description: describe('Problem details (RFC 9457): any other answer is a fault to report', FALLBACKS), content: problem, 'x-problem-codes': FALLBACKS };
   }
 }

@@ -4,6 +4,7 @@ import type { DependencyMonitor } from '../health/dependency-monitor.js';
 import { postgresFailure } from './outages.js';
 import { dependencyUnavailable, type FieldError, PROBLEM_TYPE_BASE, ProblemError } from './problem.js';
 import { sqlState } from '../database/pg-errors.js';
+import { ProblemCode } from './problem-codes.js';
 
 interface ProblemBody {
   type: string;
@@ -16,32 +17,32 @@ interface ProblemBody {
 }
 
 /** Postgres error codes that mean the request, not the server, was at fault (a backstop: DTOs and services check first). */
-const PG_CLIENT_ERRORS: Record<string, { status: number; code: string; title: string }> = {
-  '23505': { status: 409, code: 'duplicate', title: 'Conflict' },
-  '23503': { status: 422, code: 'missing-reference', title: 'Business rule refused the request' },
-  '23514': { status: 422, code: 'constraint-violated', title: 'Business rule refused the request' },
-  '23P01': { status: 422, code: 'constraint-violated', title: 'Business rule refused the request' },
-  '23502': { status: 400, code: 'invalid-request', title: 'Invalid request' },
-  '22P02': { status: 400, code: 'invalid-request', title: 'Invalid request' },
-  '22003': { status: 400, code: 'invalid-request', title: 'Invalid request' },
-  '22007': { status: 400, code: 'invalid-request', title: 'Invalid request' },
-  '22008': { status: 400, code: 'invalid-request', title: 'Invalid request' },
-  '22001': { status: 400, code: 'invalid-request', title: 'Invalid request' },
-  '22021': { status: 400, code: 'invalid-request', title: 'Invalid request' },
+const PG_CLIENT_ERRORS: Record<string, { status: number; code: ProblemCode; title: string }> = {
+  '23505': { status: 409, code: ProblemCode.Duplicate, title: 'Conflict' },
+  '23503': { status: 422, code: ProblemCode.MissingReference, title: 'Business rule refused the request' },
+  '23514': { status: 422, code: ProblemCode.ConstraintViolated, title: 'Business rule refused the request' },
+  '23P01': { status: 422, code: ProblemCode.ConstraintViolated, title: 'Business rule refused the request' },
+  '23502': { status: 400, code: ProblemCode.InvalidRequest, title: 'Invalid request' },
+  '22P02': { status: 400, code: ProblemCode.InvalidRequest, title: 'Invalid request' },
+  '22003': { status: 400, code: ProblemCode.InvalidRequest, title: 'Invalid request' },
+  '22007': { status: 400, code: ProblemCode.InvalidRequest, title: 'Invalid request' },
+  '22008': { status: 400, code: ProblemCode.InvalidRequest, title: 'Invalid request' },
+  '22001': { status: 400, code: ProblemCode.InvalidRequest, title: 'Invalid request' },
+  '22021': { status: 400, code: ProblemCode.InvalidRequest, title: 'Invalid request' },
 };
 
-const STATUS_CODES: Record<number, string> = {
-  400: 'invalid-request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not-found',
-  405: 'method-not-allowed',
-  409: 'conflict',
-  413: 'payload-too-large',
-  415: 'unsupported-media-type',
-  422: 'rule-broken',
-  429: 'too-many-requests',
-  503: 'unavailable',
+const STATUS_CODES: Record<number, ProblemCode> = {
+  400: ProblemCode.InvalidRequest,
+  401: ProblemCode.Unauthorized,
+  403: ProblemCode.Forbidden,
+  404: ProblemCode.NotFound,
+  405: ProblemCode.MethodNotAllowed,
+  409: ProblemCode.Conflict,
+  413: ProblemCode.PayloadTooLarge,
+  415: ProblemCode.UnsupportedMediaType,
+  422: ProblemCode.RuleBroken,
+  429: ProblemCode.TooManyRequests,
+  503: ProblemCode.Unavailable,
 };
 
 /**
@@ -188,7 +189,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private fromStatus(status: number, detail: string): ProblemBody {
-    const code = STATUS_CODES[status] ?? (status >= 500 ? 'internal-error' : 'invalid-request');
+    const code = STATUS_CODES[status] ?? (status >= 500 ? ProblemCode.InternalError : ProblemCode.InvalidRequest);
     const title = status >= 500 ? 'Internal server error' : (code.charAt(0).toUpperCase() + code.slice(1)).replace(/-/g, ' ');
     return { type: PROBLEM_TYPE_BASE + code, title, status, detail };
   }

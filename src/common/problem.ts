@@ -1,4 +1,4 @@
-import { ProblemCode } from './problem-codes.js';
+import { ProblemCode, type ProblemCodeOf } from './problem-codes.js';
 
 /**
  * Domain and request errors, carried as RFC 9457 problem details by ProblemDetailsFilter.
@@ -14,8 +14,8 @@ export const PROBLEM_TYPE_BASE = 'https://short-breaks.example/problems/';
 export class ProblemError extends Error {
   constructor(
     readonly status: number,
-    /** Stable, kebab-case code; the problem `type` is PROBLEM_TYPE_BASE + code. */
-    readonly code: string,
+    /** Stable, kebab-case code of the catalogue (problem-codes.ts); the problem `type` is PROBLEM_TYPE_BASE + code. */
+    readonly code: ProblemCode,
     readonly title: string,
     readonly detail: string,
     readonly errors?: FieldError[],
@@ -43,12 +43,12 @@ export function notFound(what: string, id?: string): ProblemError {
 }
 
 /** 409: a duplicate or a conflicting repeat. */
-export function conflict(code: ProblemCode, detail: string): ProblemError {
+export function conflict(code: ProblemCodeOf<409>, detail: string): ProblemError {
   return new ProblemError(409, code, 'Conflict', detail);
 }
 
 /** 422: a business rule refused the request; `code` names the rule. */
-export function ruleBroken(code: ProblemCode, detail: string): ProblemError {
+export function ruleBroken(code: ProblemCodeOf<422>, detail: string): ProblemError {
   return new ProblemError(422, code, 'Business rule refused the request', detail);
 }
 
@@ -61,7 +61,7 @@ export function unauthorized(detail = 'A valid bearer token is required'): Probl
 }
 
 /** 422 naming one field: a rule about the relation between fields, or a reference to an unknown record. */
-export function ruleBrokenOn(code: ProblemCode, field: string, message: string): ProblemError {
+export function ruleBrokenOn(code: ProblemCodeOf<422>, field: string, message: string): ProblemError {
   return new ProblemError(422, code, 'Business rule refused the request', `${field}: ${message}`, [{ field, message }]);
 }
 

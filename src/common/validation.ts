@@ -5,6 +5,7 @@ import { getMetadataStorage, IsInt, IsUUID, Matches, Max, Min, ValidateBy, Valid
 import { isCalendarDate } from './london-calendar.js';
 import { findJsonExcess } from './json-limits.js';
 import { type FieldError, invalidField, invalidRequest, ProblemError } from './problem.js';
+import { ProblemCode } from './problem-codes.js';
 
 /** The largest amount of money the service accepts in one field: £20,000,000.00 (fits a Postgres integer). */
 export const MAX_PENCE = 2_000_000_000;
@@ -86,7 +87,7 @@ export const MAX_BODY_VALUES = 20_000;
  */
 export function refuseExcessiveJson(_req: unknown, _res: unknown, body: Buffer, encoding: string): void {
   if (encoding && !/^utf-?8$/i.test(encoding)) {
-    throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'JSON bodies must be encoded as UTF-8');
+    throw new ProblemError(415, ProblemCode.UnsupportedMediaType, 'Unsupported media type', 'JSON bodies must be encoded as UTF-8');
   }
   const excess = findJsonExcess(body, { maxArrayItems: MAX_ARRAY_ITEMS, maxValues: MAX_BODY_VALUES, maxDepth: MAX_BODY_DEPTH });
   if (excess) throw invalidField(excess.field, excess.message);

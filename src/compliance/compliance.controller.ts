@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { CurrentPrincipal, Roles } from '../auth/decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { ComplianceService } from './compliance.service.js';
 import {
@@ -29,7 +30,7 @@ export class ComplianceController {
       'A document issued on or after the current one of the same kind and subject supersedes it (history is kept); one issued earlier is kept as history. ' +
       '422: unknown-subject, expiry-before-issue, dbs-needed-by-roster (a DBS check that would not cover a session its holder is rostered on).',
   })
-  @ApiProblems(422)
+  @ApiProblems(ProblemCode.ExpiryBeforeIssue, ProblemCode.UnknownSubject, ProblemCode.DbsNeededByRoster)
   @ApiCreatedResponse({ type: ComplianceDocumentResponse })
   create(@Body() dto: CreateComplianceDocumentDto, @CurrentPrincipal() principal: Principal): Promise<ComplianceDocumentResponse> {
     return this.compliance.create(dto, principal);
@@ -56,7 +57,7 @@ export class ComplianceController {
       'Its dates, reference or notes. A DBS check is changed under the same lock as rostering its holder: a change that would leave a session they are ' +
       'rostered on uncovered is refused (422 dbs-needed-by-roster).',
   })
-  @ApiProblems(422)
+  @ApiProblems(ProblemCode.ExpiryBeforeIssue, ProblemCode.DbsNeededByRoster)
   @ApiOkResponse({ type: ComplianceDocumentResponse })
   update(@Param('id', ParseIdPipe) id: string, @Body() dto: UpdateComplianceDocumentDto): Promise<ComplianceDocumentResponse> {
     return this.compliance.update(id, dto);

@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { CurrentPrincipal, Roles } from '../auth/decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { PageQuery } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { ConsentsService } from './consents.service.js';
@@ -18,7 +19,7 @@ export class ConsentsController {
     summary: "Record a participant's consent or refusal for a purpose",
     description: 'History is kept; the latest per purpose applies until it expires. A photography consent sets the participant’s photoConsent.',
   })
-  @ApiProblems(422)
+  @ApiProblems(ProblemCode.ConsentExpiryBeforeRecorded, ProblemCode.ParticipantErased)
   @Roles('coordinator')
   @ApiCreatedResponse({ type: ConsentResponse })
   record(@Param('id', ParseIdPipe) id: string, @Body() dto: RecordConsentDto, @CurrentPrincipal() principal: Principal): Promise<ConsentResponse> {

@@ -5,6 +5,7 @@ import { ParseIdPipe } from '../common/validation.js';
 import { ContractsService } from './contracts.service.js';
 import { ContractPage, ContractQuery, ContractResponse, CreateContractDto, CreateExtensionDto, UpdateContractDto } from './dto/contract.dto.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 @ApiTags('commissioners and contracts')
 @Controller('contracts')
@@ -13,7 +14,7 @@ export class ContractsController {
 
   @Post()
   @ApiOperation({ summary: 'Create a contract' })
-  @ApiProblems(409, 422)
+  @ApiProblems(ProblemCode.DuplicateContractReference, ProblemCode.UnknownCommissioner, ProblemCode.UnknownProgramme, ProblemCode.ContractDates, ProblemCode.ContractOverlap, ProblemCode.VatTreatmentRate)
   @Roles()
   @ApiCreatedResponse({ type: ContractResponse })
   create(@Body() dto: CreateContractDto): Promise<ContractResponse> {
@@ -37,7 +38,7 @@ export class ContractsController {
   }
 
   @Patch(':id')
-  @ApiProblems(409)
+  @ApiProblems(ProblemCode.DuplicateContractReference, ProblemCode.UnknownCommissioner, ProblemCode.UnknownProgramme, ProblemCode.ContractDates, ProblemCode.ContractOverlap, ProblemCode.ContractInUse, ProblemCode.VatTreatmentRate)
   @Roles()
   @ApiOperation({
     summary: 'Change a contract',
@@ -52,6 +53,7 @@ export class ContractsController {
   }
 
   @Post(':id/extensions')
+  @ApiProblems(ProblemCode.ContractExtension, ProblemCode.ContractInUse, ProblemCode.ContractDates, ProblemCode.ContractOverlap)
   @Roles()
   @ApiOperation({
     summary: 'Extend a contract, with a new period',

@@ -9,6 +9,7 @@ import { AppConfig } from '../config/app-config.js';
 import { REDIS } from '../redis/redis.module.js';
 import { ping } from './health.repository.js';
 import { ProblemCode } from '../common/problem-codes.js';
+import { ApiProblems } from '../common/api-problems.js';
 
 @ApiTags('health')
 @Public()
@@ -28,6 +29,7 @@ export class HealthController {
   }
 
   @Get('ready')
+  @ApiProblems(ProblemCode.Unavailable)
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer' })
   @ApiOkResponse({ description: 'PostgreSQL and Redis both answer' })
   @ApiServiceUnavailableResponse({ description: 'Problem details naming what is down' })

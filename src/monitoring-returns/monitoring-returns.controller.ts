@@ -2,6 +2,7 @@ import { Controller, Get, Header, Headers, Param, Query, StreamableFile } from '
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { negotiateMediaType } from '../common/content-negotiation.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { MonitoringReturnQuery, MonitoringReturnResponse } from './dto/monitoring-return.dto.js';
@@ -35,7 +36,7 @@ export class MonitoringReturnsController {
       'application/pdf': { schema: { type: 'string', format: 'binary' } },
     },
   })
-  @ApiProblems(404, 406)
+  @ApiProblems(ProblemCode.NotFound, ProblemCode.NotAcceptable)
   async get(@Param('id', ParseIdPipe) id: string, @Query() query: MonitoringReturnQuery, @Headers('accept') accept?: string) {
     const type = negotiateMediaType(accept, MEDIA_TYPES);
     const built = await this.returns.build(id, query.termId);

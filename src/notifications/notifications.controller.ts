@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../auth/decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { NotificationPage, NotificationQuery } from './dto/notification.dto.js';
 import { NotificationsService } from './notifications.service.js';
 
@@ -21,7 +22,7 @@ export class NotificationsController {
       'notifications stay queued until it is configured. A sent notification is never sent again. Bodies are not returned.',
   })
   @ApiOkResponse({ type: NotificationPage })
-  @ApiProblems(400)
+  @ApiProblems(ProblemCode.InvalidRequest)
   list(@Query() query: NotificationQuery, @CurrentPrincipal() principal: Principal) {
     return this.notifications.list(query, principal);
   }

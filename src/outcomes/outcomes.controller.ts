@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessa
 import { type Actor, CurrentActor } from '../audit/actor.js';
 import { Roles } from '../auth/decorators.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { CreateOutcomeDto, OutcomePage, OutcomeQuery, OutcomeResponse } from './dto/outcome.dto.js';
 import { OutcomesService } from './outcomes.service.js';
@@ -14,6 +15,7 @@ export class OutcomesController {
   constructor(private readonly outcomes: OutcomesService) {}
 
   @Post('participants/:id/outcomes')
+  @ApiProblems(ProblemCode.ArtsAwardNeedsLevel, ProblemCode.LevelOnlyForArtsAward, ProblemCode.AchievedOnOnlyWhenAchieved, ProblemCode.ParticipantErased, ProblemCode.UnknownProgramme, ProblemCode.UnknownTerm, ProblemCode.EvidenceNotOfParticipant)
   @ApiOperation({
     summary: "Record a participant's outcome",
     description:
@@ -37,7 +39,7 @@ export class OutcomesController {
 
   @Get('outcomes')
   @ApiOperation({ summary: 'Outcomes by programme, term, kind and status, oldest first' })
-  @ApiProblems(400)
+  @ApiProblems(ProblemCode.InvalidRequest)
   @ApiOkResponse({ type: OutcomePage })
   list(@Query() query: OutcomeQuery) {
     return this.outcomes.list(query);

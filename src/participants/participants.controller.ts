@@ -6,6 +6,7 @@ import { ParseIdPipe } from '../common/validation.js';
 import { CreateParticipantDto, ParticipantPage, ParticipantQuery, ParticipantResponse, UpdateParticipantDto } from './dto/participant.dto.js';
 import { ParticipantsService } from './participants.service.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { EXAMPLES } from '../common/api-examples.js';
 
 @ApiTags('participants and budgets')
@@ -15,7 +16,7 @@ export class ParticipantsController {
 
   @Post()
   @ApiOperation({ summary: 'Create a participant' })
-  @ApiProblems(422)
+  @ApiProblems(ProblemCode.UnknownCommissioner)
   @Roles('coordinator')
   @ApiCreatedResponse({ type: ParticipantResponse, example: EXAMPLES.participant })
   create(@Body() dto: CreateParticipantDto, @CurrentActor() actor: Actor): Promise<ParticipantResponse> {
@@ -42,7 +43,7 @@ export class ParticipantsController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a participant' })
-  @ApiProblems(422)
+  @ApiProblems(ProblemCode.ParticipantErased, ProblemCode.UnknownCommissioner)
   @Roles('coordinator')
   @ApiOkResponse({ type: ParticipantResponse, example: EXAMPLES.participant })
   update(

@@ -5,6 +5,7 @@ import { ParseIdPipe } from '../common/validation.js';
 import { CreateProgrammeDto, ProgrammePage, ProgrammeQuery, ProgrammeResponse, UpdateProgrammeDto } from './dto/programme.dto.js';
 import { ProgrammesService } from './programmes.service.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { EXAMPLES } from '../common/api-examples.js';
 
 @ApiTags('programmes, terms, sessions')
@@ -15,7 +16,7 @@ export class ProgrammesController {
 
   @Post()
   @ApiOperation({ summary: 'Create a programme' })
-  @ApiProblems(422)
+  @ApiProblems(ProblemCode.AgeRange)
   @ApiCreatedResponse({ type: ProgrammeResponse, example: EXAMPLES.programme })
   create(@Body() dto: CreateProgrammeDto): Promise<ProgrammeResponse> {
     return this.programmes.create(dto);
@@ -37,7 +38,7 @@ export class ProgrammesController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a programme' })
-  @ApiProblems(422)
+  @ApiProblems(ProblemCode.AgeRange, ProblemCode.CapacityBelowRegistered)
   @ApiOkResponse({ type: ProgrammeResponse, example: EXAMPLES.programme })
   update(@Param('id', ParseIdPipe) id: string, @Body() dto: UpdateProgrammeDto): Promise<ProgrammeResponse> {
     return this.programmes.update(id, dto);

@@ -14,6 +14,7 @@ import { BoardQueues } from './board-queues.js';
 import { boardRequestKind, isSameOrigin, originOf, readCookie, SESSION_COOKIE, safeNext, wantsHtml } from './board-requests.js';
 import { LOGIN_PAGE_HEADERS, renderLoginPage, renderLogoutPage } from './login-page.js';
 import { QueueBoardSessions } from './queue-board-sessions.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 /*
  * The Fastify binding of the queue board: the routes, cookies and redirects around QueueBoardSessions
@@ -38,7 +39,7 @@ const REDIS_AWAY = 'The queues cannot be shown while Redis is not answering: try
 const FORM_LIMIT_BYTES = 4096;
 const FORM_FIELDS_LIMIT = 10;
 
-const redisAway = () => new ProblemError(503, 'unavailable', 'Service unavailable', REDIS_AWAY, undefined, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+const redisAway = () => new ProblemError(503, ProblemCode.Unavailable, 'Service unavailable', REDIS_AWAY, undefined, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
 
 /** A Redis failure becomes the 503 above (never an ioredis message); anything else passes unchanged. */
 const asProblem = (error: unknown): unknown => (error instanceof TimeoutError || isConnectionError(error) ? redisAway() : error);
@@ -173,7 +174,7 @@ function parseForm(body: string): Record<string, string> {
   const fields: Record<string, string> = {};
   let count = 0;
   for (const [name, value] of form) {
-    if (++count > FORM_FIELDS_LIMIT) throw new ProblemError(413, 'payload-too-large', 'Payload too large', `A login form has no more than ${FORM_FIELDS_LIMIT} fields`);
+    if (++count > FORM_FIELDS_LIMIT) throw new ProblemError(413, ProblemCode.PayloadTooLarge, 'Payload too large', `A login form has no more than ${FORM_FIELDS_LIMIT} fields`);
     if (!(name in fields)) fields[name] = value;
   }
   return fields;
@@ -197,7 +198,7 @@ function loginRoutes(scope: FastifyInstance, sessions: QueueBoardSessions, confi
   });
   // a body the form parser refused (too large, too many fields)
   scope.setErrorHandler((error: Error & { code?: string }, req, reply) =>
-    fail(req, reply, error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? new ProblemError(413, 'payload-too-large', 'Payload too large', 'The form is larger than a login form can be') : error),
+    fail(req, reply, error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? new ProblemError(413, ProblemCode.PayloadTooLarge, 'Payload too large', 'The form is larger than a login form can be') : error),
   );
 
   scope.get(LOGIN_PATH, (req, reply) => {

@@ -3,6 +3,7 @@ import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, A
 import { type Actor, CurrentActor } from '../audit/actor.js';
 import { Roles } from '../auth/decorators.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { CreateReferralDto, ReferralDecisionDto, ReferralPage, ReferralQuery, ReferralResponse } from './dto/referral.dto.js';
 import { ReferralsService } from './referrals.service.js';
@@ -14,6 +15,7 @@ export class ReferralsController {
   constructor(private readonly referrals: ReferralsService) {}
 
   @Post()
+  @ApiProblems(ProblemCode.UnknownCommissioner, ProblemCode.UnknownProgramme, ProblemCode.UnknownParticipant)
   @ApiOperation({
     summary: 'Record a referral',
     description: 'How a young person comes to the provider: source, date, and optionally the council, programme and participant. Starts `received`.',
@@ -33,7 +35,7 @@ export class ReferralsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'A referral' })
-  @ApiProblems(404)
+  @ApiProblems(ProblemCode.NotFound)
   @ApiOkResponse({ type: ReferralResponse })
   get(@Param('id', ParseIdPipe) id: string): Promise<ReferralResponse> {
     return this.referrals.get(id);
@@ -50,7 +52,7 @@ export class ReferralsController {
   @ApiOkResponse({ type: ReferralResponse })
   @ApiConflictResponse({ description: 'referral-already-decided: the referral is not `received` any more' })
   @ApiUnprocessableEntityResponse({ description: 'referral-needs-participant, referral-participant-mismatch, unknown-participant' })
-  @ApiProblems(404)
+  @ApiProblems(ProblemCode.ReferralAlreadyDecided, ProblemCode.ReferralNeedsParticipant, ProblemCode.ReferralParticipantMismatch, ProblemCode.UnknownParticipant)
   decide(@Param('id', ParseIdPipe) id: string, @Body() dto: ReferralDecisionDto, @CurrentActor() actor: Actor): Promise<ReferralResponse> {
     return this.referrals.decide(id, dto, actor);
   }

@@ -13,6 +13,7 @@ import {
 } from './dto/registration.dto.js';
 import { RegistrationsService } from './registrations.service.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { EXAMPLES } from '../common/api-examples.js';
 
 @ApiTags('registrations')
@@ -23,7 +24,7 @@ export class RegistrationsController {
 
   @Post()
   @ApiOperation({ summary: "Register a participant for a programme's term (or waitlist them)" })
-  @ApiProblems(409, 422)
+  @ApiProblems(ProblemCode.AlreadyRegistered, ProblemCode.UnknownParticipant, ProblemCode.UnknownProgramme, ProblemCode.UnknownTerm, ProblemCode.UnknownBudget, ProblemCode.ParticipantErased, ProblemCode.AgeOutOfRange, ProblemCode.BudgetNotParticipants, ProblemCode.BudgetNotValidForTerm, ProblemCode.NoContractCoversProgramme, ProblemCode.InsufficientBudget, ProblemCode.TermEnded, ProblemCode.RegisteredOnInFuture, ProblemCode.RegisteredOnAfterTerm)
   @ApiCreatedResponse({
     type: RegistrationResponse,
     examples: {
@@ -53,7 +54,7 @@ export class RegistrationsController {
 
   @Post(':id/withdraw')
   @ApiOperation({ summary: 'Withdraw a registration (the waitlist moves up)' })
-  @ApiProblems(422)
+  @ApiProblems(ProblemCode.AlreadyWithdrawn, ProblemCode.WithdrawalOutsideTerm)
   @HttpCode(200)
   @ApiOkResponse({ type: WithdrawalResponse, example: EXAMPLES.registrationWithdrawn, description: 'The freed place goes, in the same transaction, to the earliest eligible waitlisted registration (promoted)' })
   withdraw(@Param('id', ParseIdPipe) id: string, @Body() dto: WithdrawRegistrationDto): Promise<WithdrawalResponse> {

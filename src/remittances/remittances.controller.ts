@@ -5,6 +5,8 @@ import type { Principal } from '../auth/principal.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { AllocateRemittanceDto, CreateRemittanceDto, RemittancePage, RemittanceQuery, RemittanceResponse } from './dto/remittance.dto.js';
 import { RemittancesService } from './remittances.service.js';
+import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 @ApiTags('remittances')
 @Roles('finance')
@@ -13,6 +15,7 @@ export class RemittancesController {
   constructor(private readonly remittances: RemittancesService) {}
 
   @Post()
+  @ApiProblems(ProblemCode.RemittanceInFuture, ProblemCode.UnknownCommissioner, ProblemCode.UnknownInvoice, ProblemCode.NotAnInvoice, ProblemCode.NotTheCommissionersInvoice, ProblemCode.DuplicateAllocation, ProblemCode.AllocationExceedsOutstanding, ProblemCode.AllocationExceedsRemittance)
   @ApiOperation({
     summary: 'Record a remittance from a council and allocate it',
     description:
@@ -46,6 +49,7 @@ export class RemittancesController {
   }
 
   @Post(':id/allocations')
+  @ApiProblems(ProblemCode.NothingOnAccount, ProblemCode.UnknownInvoice, ProblemCode.NotAnInvoice, ProblemCode.NotTheCommissionersInvoice, ProblemCode.DuplicateAllocation, ProblemCode.AllocationExceedsOutstanding, ProblemCode.AllocationExceedsRemittance)
   @ApiOperation({
     summary: 'Place money on account',
     description:

@@ -5,6 +5,7 @@ import { ParseIdPipe } from '../common/validation.js';
 import { CreateSessionDto, SessionPage, SessionQuery, SessionResponse, UpdateSessionDto } from './dto/session.dto.js';
 import { SessionsService } from './sessions.service.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 @ApiTags('programmes, terms, sessions')
 @Controller('programmes/:programmeId/sessions')
@@ -13,7 +14,7 @@ export class ProgrammeSessionsController {
 
   @Post()
   @ApiOperation({ summary: 'Schedule a session of a programme' })
-  @ApiProblems(409, 422)
+  @ApiProblems(ProblemCode.DuplicateSession, ProblemCode.MakeUpExists, ProblemCode.NoTermForDate, ProblemCode.SessionTimes, ProblemCode.UnknownReplacedSession, ProblemCode.ReplacedSessionNotCancelled, ProblemCode.CapacityBelowRegistered)
   @Roles('coordinator')
   @ApiCreatedResponse({ type: SessionResponse, description: '422 when no term contains the date, or the capacity would not fit the registered participants' })
   create(@Param('programmeId', ParseIdPipe) programmeId: string, @Body() dto: CreateSessionDto): Promise<SessionResponse> {
@@ -44,7 +45,7 @@ export class SessionsController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a session' })
-  @ApiProblems(409, 422)
+  @ApiProblems(ProblemCode.DuplicateSession, ProblemCode.SessionTimes, ProblemCode.CapacityBelowRegistered)
   @Roles('coordinator')
   @ApiOkResponse({ type: SessionResponse, description: '422 when a smaller capacity would not fit the registered participants' })
   update(@Param('id', ParseIdPipe) id: string, @Body() dto: UpdateSessionDto): Promise<SessionResponse> {

@@ -61,6 +61,8 @@ export class SessionsService {
           sessions_programme_date_start_key: () =>
             conflict(ProblemCode.DuplicateSession, `The programme already has a session on ${dto.date} at ${dto.startTime}`),
           sessions_one_make_up: () => conflict(ProblemCode.MakeUpExists, `The session ${dto.replacesSessionId} already has a make-up session`),
+          // the term was shortened meanwhile (its trigger holds the rule): the date is in no term now
+          sessions_within_term: () => ruleBrokenOn(ProblemCode.NoTermForDate, 'date', `no term contains ${dto.date}`),
         },
       );
       await refreshPlaces(em, programmeId, termId);
@@ -79,7 +81,13 @@ export class SessionsService {
       }
       const next = { ...session, ...dto };
       this.checkTimes(next.startTime, next.endTime);
-      await em.update(Session, { id }, { startTime: next.startTime, endTime: next.endTime, venue: next.venue, capacity: next.capacity, offSite: next.offSite });
+      await withConstraints(
+        () => em.update(Session, { id }, { startTime: next.startTime, endTime: next.endTime, venue: next.venue, capacity: next.capacity, offSite: next.offSite }),
+        {
+          sessions_programme_date_start_key: () =>
+            conflict(ProblemCode.DuplicateSession, `The programme already has a session on ${session.date} at ${next.startTime}`),
+        },
+      );
       if (dto.capacity !== undefined && dto.capacity !== session.capacity) {
         await refreshPlaces(em, session.programmeId, session.termId);
         await promoteFromWaitlist(em, session.programmeId, session.termId); // a larger capacity may free places

@@ -3,6 +3,7 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import { CurrentPrincipal, Roles } from '../auth/decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { ParseIdPipe } from '../common/validation.js';
 import { ReadinessResponse, RosteredStaffResponse, SessionStaffResponse } from './dto/staffing.dto.js';
 import { StaffingService } from './staffing.service.js';
@@ -19,7 +20,7 @@ export class StaffingController {
       "422: not-a-support-worker, dbs-check-required (their current DBS check is missing or not valid on the session's date), session-cancelled. " +
       'Checked under the lock a change to their documents takes, so a concurrent expiry edit cannot slip through. Rostering again changes nothing.',
   })
-  @ApiProblems(422)
+  @ApiProblems(ProblemCode.SessionCancelled, ProblemCode.NotASupportWorker, ProblemCode.DbsCheckRequired)
   @Roles('coordinator')
   @ApiOkResponse({ type: RosteredStaffResponse })
   roster(@Param('id', ParseIdPipe) id: string, @Param('userId', ParseIdPipe) userId: string, @CurrentPrincipal() principal: Principal): Promise<RosteredStaffResponse> {

@@ -6,6 +6,7 @@ import { ParseIdPipe } from '../common/validation.js';
 import { StatementQuery, StatementResponse } from './dto/statement.dto.js';
 import { StatementsService } from './statements.service.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 const MEDIA_TYPES = ['application/json', 'application/pdf'] as const;
 
@@ -31,6 +32,7 @@ export class StatementsController {
   constructor(private readonly statements: StatementsService) {}
 
   @Get('commissioners/:id/statement')
+  @ApiProblems(ProblemCode.NotAcceptable)
   @Header('Vary', 'Accept')
   @ApiProduces(...MEDIA_TYPES)
   @ApiOperation({
@@ -46,7 +48,7 @@ export class StatementsController {
   }
 
   @Get('budgets/:id/statement')
-  @ApiProblems(422)
+  @ApiProblems(ProblemCode.NotADirectPaymentBudget, ProblemCode.NotAcceptable)
   @Header('Vary', 'Accept')
   @ApiProduces(...MEDIA_TYPES)
   @ApiOperation({

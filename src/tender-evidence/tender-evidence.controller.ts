@@ -2,6 +2,7 @@ import { Controller, Get, Header, Headers, StreamableFile } from '@nestjs/common
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { negotiateMediaType } from '../common/content-negotiation.js';
 import { TenderEvidenceResponse } from './dto/tender-evidence.dto.js';
 import { TenderEvidenceService } from './tender-evidence.service.js';
@@ -34,7 +35,7 @@ export class TenderEvidenceController {
       'application/pdf': { schema: { type: 'string', format: 'binary' } },
     },
   })
-  @ApiProblems(406)
+  @ApiProblems(ProblemCode.NotAcceptable)
   async get(@Headers('accept') accept?: string) {
     const type = negotiateMediaType(accept, MEDIA_TYPES);
     const pack = await this.evidence.build();

@@ -6,6 +6,7 @@ import { ParseIdPipe } from '../common/validation.js';
 import { CreateTermDto, TermPage, TermResponse, UpdateTermDto } from './dto/term.dto.js';
 import { TermsService } from './terms.service.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 import { EXAMPLES } from '../common/api-examples.js';
 
 @ApiTags('programmes, terms, sessions')
@@ -16,7 +17,7 @@ export class TermsController {
 
   @Post()
   @ApiOperation({ summary: 'Create a term' })
-  @ApiProblems(422)
+  @ApiProblems(ProblemCode.TermDates, ProblemCode.CensusOutsideTerm, ProblemCode.TermOverlap)
   @ApiCreatedResponse({ type: TermResponse, example: EXAMPLES.term, description: '422 when the census date is outside the term or the term overlaps another' })
   create(@Body() dto: CreateTermDto): Promise<TermResponse> {
     return this.terms.create(dto);
@@ -37,6 +38,7 @@ export class TermsController {
   }
 
   @Patch(':id')
+  @ApiProblems(ProblemCode.TermDates, ProblemCode.CensusOutsideTerm, ProblemCode.TermOverlap, ProblemCode.TermBilled, ProblemCode.CensusSettlesWithdrawals, ProblemCode.SessionsOutsideTerm, ProblemCode.RegistrationsOutsideTerm)
   @ApiOperation({ summary: "Correct a term's dates or census date" })
   @ApiOkResponse({ type: TermResponse, example: EXAMPLES.term, description: 'The corrected term' })
   @ApiNotFoundResponse({ description: 'No such term' })

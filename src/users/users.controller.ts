@@ -7,6 +7,7 @@ import { ParseIdPipe } from '../common/validation.js';
 import { CreateUserDto, UserPage, UserResponse, UserWithTokenResponse } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
 import { ApiProblems } from '../common/api-problems.js';
+import { ProblemCode } from '../common/problem-codes.js';
 
 @ApiTags('identities')
 @Roles()
@@ -19,7 +20,7 @@ export class UsersController {
 
   @Post()
   @ApiOperation({ summary: 'Create a staff user and their first token' })
-  @ApiProblems(409)
+  @ApiProblems(ProblemCode.DuplicateEmail)
   @ApiCreatedResponse({ type: UserWithTokenResponse, description: 'Admin only. The token is shown once.' })
   create(@Body() dto: CreateUserDto): Promise<UserWithTokenResponse> {
     return this.users.create(dto);

@@ -6,8 +6,10 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import request from 'supertest';
 import { createHttpApp } from '../../src/app.factory.js';
+import { createApiDocument } from '../../src/common/api-docs.js';
 import { AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { prepareDatabase } from '../../src/database/prepare.js';
+import { checkProblemCodes } from './problem-codes.js';
 import { createTestDatabase, dropTestDatabase } from './test-database.js';
 
 export interface TestApp {
@@ -49,6 +51,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   await prepareDatabase(database.url, adminToken);
   const app = await createHttpApp(config, options.role ?? 'all');
+  // every problem answer must carry a code the API description lists for its operation (problem-codes.ts)
+  checkProblemCodes(app.getHttpServer(), () => createApiDocument(app));
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

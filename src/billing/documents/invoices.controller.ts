@@ -7,6 +7,7 @@ import { CreateCreditNoteDto, CreatePaymentDto, InvoicePage, InvoiceQuery, Invoi
 import { InvoicesService } from './invoices.service.js';
 import { PaymentsService } from '../payments/payments.service.js';
 import { ApiProblems } from '../../common/api-problems.js';
+import { ProblemCode } from '../../common/problem-codes.js';
 import { EXAMPLES } from '../../common/api-examples.js';
 
 @ApiTags('invoices')
@@ -45,7 +46,7 @@ export class InvoicesController {
   }
 
   @Post(':id/credit-notes')
-  @ApiProblems(409, 422)
+  @ApiProblems(ProblemCode.NotAnInvoice, ProblemCode.AlreadyCredited)
   @Roles('finance')
   @ApiOperation({
     summary: 'Credit an invoice in full',
@@ -59,6 +60,7 @@ export class InvoicesController {
   }
 
   @Post(':id/payments')
+  @ApiProblems(ProblemCode.NotAnInvoice, ProblemCode.Overpayment, ProblemCode.PaymentInFuture, ProblemCode.PaymentBeforeIssue)
   @Roles('finance')
   @ApiOperation({
     summary: 'Record a payment',

@@ -7,6 +7,7 @@ import { ParseIdPipe } from '../../common/validation.js';
 import { BillingRunsService } from './billing-runs.service.js';
 import { BillingPreviewResponse, BillingRunPage, BillingRunQuery, BillingRunResponse, CreateBillingRunDto } from './dto/billing-run.dto.js';
 import { ApiProblems } from '../../common/api-problems.js';
+import { ProblemCode } from '../../common/problem-codes.js';
 import { EXAMPLES } from '../../common/api-examples.js';
 
 @ApiTags('billing')
@@ -16,7 +17,7 @@ export class BillingRunsController {
   constructor(private readonly runs: BillingRunsService) {}
 
   @Post()
-  @ApiProblems(409)
+  @ApiProblems(ProblemCode.BillingRunActive, ProblemCode.BillingRunBusy)
   @ApiOperation({
     summary: 'Bill a quarter',
     description:
@@ -58,7 +59,7 @@ export class BillingRunsController {
   }
 
   @Post(':id/retry')
-  @ApiProblems(409)
+  @ApiProblems(ProblemCode.BillingRunActive, ProblemCode.BillingRunNotFailed, ProblemCode.Unavailable)
   @HttpCode(202)
   @ApiOperation({
     summary: 'Queue a failed or stuck run again',
