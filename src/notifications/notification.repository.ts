@@ -47,29 +47,35 @@ interface ToSendRow {
 const GUARDIAN_EMAIL = raw(`NULLIF(btrim(g.value->>'email'), '')`);
 
 /**
- * `waitlist_promoted` to each guardian with an email of the participant of each of `registrationIds`
- * that holds a place now (registrations that were waitlisted until a promotion in the caller's
- * transaction). Answers the ids written.
+ * The INSERT of `waitlist_promoted` to each guardian with an email of the participant of each
+ * registration `promoted` selects (a query with one column, `id`), once per address; answers the ids
+ * written. A fragment, so a withdrawal writes them in its own statement (withdrawRegistration).
  */
-export async function writeWaitlistPromotedNotifications(db: Queryable, registrationIds: readonly string[]): Promise<string[]> {
-  if (registrationIds.length === 0) return [];
-  const written = await rows<{ id: string }>(
-    db,
-    sql`INSERT INTO notifications (kind, recipient, data)
+export function waitlistPromotedNotifications(promoted: Statement): Statement {
+  return sql`INSERT INTO notifications (kind, recipient, data)
         SELECT DISTINCT ON (r.id, lower(${GUARDIAN_EMAIL})) 'waitlist_promoted', ${GUARDIAN_EMAIL},
                jsonb_build_object('guardianName', g.value->>'name', 'participantFirstName', p.first_name,
                                   'programmeName', pr.name, 'termName', t.name, 'termStartsOn', t.starts_on,
                                   'registrationId', r.id, 'participantId', p.id)
-          FROM registrations r
+          FROM (${promoted}) AS promoted
+          JOIN registrations r ON r.id = promoted.id
           JOIN participants p ON p.id = r.participant_id
           JOIN programmes pr ON pr.id = r.programme_id
           JOIN terms t ON t.id = r.term_id
           CROSS JOIN LATERAL jsonb_array_elements(p.guardians) WITH ORDINALITY AS g(value, n)
-         WHERE r.id = ANY (${registrationIds}::uuid[]) AND r.status = 'registered' AND p.erased_at IS NULL AND ${GUARDIAN_EMAIL} IS NOT NULL
+         WHERE p.erased_at IS NULL AND ${GUARDIAN_EMAIL} IS NOT NULL
          ORDER BY r.id, lower(${GUARDIAN_EMAIL}), g.n
-        RETURNING id`,
-  );
-  return written.map((r) => r.id);
+        RETURNING id`;
+}
+
+/**
+ * `waitlist_promoted` for each of `registrationIds` that holds a place now (registrations that were
+ * waitlisted until a promotion in the caller's transaction). Answers the ids written.
+ */
+export async function writeWaitlistPromotedNotifications(db: Queryable, registrationIds: readonly string[]): Promise<string[]> {
+  if (registrationIds.length === 0) return [];
+  const promoted = sql`SELECT id FROM registrations WHERE id = ANY (${registrationIds}::uuid[]) AND status = 'registered'`;
+  return (await rows<{ id: string }>(db, waitlistPromotedNotifications(promoted))).map((r) => r.id);
 }
 
 /**
@@ -232,11 +238,6 @@ export async function notificationsAbout(db: Queryable, participantId: string): 
 @Injectable()
 export class NotificationRepository {
   constructor(private readonly dataSource: DataSource) {}
-
-  /** `waitlist_promoted` for registration `registrationId`, which has just taken a place (writeWaitlistPromotedNotifications). */
-  writeWaitlistPromoted(db: Queryable, registrationId: string): Promise<string[]> {
-    return writeWaitlistPromotedNotifications(db, [registrationId]);
-  }
 
   /**
    * `session_cancelled` to each guardian with an email of each participant registered for the session's

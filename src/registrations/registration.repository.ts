@@ -2,7 +2,7 @@ import { todayInLondon } from '../common/london-calendar.js';
 import { one, rows } from '../database/database.repository.js';
 import { bind, type Queryable, raw, sql } from '../database/sql.js';
 import { ERASED_TEXT, ERASURE_PLAN, ERASURE_WITHDRAWAL_REASON, erasedSql } from '../data-protection/anonymisation.js';
-import { writeWaitlistPromotedNotifications } from '../notifications/notification.repository.js';
+import { waitlistPromotedNotifications, writeWaitlistPromotedNotifications } from '../notifications/notification.repository.js';
 import { Registration } from './registration.entity.js';
 
 /*
@@ -146,7 +146,7 @@ export interface PromotedRegistration {
 export type WithdrawalOutcome =
   | { outcome: 'not-found' }
   | { outcome: 'already-withdrawn' }
-  | { outcome: 'withdrawn'; registration: Registration; promoted: PromotedRegistration | null };
+  | { outcome: 'withdrawn'; registration: Registration; promoted: PromotedRegistration | null; notified: string[] };
 
 /**
  * Withdraws a registration effective `effectiveOn`, in one statement (the database function
@@ -156,18 +156,27 @@ export type WithdrawalOutcome =
  * (place_billable_pence): a place billed per term keeps its price when it counted at the census (or, a
  * late joiner, was withdrawn after the day it took its place) and releases it otherwise; a direct
  * payment's place keeps the price of the sessions it still covers.
+ *
+ * The promoted family's `waitlist_promoted` emails are written by the same statement (answered as
+ * `notified`, to be queued after it), so the programme-term's lock is held for one round trip only.
+ * (The INSERT reads the promoted registration as it was before the statement; it needs only its
+ * participant, programme and term, which the withdrawal does not change.)
  */
 export async function withdrawRegistration(
   db: Queryable,
   w: { id: string; effectiveOn: string; reason: string },
 ): Promise<WithdrawalOutcome> {
-  const row = await one<{ outcome: string; registration: RegistrationJson; promoted: PromotedRegistration | null }>(
+  const promoted = sql`SELECT (promoted->>'registrationId')::uuid AS id FROM withdrawal WHERE promoted IS NOT NULL`;
+  const row = await one<{ outcome: string; registration: RegistrationJson; promoted: PromotedRegistration | null; notified: string[] }>(
     db,
-    sql`SELECT outcome, registration, promoted FROM withdraw_registration(${w.id}, ${w.effectiveOn}, ${w.reason}, ${todayInLondon()})`,
+    sql`WITH withdrawal AS MATERIALIZED (
+              SELECT outcome, registration, promoted FROM withdraw_registration(${w.id}, ${w.effectiveOn}, ${w.reason}, ${todayInLondon()})),
+            notified AS (${waitlistPromotedNotifications(promoted)})
+        SELECT outcome, registration, promoted, ARRAY(SELECT id FROM notified) AS notified FROM withdrawal`,
   );
   if (row!.outcome === 'not-found') return { outcome: 'not-found' };
   if (row!.outcome === 'already-withdrawn') return { outcome: 'already-withdrawn' };
-  return { outcome: 'withdrawn', registration: toRegistration(row!.registration, null), promoted: row!.promoted ?? null };
+  return { outcome: 'withdrawn', registration: toRegistration(row!.registration, null), promoted: row!.promoted ?? null, notified: row!.notified };
 }
 
 /**

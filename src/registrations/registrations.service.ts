@@ -6,8 +6,7 @@ import { type Page, paginate } from '../common/pagination.js';
 import { withConstraints } from '../common/constraints.js';
 import { conflict, notFound, ruleBroken } from '../common/problem.js';
 import { ProblemCode } from '../common/problem-codes.js';
-import { inTransaction, retryingAborts } from '../database/transaction.js';
-import { NotificationRepository } from '../notifications/notification.repository.js';
+import { retryingAborts } from '../database/transaction.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { CreateRegistrationDto, RegistrationQuery, RegistrationResponse, WithdrawalResponse, WithdrawRegistrationDto } from './dto/registration.dto.js';
 import { Registration } from './registration.entity.js';
@@ -20,7 +19,6 @@ export class RegistrationsService {
   constructor(
     @InjectRepository(Registration) private readonly registrations: Repository<Registration>,
     private readonly dataSource: DataSource,
-    private readonly notificationRows: NotificationRepository,
     private readonly notifications: NotificationsService,
   ) {}
 
@@ -46,19 +44,17 @@ export class RegistrationsService {
 
   /**
    * Withdraws a registration; the place it frees goes to the waitlist at once, and the promoted
-   * participant's guardians are told by email (waitlist_promoted, written in the same transaction).
+   * participant's guardians are told by email (waitlist_promoted, written by the withdrawal's own
+   * statement, queued once it has committed).
    */
   async withdraw(id: string, dto: WithdrawRegistrationDto): Promise<WithdrawalResponse> {
-    const { outcome, notified } = await inTransaction(this.dataSource, async (em) => {
-      const term = await termOfRegistration(em, id);
-      if (!term) throw notFound('registration', id);
-      const withdrawal = await withdrawRegistration(em, { id, reason: dto.reason, effectiveOn: withdrawalEffectiveOn(dto.effectiveOn, term) });
-      const promoted = withdrawal.outcome === 'withdrawn' ? withdrawal.promoted : null;
-      return { outcome: withdrawal, notified: promoted ? await this.notificationRows.writeWaitlistPromoted(em, promoted.registrationId) : [] };
-    });
-    await this.notifications.dispatch(notified);
+    const db = this.dataSource.manager;
+    const term = await termOfRegistration(db, id);
+    if (!term) throw notFound('registration', id);
+    const outcome = await withdrawRegistration(db, { id, reason: dto.reason, effectiveOn: withdrawalEffectiveOn(dto.effectiveOn, term) });
     if (outcome.outcome === 'not-found') throw notFound('registration', id);
     if (outcome.outcome === 'already-withdrawn') throw ruleBroken(ProblemCode.AlreadyWithdrawn, 'The registration is already withdrawn');
+    await this.notifications.dispatch(outcome.notified);
     return { ...RegistrationResponse.of(outcome.registration), promoted: outcome.promoted };
   }
 
