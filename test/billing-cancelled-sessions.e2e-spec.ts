@@ -3,27 +3,11 @@ import pg from 'pg';
 import { CommitmentSettlementService } from '../src/billing/commitments/commitment-settlement.service.js';
 import { executeBillingRun } from '../src/billing/runs/billing-transactions.js';
 import { todayInLondon } from '../src/common/london-calendar.js';
-import type { Queryable } from '../src/database/sql.js';
 import { factories } from './factories.js';
-import { allDocuments, type Json, runQuarter } from './support/billing.js';
+import { allDocuments, inPgTransaction, type Json, runQuarter } from './support/billing.js';
 import { bearer, createTestApp, type TestApp } from './support/test-app.js';
 
 /** A transaction on its own connection, with the `Queryable` shim the billing functions take. */
-async function inPgTransaction<T>(pool: pg.Pool, work: (sql: Queryable) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work({ query: (text: string, params?: unknown[]) => client.query(text, params).then((r) => r.rows) } as Queryable);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
 /**
  * The commissioner's credit for a cancelled session (API.md "Session cancellation and attendance
  * evidence"; issue 13 item 4): with `cancelledSessions: "credit"` the next run of the session's quarter

@@ -6,25 +6,10 @@ import { planBilling } from '../src/billing/runs/billing-lines.js';
 import { firstGap } from '../src/billing/documents/invoice-numbering.js';
 import { todayInLondon } from '../src/common/london-calendar.js';
 import type { Queryable } from '../src/database/sql.js';
-import { allDocuments, billingWorld, type Json, runQuarter, series, sorted, waitForRun } from './support/billing.js';
+import { allDocuments, inPgTransaction, billingWorld, type Json, runQuarter, series, sorted, waitForRun } from './support/billing.js';
 import { bearer, createTestApp, type TestApp } from './support/test-app.js';
 
 /** A transaction on its own connection, with the `Queryable` shim the billing functions take. */
-async function inPgTransaction<T>(pool: pg.Pool, work: (sql: Queryable) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work({ query: (text: string, params?: unknown[]) => client.query(text, params).then((r) => r.rows) } as Queryable);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
 /**
  * Rules 5 and 6 under real concurrency: runs of one quarter racing (through the API, through several
  * "workers" executing one job, and as two transactions computed from the same state), and document

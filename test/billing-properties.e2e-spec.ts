@@ -4,6 +4,7 @@ import { executeBillingRun } from '../src/billing/runs/billing-transactions.js';
 import { CommitmentsRepository } from '../src/registrations/commitments.repository.js';
 import type { Queryable } from '../src/database/sql.js';
 import { addDays } from './factories.js';
+import { inPgTransaction } from './support/billing.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -38,20 +39,7 @@ describe('billing properties', () => {
 
   const q = (text: string, params: unknown[] = []) => pool.query(text, params).then((r) => r.rows);
 
-  async function inTransaction<T>(work: (sql: Queryable) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work({ query: (text: string, params?: unknown[]) => client.query(text, params).then((r) => r.rows) } as Queryable);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
+  const inTransaction = <T>(work: (sql: Queryable) => Promise<T>) => inPgTransaction(pool, work);
 
   async function run(quarter: string, runOn: string): Promise<void> {
     const [row] = await q(`INSERT INTO billing_runs (quarter, status) VALUES ($1, 'failed') RETURNING id`, [quarter]);

@@ -1,3 +1,5 @@
+import type pg from 'pg';
+import type { Queryable } from '../../src/database/sql.js';
 import { factories } from '../factories.js';
 import { bearer, type TestApp } from './test-app.js';
 
@@ -75,4 +77,20 @@ export async function billingWorld(t: TestApp) {
     return { participant, budget, registration: registration as Json & { id: string } };
   }
   return { f, term, programme, cambs, essex, cambsContract, essexContract, place };
+}
+
+/** `work` in one transaction on a bare `pg` pool (the way a worker runs billing), committed, or rolled back if it throws. */
+export async function inPgTransaction<T>(pool: pg.Pool, work: (sql: Queryable) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work({ query: (text: string, params?: unknown[]) => client.query(text, params).then((r) => r.rows) } as Queryable);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
