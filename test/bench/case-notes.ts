@@ -4,9 +4,11 @@
  * `pg` — the very statement the API's service runs for a note (participant checks and lock, idempotency
  * key with its stored response, note, first version, audit event) — with the same 50 concurrent clients
  * and the same number of database connections. API / baseline is what HTTP, Nest, validation,
- * authentication and the rate limit cost. A third figure, bare inserts, writes the same rows with one
- * plain INSERT each in a transaction, without the checks, the lock or ON CONFLICT: the cheapest way to
- * put these rows in the database.
+ * authentication and the rate limit cost, and HTTP itself: a fourth figure, the HTTP floor
+ * (case-notes-floor.ts), runs the same statement behind bare node:http, driven by the same client, so that
+ * API / floor is what the service's stack costs and floor / baseline what HTTP costs on this machine.
+ * A third figure, bare inserts, writes the same rows with one plain INSERT each in a transaction, without
+ * the checks, the lock or ON CONFLICT: the cheapest way to put these rows in the database.
  * The workloads run in rounds whose order rotates, so that load from elsewhere on the machine weighs on
  * each alike.
  *
@@ -18,7 +20,8 @@
  * 10 = DATABASE_POOL_SIZE's default). The API runs as its own process (`node dist/src/main.js api`), as
  * in production; BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
@@ -125,6 +128,7 @@ async function main(): Promise<void> {
   const adminToken = `bench-admin-${randomBytes(24).toString('hex')}`;
   const bullPrefix = `bench-${randomBytes(4).toString('hex')}`;
   let server: ChildProcess | undefined;
+  let floorServer: ChildProcess | undefined;
   let pool: pg.Pool | undefined;
 
   try {
@@ -180,11 +184,11 @@ async function main(): Promise<void> {
     // The load generator itself should cost as little CPU as possible (it shares the machine with the
     // API and PostgreSQL): node:http with keep-alive connections, one per client.
     const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
-    const throughApi = (client: number) =>
+    const postNote = (base: string, client: number) =>
       new Promise<void>((resolve, reject) => {
         const body = JSON.stringify(noteBody());
         const req = request(
-          `${baseUrl}/api/v1/participants/${participants[client]}/case-notes`,
+          `${base}/api/v1/participants/${participants[client]}/case-notes`,
           {
             method: 'POST',
             agent,
@@ -206,6 +210,18 @@ async function main(): Promise<void> {
         req.on('error', reject);
         req.end(body);
       });
+    const throughApi = (client: number) => postNote(baseUrl, client);
+
+    // The HTTP floor: node:http + pg running the same statement (case-notes-floor.ts), its own process,
+    // driven by the same client as the API; API / floor is what Nest, validation, authentication, the rate
+    // limit and logging cost, floor / baseline what HTTP itself costs on this machine.
+    const floorPort = await freePort();
+    floorServer = fork(join(DIST, 'test', 'bench', 'case-notes-floor.js'), [String(floorPort), databaseUrl, integration.id], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: { ...process.env, BENCH_POOL: String(POOL) },
+    });
+    await once(floorServer, 'message');
+    const throughFloor = (client: number) => postNote(`http://127.0.0.1:${floorPort}`, client);
 
     pool = new pg.Pool({ connectionString: databaseUrl, max: POOL });
     const db = pool;
@@ -288,9 +304,9 @@ async function main(): Promise<void> {
       if (rows[0].written !== 1) throw new Error('The note was not written');
     };
 
-    const workloads = { api: throughApi, baseline: sameInserts, bare: bareInserts } as const;
+    const workloads = { api: throughApi, baseline: sameInserts, bare: bareInserts, floor: throughFloor } as const;
     type Workload = keyof typeof workloads;
-    const order: Workload[] = ['api', 'baseline', 'bare'];
+    const order: Workload[] = ['api', 'baseline', 'bare', 'floor'];
 
     process.stdout.write(`Warming up (${WARM_UP} notes each way)...\n`);
     for (const name of order) await drive(WARM_UP, CLIENTS, workloads[name]);
@@ -298,22 +314,23 @@ async function main(): Promise<void> {
     process.stdout.write(
       `Measuring ${NOTES} notes each way in ${ROUNDS} rounds (order rotating), ${CLIENTS} concurrent clients, ${POOL} database connections...\n`,
     );
-    const runs: Record<Workload, Run[]> = { api: [], baseline: [], bare: [] };
+    const runs: Record<Workload, Run[]> = { api: [], baseline: [], bare: [], floor: [] };
     const perRound = Math.ceil(NOTES / ROUNDS);
     for (let round = 0; round < ROUNDS; round++) {
       for (let i = 0; i < order.length; i++) {
         const name = order[(round + i) % order.length];
         runs[name].push(await drive(perRound, CLIENTS, workloads[name]));
       }
-      const [a, b, f] = [runs.api[round], runs.baseline[round], runs.bare[round]];
+      const [a, b, f, h] = [runs.api[round], runs.baseline[round], runs.bare[round], runs.floor[round]];
       process.stdout.write(
-        `  round ${round + 1}: API ${a.perSecond.toFixed(0)}, baseline ${b.perSecond.toFixed(0)}, bare inserts ${f.perSecond.toFixed(0)} notes/s; ` +
+        `  round ${round + 1}: API ${a.perSecond.toFixed(0)}, baseline ${b.perSecond.toFixed(0)}, bare inserts ${f.perSecond.toFixed(0)}, HTTP floor ${h.perSecond.toFixed(0)} notes/s; ` +
           `ratio ${(a.perSecond / b.perSecond).toFixed(2)}\n`,
       );
     }
     const api = combine(runs.api);
     const baseline = combine(runs.baseline);
     const bare = combine(runs.bare);
+    const floor = combine(runs.floor);
     const { rows } = await pool.query('SELECT count(*)::int AS notes, count(DISTINCT participant_id)::int AS children FROM case_notes');
 
     const line = (name: string, r: Run) =>
@@ -326,12 +343,19 @@ async function main(): Promise<void> {
         `ratio API / baseline               ${(api.perSecond / baseline.perSecond).toFixed(2)}   (aim >= 0.70)`,
         line('bare inserts through pg', bare),
         `ratio API / bare inserts           ${(api.perSecond / bare.perSecond).toFixed(2)}`,
+        line('HTTP floor: node:http + pg, same', floor),
+        `ratio HTTP floor / baseline        ${(floor.perSecond / baseline.perSecond).toFixed(2)}   (what HTTP itself costs here)`,
+        `ratio API / HTTP floor             ${(api.perSecond / floor.perSecond).toFixed(2)}   (what the service's stack costs)`,
         `rows: ${rows[0].notes} notes on ${rows[0].children} participants`,
         '',
       ].join('\n'),
     );
   } finally {
     await pool?.end();
+    if (floorServer && floorServer.exitCode === null) {
+      floorServer.kill('SIGTERM');
+      await once(floorServer, 'exit');
+    }
     if (server && server.exitCode === null) {
       const exited = new Promise((r) => server!.once('exit', r));
       server.kill('SIGTERM');

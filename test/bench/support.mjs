@@ -1,7 +1,9 @@
 // Shared pieces of the benchmarks: a PostgreSQL to measure on, fresh migrated databases, the built
 // service as a child process, and latency statistics. Benchmarks print figures; they never fail on them.
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import pg from 'pg';
@@ -76,15 +78,55 @@ export async function startService(role, env, nodeArgs = []) {
   };
 }
 
+// The load generators share the machine with the service and PostgreSQL, so they should cost as little CPU
+// as they can: node:http with keep-alive connections (fetch costs the client several times more per request).
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+async function freePort() {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  return port;
+}
+
+/**
+ * A baseline server (a script taking `<port> ...args`, answering 'ready' over IPC once it listens) in a
+ * process of its own.
+ */
+export async function startBaseline(script, args = []) {
+  const port = await freePort();
+  const child = fork(script, [String(port), ...args], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const [message] = await once(child, 'message');
+  if (message !== 'ready') throw new Error(`${script} did not start`);
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
 /** JSON over HTTP with a bearer token; returns { status, body }. */
-export async function call(baseUrl, token, method, path, body) {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+export function call(baseUrl, token, method, path, body) {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers = { authorization: `Bearer ${token}` };
+  if (payload !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+  return new Promise((resolve, reject) => {
+    const req = request(`${baseUrl}${path}`, { method, agent, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode, body: text ? JSON.parse(text) : undefined });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
   });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
 /** Runs `worker(i)` for i in [0, clients) concurrently; returns the wall time in ms. */

@@ -7,44 +7,21 @@
 //   1. GET /health/live against a minimal Nest 12 + Fastify application answering the same JSON;
 //   2. GET /api/v1/participants/:id as a coordinator (the token looked up, the read audited) and
 //   3. GET /api/v1/programmes as a coordinator (a page of 20)
-//      against bare node:http + pg doing one primary-key select per request.
-// It also prints the service's resident memory, idle and at its peak. It asserts nothing.
-import { fork, spawn } from 'node:child_process';
+//      against bare node:http + pg doing one primary-key select per request;
+//   2b. the participant read again, against its floor: bare node:http + pg running the service's own
+//      audited statement (readParticipantAudited, bare-pg.mjs), what that read costs this machine at the least.
+// BENCH_SERVER_NODE_ARGS (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof') go to the service's node. It also prints the service's resident memory, idle and at its peak. It asserts nothing.
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { benchServer, call, fmt, freshDatabase, startService } from '../support.mjs';
+import { benchServer, call, fmt, freshDatabase, startBaseline, startService } from '../support.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PROGRAMMES = 20;
 const HERE = import.meta.dirname;
 const AUTOCANNON = resolve(HERE, '../../../node_modules/autocannon/autocannon.js');
-
-async function freePort() {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  return port;
-}
-
-/** A baseline server (a script of this folder) in a process of its own. */
-async function startBaseline(script, args = []) {
-  const port = await freePort();
-  const child = fork(resolve(HERE, script), [String(port), ...args], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const [message] = await once(child, 'message');
-  if (message !== 'ready') throw new Error(`${script} did not start`);
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
-}
 
 /** autocannon, in its own process, against one URL; returns requests/s and latency percentiles. */
 async function load(url, headers = {}, seconds = SECONDS) {
@@ -88,9 +65,9 @@ const service = await startService('api', {
   REDIS_URL: server.redisUrl,
   BULL_PREFIX: `bench-http-${process.pid}`,
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-});
-const minimal = await startBaseline('minimal-nest.mjs');
-const bare = await startBaseline('bare-pg.mjs', [db.url]);
+}, (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean));
+const minimal = await startBaseline(resolve(HERE, 'minimal-nest.mjs'));
+const bare = await startBaseline(resolve(HERE, 'bare-pg.mjs'), [db.url]);
 const results = {};
 try {
   const coordinator = await call(service.baseUrl, db.adminToken, 'POST', '/api/v1/users', { name: 'Bench Coordinator', email: 'bench@museum.example', role: 'coordinator' });
@@ -121,6 +98,11 @@ try {
     '2. GET /api/v1/participants/:id as a coordinator (token look-up, audited read)',
     { url: `${service.baseUrl}/api/v1/participants/${participant.body.id}`, headers: auth, what: 'this service' },
     { url: `${bare.baseUrl}/participants/${participant.body.id}`, what: 'node:http + pg, one primary-key select' },
+  );
+  results.participantFloor = await compare(
+    '2b. the same read against its floor',
+    { url: `${service.baseUrl}/api/v1/participants/${participant.body.id}`, headers: auth, what: 'this service' },
+    { url: `${bare.baseUrl}/audited/${participant.body.id}/${coordinator.body.id}`, what: 'node:http + pg, readParticipantAudited, the service\'s statement' },
   );
   results.programmes = await compare(
     `3. GET /api/v1/programmes as a coordinator (a page of ${PROGRAMMES})`,

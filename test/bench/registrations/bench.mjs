@@ -5,14 +5,17 @@
 //   1. uncontended registrations per second: CLIENTS clients, each filling its own programme-terms;
 //   2. contended latency: 50 clients on one 12-place programme-term, each registering then
 //      withdrawing over and over (churn: every withdrawal promotes from the waitlist), p50/p99.
-// It prints the figures and the ratios. It asserts nothing: figures, not a timed test.
+// A third path, the HTTP floor (bare-http.mjs: node:http + pg running the same statements, no Nest, no auth,
+// driven by the same HTTP client), shows how much of the gap is HTTP itself on this machine rather than the
+// service's stack. It prints the figures and the ratios. It asserts nothing: figures, not a timed test.
 import pg from 'pg';
 // The baseline goes through the registrations repository (the module that owns their SQL) and words
 // refusals as the service does, with a pg shim as the connection: the very statements the service runs.
 import { registerParticipant, termOfRegistration, withdrawRegistration } from '../../../dist/src/registrations/registration.repository.js';
 import { registrationRefused } from '../../../dist/src/registrations/refusals.js';
 import { withdrawalEffectiveOn } from '../../../dist/src/registrations/withdrawal.js';
-import { benchServer, call, concurrently, fmt, freshDatabase, percentile, startService } from '../support.mjs';
+import { resolve } from 'node:path';
+import { benchServer, call, concurrently, fmt, freshDatabase, percentile, startBaseline, startService } from '../support.mjs';
 
 const PROGRAMMES = Number(process.env.BENCH_PROGRAMMES ?? 60); // × 12 places = uncontended registrations
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
@@ -141,20 +144,23 @@ async function main() {
   const server = await benchServer();
   const apiDb = await freshDatabase(server.adminUrl, 'reg_api');
   const sqlDb = await freshDatabase(server.adminUrl, 'reg_sql');
-  const [apiFx, sqlFx] = await Promise.all([seed(apiDb.url), seed(sqlDb.url)]);
+  const floorDb = await freshDatabase(server.adminUrl, 'reg_http');
+  const [apiFx, sqlFx, floorFx] = await Promise.all([seed(apiDb.url), seed(sqlDb.url), seed(floorDb.url)]);
   const service = await startService('api', {
     DATABASE_URL: apiDb.url,
     REDIS_URL: server.redisUrl,
     BOOTSTRAP_ADMIN_TOKEN: apiDb.adminToken,
     DATABASE_POOL_SIZE: String(POOL),
     BULL_PREFIX: `bench-${process.pid}`,
-  });
+  }, (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean));
   const pool = new pg.Pool({ connectionString: sqlDb.url, max: POOL });
+  const bare = await startBaseline(resolve(import.meta.dirname, 'bare-http.mjs'), [floorDb.url]);
   try {
     const api = viaApi(service, apiDb.adminToken);
     const base = viaPg(pool);
+    const floor = viaApi(bare, 'none');
     // warm up both paths (JIT, connection pools, plan caches) on the last programme-term used only here
-    for (const [client, fx] of [[api, apiFx], [base, sqlFx]]) {
+    for (const [client, fx] of [[api, apiFx], [base, sqlFx], [floor, floorFx]]) {
       const person = fx.people[fx.people.length - 1];
       for (let i = 0; i < 30; i++) {
         const id = await client.register({ ...person, programmeId: fx.programmes[0], termId: fx.spring });
@@ -162,24 +168,28 @@ async function main() {
       }
     }
 
-    const u = { api: await uncontended(api, apiFx), base: await uncontended(base, sqlFx) };
-    const c = { api: await contended(api, apiFx), base: await contended(base, sqlFx) };
+    const u = { api: await uncontended(api, apiFx), base: await uncontended(base, sqlFx), floor: await uncontended(floor, floorFx) };
+    const c = { api: await contended(api, apiFx), base: await contended(base, sqlFx), floor: await contended(floor, floorFx) };
 
     console.log(`\nRegistrations benchmark (${new Date().toISOString()}; node ${process.version}; PostgreSQL pool ${POOL})`);
     console.log(`\n1. Uncontended: ${PROGRAMMES * 12} registrations, ${CLIENTS} clients, each on its own programme-terms`);
     console.log(`   service (HTTP → Nest → TypeORM): ${fmt(u.api.perSecond)} registrations/s  (p50 ${fmt(u.api.p50)} ms, p99 ${fmt(u.api.p99)} ms)`);
     console.log(`   baseline (same SQL through pg):  ${fmt(u.base.perSecond)} registrations/s  (p50 ${fmt(u.base.p50)} ms, p99 ${fmt(u.base.p99)} ms)`);
-    console.log(`   ratio service/baseline: ${fmt(u.api.perSecond / u.base.perSecond, 2)}   (aim ≥ 0.70)`);
+    console.log(`   HTTP floor (node:http + pg, same SQL): ${fmt(u.floor.perSecond)} registrations/s  (p50 ${fmt(u.floor.p50)} ms, p99 ${fmt(u.floor.p99)} ms)`);
+    console.log(`   ratio service/baseline: ${fmt(u.api.perSecond / u.base.perSecond, 2)}   (aim ≥ 0.70); HTTP floor/baseline ${fmt(u.floor.perSecond / u.base.perSecond, 2)}; service/HTTP floor ${fmt(u.api.perSecond / u.floor.perSecond, 2)}`);
     console.log(`\n2. Contended: ${CONTENDED_CLIENTS} clients on one 12-place programme-term, ${CYCLES} register+withdraw cycles each (churn)`);
     console.log(`   service  registration p50 ${fmt(c.api.p50)} ms, p99 ${fmt(c.api.p99)} ms; withdrawal p50 ${fmt(c.api.withdrawP50)} ms, p99 ${fmt(c.api.withdrawP99)} ms; ${fmt(c.api.perSecond)} cycles/s`);
     console.log(`   baseline registration p50 ${fmt(c.base.p50)} ms, p99 ${fmt(c.base.p99)} ms; withdrawal p50 ${fmt(c.base.withdrawP50)} ms, p99 ${fmt(c.base.withdrawP99)} ms; ${fmt(c.base.perSecond)} cycles/s`);
-    console.log(`   ratio p99 service/baseline: ${fmt(c.api.p99 / c.base.p99, 2)}; throughput ratio ${fmt(c.api.perSecond / c.base.perSecond, 2)}   (aim: p99 ratio ≤ 1.5)`);
+    console.log(`   HTTP floor registration p50 ${fmt(c.floor.p50)} ms, p99 ${fmt(c.floor.p99)} ms; withdrawal p50 ${fmt(c.floor.withdrawP50)} ms, p99 ${fmt(c.floor.withdrawP99)} ms; ${fmt(c.floor.perSecond)} cycles/s`);
+    console.log(`   ratio p99 service/baseline: ${fmt(c.api.p99 / c.base.p99, 2)}; throughput ratio ${fmt(c.api.perSecond / c.base.perSecond, 2)}   (aim: p99 ratio ≤ 1.5); p99 HTTP floor/baseline ${fmt(c.floor.p99 / c.base.p99, 2)}`);
     console.log(JSON.stringify({ uncontended: u, contended: c }));
   } finally {
     await pool.end();
+    await bare.stop();
     await service.stop();
     await apiDb.drop();
     await sqlDb.drop();
+    await floorDb.drop();
     await server.stop();
   }
 }
