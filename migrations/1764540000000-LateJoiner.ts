@@ -8,16 +8,17 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *     census_date; false for a registration that never took a place (registered_on null).
  *
  * The headcount's lateJoiners (src/headcounts/headcount.repository.ts: late joiners whose place is still
- * billable, place_billable) and the billing ledger's 'late_joiner' lines (src/billing/billing-ledger.repository.ts)
- * call it; it replaces the TypeScript isLateJoiner/placeBillable that mirrored the SQL. Its cases, and
- * place_billable's: test/census-rule.e2e-spec.ts. (place_price and place_cancellation_credit_pence still
- * write `registered_on > census_date` in their own bodies; changing them means redefining money functions.)
+ * billable, place_billable), the billing ledger's 'late_joiner' lines and cancelled-session credits
+ * (src/billing/documents/billing-ledger.repository.ts), place_price and place_cancellation_credit_pence (which
+ * wrote the rule in their own bodies until migrations/1764560000000) call it; it replaces the TypeScript
+ * isLateJoiner/placeBillable that mirrored the SQL. Its cases, and place_billable's: test/census-rule.e2e-spec.ts.
  */
 export class LateJoiner1764540000000 implements MigrationInterface {
   name = 'LateJoiner1764540000000';
 
   public async up(db: QueryRunner): Promise<void> {
-    // late_joiner: the late-joiner rule (DOMAIN "Late joiner"); cases in test/census-rule.e2e-spec.ts
+    // late_joiner: the late-joiner rule (DOMAIN "Late joiner"), called by the headcount, the billing ledger, place_price and
+    // place_cancellation_credit_pence (migrations/1764560000000); cases in test/census-rule.e2e-spec.ts
     await db.query(`
       CREATE FUNCTION late_joiner(p_registered_on date, p_census_date date)
       RETURNS boolean LANGUAGE sql IMMUTABLE AS $$

@@ -24,6 +24,7 @@ import { LateJoiner1764540000000 } from './1764540000000-LateJoiner.js';
 import { DocumentCovers1764540000001 } from './1764540000001-DocumentCovers.js';
 import { ReminderDue1764540000002 } from './1764540000002-ReminderDue.js';
 import { RegisterParticipant1764550000000 } from './1764550000000-RegisterParticipant.js';
+import { LateJoinerInMoneyFunctions1764560000000 } from './1764560000000-LateJoinerInMoneyFunctions.js';
 
 /** Every migration, in order (by its epoch). Add new ones at the end, one per line. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   DocumentCovers1764540000001,
   ReminderDue1764540000002,
   RegisterParticipant1764550000000,
+  LateJoinerInMoneyFunctions1764560000000,
 ];

@@ -1,12 +1,14 @@
 import pg from 'pg';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { factories } from './factories.js';
+import { bearer, createTestApp, type TestApp } from './support/test-app.js';
 
 /**
  * The census rule has one definition, the SQL function counts_at_census: withdraw_registration (whether
  * a withdrawal releases money), term corrections and the headcount (src/headcounts/headcount.repository.ts)
  * all call it. These are its cases, and those of place_billable (the billing rule of a place billed per
  * term, migrations/1764400000000) and late_joiner (a place taken after the census, migrations/1764540000000),
- * which the billing run and the headcount's lateJoiners call: no TypeScript copy of them exists.
+ * which the billing run, the headcount's lateJoiners and the money functions place_price and
+ * place_cancellation_credit_pence (migrations/1764560000000) call: no TypeScript copy of them exists.
  */
 describe('the census rule (counts_at_census), place_billable and late_joiner', () => {
   let t: TestApp;
@@ -118,5 +120,52 @@ describe('the census rule (counts_at_census), place_billable and late_joiner', (
       [c.registeredOn, c.withdrawalEffectiveOn, CENSUS],
     );
     expect(rows[0]).toEqual({ billable: c.billable, late_joiner: c.lateJoiner, counted: c.counted });
+  });
+
+  /*
+   * The money functions read late_joiner too: a place taken on the census date is not a late joiner (the
+   * full price; a cancelled session's credit is its share of the price over every session), one taken the
+   * day after is (pro rata; its credit is nothing for a session already cancelled when it was priced).
+   * A term of its own (2025), sessions on 09-12, 10-10, 11-07 and 12-05, £120 a term, 11-07 cancelled
+   * before either place is taken.
+   */
+  describe('place_price and place_cancellation_credit_pence (late_joiner) around the census date', () => {
+    const TERM = { name: 'Autumn 2025 (late joiner money)', startsOn: '2025-09-01', endsOn: '2025-12-19', censusDate: '2025-10-01' };
+    let places: Record<string, { id: string; pricePence: number }>;
+    let world: { contractId: string; programmeId: string; termId: string };
+
+    beforeAll(async () => {
+      const f = factories(t);
+      const coordinator = await f.user('coordinator');
+      const term = await f.term(TERM);
+      const { commissioner, programme, contract } = await f.offer(term, { contract: { pricePerTermPence: 12000, cancelledSessions: 'credit' } });
+      const sessions: Record<string, string> = {};
+      for (const date of ['2025-09-12', '2025-10-10', '2025-11-07', '2025-12-05']) sessions[date] = (await f.session(programme.id, { date })).id;
+      const cancelled = await t.api().post(`/api/v1/sessions/${sessions['2025-11-07']}/cancel`).set(bearer(coordinator.token)).send({ reason: 'Venue closed' });
+      expect(cancelled.status).toBe(200);
+      world = { contractId: contract.id, programmeId: programme.id, termId: term.id as string };
+      places = {};
+      for (const registeredOn of [TERM.censusDate, '2025-10-02']) {
+        const { participant, budget } = await f.applicant(term, commissioner.id);
+        const res = await f.post('/registrations', { participantId: participant.id, programmeId: programme.id, termId: term.id, budgetId: budget.id, registeredOn });
+        expect(res.status).toBe('registered');
+        places[registeredOn] = { id: res.id as string, pricePence: res.pricePence as number };
+      }
+    });
+
+    const money = async (registeredOn: string) => {
+      const { rows } = await (t.db as pg.Pool).query(
+        `SELECT place_price($1, $2, $3, $4::date) AS price, place_cancellation_credit_pence($5, '2026-01-01') AS credit`,
+        [world.contractId, world.programmeId, world.termId, registeredOn, places[registeredOn].id],
+      );
+      return { price: rows[0].price, registeredPrice: places[registeredOn].pricePence, credit: rows[0].credit };
+    };
+
+    it('a place taken on the census date is not late: the full £120, and the cancelled session credited its quarter, £30', async () => {
+      expect(await money(TERM.censusDate)).toEqual({ price: 12000, registeredPrice: 12000, credit: 3000 });
+    });
+    it('a place taken the day after is late: 2 of the 3 scheduled sessions left, £80, and nothing credited for the session cancelled before', async () => {
+      expect(await money('2025-10-02')).toEqual({ price: 8000, registeredPrice: 8000, credit: 0 });
+    });
   });
 });
