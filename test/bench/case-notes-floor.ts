@@ -7,41 +7,19 @@
  */
 import { createServer } from 'node:http';
 import pg from 'pg';
-import type { Actor } from '../../src/audit/actor.js';
-import type { CaseNote } from '../../src/case-notes/case-note.entity.js';
-import { CaseNoteResponse } from '../../src/case-notes/dto/case-note.dto.js';
-import { requestFingerprint } from '../../src/case-notes/idempotency.js';
+import type { CaseNoteResponse } from '../../src/case-notes/dto/case-note.dto.js';
 import { writeNoteStatement } from '../../src/case-notes/write-note.js';
-import { uuidv7 } from '../../src/common/uuid-v7.js';
 import { configurePgTypes } from '../../src/database/pg-types.js';
+import { formTool, type NoteDto, noteRequest } from './case-note-request.js';
 
 configurePgTypes();
 const [port, databaseUrl, integrationId] = process.argv.slice(2);
 const pool = new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.BENCH_POOL ?? 10) });
-const actor: Actor = {
-  principal: { kind: 'integration', id: integrationId, name: 'Bench form tool', scopes: ['case-notes:write'] },
-  requestId: null,
-};
+const actor = formTool(integrationId);
 const ROUTE = /^\/api\/v1\/participants\/([0-9a-f-]{36})\/case-notes$/;
 
-async function writeNote(path: string, participantId: string, key: string, dto: Record<string, string>): Promise<CaseNoteResponse> {
-  const createdAt = new Date();
-  const note: CaseNote = {
-    id: uuidv7(createdAt.getTime()),
-    participantId,
-    category: dto.category as CaseNote['category'],
-    occurredAt: new Date(dto.occurredAt),
-    sessionId: null,
-    authorKind: 'integration',
-    authorId: integrationId,
-    authorName: 'Bench form tool',
-    reportedAuthorName: dto.authorName,
-    version: 1,
-    createdAt,
-    updatedAt: createdAt,
-  };
-  const response = CaseNoteResponse.of(note, { body: dto.body, createdAt });
-  const request = { key, fingerprint: requestFingerprint('POST', path, dto) };
+async function writeNote(participantId: string, key: string, dto: NoteDto): Promise<CaseNoteResponse> {
+  const { note, response, request } = noteRequest(participantId, integrationId, dto, key);
   const statement = writeNoteStatement({ note, body: dto.body, actor, idempotency: { request, response: { status: 201, body: response } }, alert: false });
   const { rows } = await pool.query({ name: statement.prepared, text: statement.sql, values: statement.params });
   if (rows[0]?.written !== 1) throw new Error('The note was not written');
@@ -59,7 +37,7 @@ const server = createServer((req, res) => {
       return;
     }
     const key = String(req.headers['idempotency-key'] ?? '');
-    writeNote(path, participantId, key, JSON.parse(Buffer.concat(chunks).toString('utf8'))).then(
+    writeNote(participantId, key, JSON.parse(Buffer.concat(chunks).toString('utf8'))).then(
       (response) => {
         const text = JSON.stringify(response);
         res.writeHead(201, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });

@@ -29,13 +29,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import type { Actor } from '../../src/audit/actor.js';
-import type { CaseNote } from '../../src/case-notes/case-note.entity.js';
 import { writeNoteStatement } from '../../src/case-notes/write-note.js';
-import { CaseNoteResponse } from '../../src/case-notes/dto/case-note.dto.js';
-import { requestFingerprint } from '../../src/case-notes/idempotency.js';
-import { uuidv7 } from '../../src/common/uuid-v7.js';
 import { prepareDatabase } from '../../src/database/prepare.js';
+import { formTool, noteRequest } from './case-note-request.js';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -225,32 +221,11 @@ async function main(): Promise<void> {
 
     pool = new pg.Pool({ connectionString: databaseUrl, max: POOL });
     const db = pool;
-    const actor: Actor = {
-      principal: { kind: 'integration', id: integration.id, name: 'Bench form tool', scopes: ['case-notes:write'] },
-      requestId: null,
-    };
+    const actor = formTool(integration.id);
     /** What the API makes of one request: the note, its stored response and the idempotency claim. */
     const prepare = (client: number) => {
-      const participantId = participants[client];
       const dto = noteBody();
-      const createdAt = new Date();
-      const note: CaseNote = {
-        id: uuidv7(createdAt.getTime()),
-        participantId,
-        category: 'progress',
-        occurredAt: new Date(dto.occurredAt),
-        sessionId: null,
-        authorKind: 'integration',
-        authorId: integration.id,
-        authorName: 'Bench form tool',
-        reportedAuthorName: dto.authorName,
-        version: 1,
-        createdAt,
-        updatedAt: createdAt,
-      };
-      const response = CaseNoteResponse.of(note, { body: dto.body, createdAt });
-      const request = { key: randomUUID(), fingerprint: requestFingerprint('POST', `/api/v1/participants/${participantId}/case-notes`, dto) };
-      return { dto, note, response, request };
+      return { dto, ...noteRequest(participants[client], integration.id, dto, randomUUID()) };
     };
     const inTransaction = async (work: (connection: pg.PoolClient) => Promise<void>) => {
       const connection = await db.connect();
