@@ -1,5 +1,5 @@
-import { DataSource } from 'typeorm';
 import { factories } from './factories.js';
+import { recordStatements } from './support/statements.js';
 import { bearer, createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -13,19 +13,14 @@ describe('GET /participants/:id: the read and its audit in one statement', () =>
   let f: ReturnType<typeof factories>;
   let coordinator: { id: string; token: string };
   let lead: string;
-  let statements: string[] | undefined;
+  let statements: ReturnType<typeof recordStatements>;
 
   beforeAll(async () => {
     t = await createTestApp();
     f = factories(t);
     coordinator = await f.user('coordinator');
     lead = (await f.user('safeguarding_lead')).token;
-    const logger = t.app.get(DataSource).logger;
-    const logQuery = logger.logQuery.bind(logger);
-    logger.logQuery = (query, parameters, runner) => {
-      statements?.push(query);
-      return logQuery(query, parameters, runner);
-    };
+    statements = recordStatements(t.app);
   });
   afterAll(() => t?.close());
 
@@ -38,10 +33,7 @@ describe('GET /participants/:id: the read and its audit in one statement', () =>
   /** The statements the server ran while answering `path` (the token already cached by an earlier request). */
   async function counted(path: string) {
     await get('/programmes'); // caches the token (a list of participants would audit its own reads)
-    statements = [];
-    const response = await get(path);
-    const ran = statements;
-    statements = undefined;
+    const { result: response, ran } = await statements.during(() => get(path));
     return { response, ran };
   }
 

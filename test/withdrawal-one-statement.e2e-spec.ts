@@ -1,5 +1,5 @@
-import { DataSource } from 'typeorm';
 import { factories } from './factories.js';
+import { recordStatements } from './support/statements.js';
 import { bearer, createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -12,19 +12,14 @@ import { bearer, createTestApp, type TestApp } from './support/test-app.js';
 describe('POST /registrations/:id/withdraw: withdrawal, promotion and its emails in one statement', () => {
   let t: TestApp;
   let f: ReturnType<typeof factories>;
-  let statements: string[] | undefined;
+  let statements: ReturnType<typeof recordStatements>;
   let term: Awaited<ReturnType<ReturnType<typeof factories>['term']>>;
 
   beforeAll(async () => {
     t = await createTestApp();
     f = factories(t);
     term = await f.term();
-    const logger = t.app.get(DataSource).logger;
-    const logQuery = logger.logQuery.bind(logger);
-    logger.logQuery = (query, parameters, runner) => {
-      statements?.push(query);
-      return logQuery(query, parameters, runner);
-    };
+    statements = recordStatements(t.app);
   });
   afterAll(() => t?.close());
 
@@ -41,10 +36,7 @@ describe('POST /registrations/:id/withdraw: withdrawal, promotion and its emails
     expect(second.registration.status).toBe('waitlisted');
     await t.api().get('/api/v1/programmes').set(bearer(t.adminToken)); // the token cached
 
-    statements = [];
-    const withdrawn = await f.withdraw(first.registration.id);
-    const ran = statements;
-    statements = undefined;
+    const { result: withdrawn, ran } = await statements.during(() => f.withdraw(first.registration.id));
 
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body.promoted.registrationId).toBe(second.registration.id);
