@@ -182,19 +182,10 @@ export interface DocumentHead {
   poNumber: string | null;
 }
 
-interface DocumentHeadRow {
-  id: string;
-  number: string;
-  kind: DocumentHead['kind'];
-  recipient_type: Recipient['type'];
-  commissioner_id: string;
-  budget_id: string | null;
-  recipient_name: string;
-  recipient_email: string | null;
-  recipient_address: string | null;
-  customer_code: string;
-  po_number: string | null;
-}
+type DocumentHeadRow = Pick<
+  DocumentRow,
+  'id' | 'number' | 'kind' | 'recipient_type' | 'commissioner_id' | 'budget_id' | 'recipient_name' | 'recipient_email' | 'recipient_address' | 'customer_code' | 'po_number'
+>;
 
 export async function documentHead(db: Queryable, id: string): Promise<DocumentHead | undefined> {
   const r = await one<DocumentHeadRow>(

@@ -37,15 +37,8 @@ export interface PaymentRecord {
   createdAt: Date;
 }
 
-export interface NewPayment {
-  invoiceId: string;
-  amountPence: number;
-  receivedOn: string;
-  reference: string;
-  method: PaymentMethod;
-  remittanceId: string | null;
-  recordedBy: string | null;
-}
+/** A payment to record: what PaymentRecord holds but its id and time, and who recorded it. */
+export type NewPayment = Omit<PaymentRecord, 'id' | 'createdAt'> & { recordedBy: string | null };
 
 interface BalanceRow {
   id: string;
